@@ -1,0 +1,127 @@
+"""The audit trail: append-only events chained by SHA-256, and the chain's verifier."""
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from casehub.middleware import current_request_meta
+from casehub.models import AuditEvent, AuditHead, AuditOutcome
+
+GENESIS = "0" * 64
+
+
+def _event_digest(event: AuditEvent) -> str:
+    payload = {
+        "seq": event.seq,
+        "created_at": event.created_at.isoformat(),
+        "actor": event.actor_id,
+        "organization": event.organization_id,
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "ip": event.ip_address,
+        "request_id": event.request_id,
+        "outcome": event.outcome,
+        "details": event.details,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256((event.prev_hash + canonical).encode()).hexdigest()
+
+
+def _seal(seq: int, digest: str) -> str:
+    return salted_hmac("casehub.audit.head", f"{seq}:{digest}", algorithm="sha256").hexdigest()
+
+
+def audit_record(
+    action: str,
+    *,
+    actor=None,
+    organization=None,
+    target=None,
+    target_type: str = "",
+    target_id: str = "",
+    outcome: str = AuditOutcome.SUCCESS,
+    details: dict | None = None,
+) -> AuditEvent:
+    """Append one event. Call inside the transaction of the change it records."""
+    if target is not None:
+        target_type = target._meta.label_lower
+        target_id = str(getattr(target, "uuid", None) or target.pk)
+    meta = current_request_meta()
+    with transaction.atomic():
+        # The head row lock serializes writers, so sequence numbers and the chain never fork.
+        head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditHead.objects.create(pk=1, seq=0, hash=GENESIS, seal=_seal(0, GENESIS))
+        event = AuditEvent(
+            seq=head.seq + 1,
+            created_at=timezone.now(),
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            organization=organization,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            ip_address=meta.ip,
+            request_id=meta.request_id,
+            outcome=outcome,
+            details=details or {},
+            prev_hash=head.hash,
+        )
+        event.hash = _event_digest(event)
+        event.save(force_insert=True)
+        head.seq, head.hash, head.seal = event.seq, event.hash, _seal(event.seq, event.hash)
+        head.save(update_fields=["seq", "hash", "seal"])
+    return event
+
+
+@dataclass
+class ChainReport:
+    checked: int
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def _events_in_order(batch: int = 2000) -> Iterator[AuditEvent]:
+    last = 0
+    while True:
+        chunk = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:batch])
+        if not chunk:
+            return
+        yield from chunk
+        last = chunk[-1].seq
+
+
+def audit_verify() -> ChainReport:
+    """Walk the whole chain; report the first event that was edited, removed or reordered, or a cut tail."""
+    prev_hash, expected_seq, checked = GENESIS, 1, 0
+    for event in _events_in_order():
+        if event.seq != expected_seq:
+            return ChainReport(checked, f"event #{expected_seq} is missing (next stored event is #{event.seq})")
+        if event.prev_hash != prev_hash:
+            return ChainReport(
+                checked, f"event #{event.seq} does not follow event #{event.seq - 1} (reordered or replaced)"
+            )
+        if not hmac.compare_digest(event.hash, _event_digest(event)):
+            return ChainReport(checked, f"event #{event.seq} was edited (its hash does not match its contents)")
+        prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is None:
+        if checked:
+            return ChainReport(checked, "the chain head is missing")
+        return ChainReport(0)
+    if not hmac.compare_digest(head.seal, _seal(head.seq, head.hash)):
+        return ChainReport(checked, "the chain head's seal is invalid (head edited or key changed)")
+    if head.seq != checked or head.hash != prev_hash:
+        return ChainReport(
+            checked, f"the tail was cut: the head records event #{head.seq}, the chain ends at #{checked}"
+        )
+    return ChainReport(checked)

@@ -1,0 +1,43 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from casehub import views
+from orgs import api as orgs_api
+from orgs.views.auth import PasswordResetConfirm
+
+api_v1 = [
+    path("me/", orgs_api.MeApi.as_view(), name="me"),
+    path("organizations/", orgs_api.OrganizationListApi.as_view(), name="organizations"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("orgs.urls")),
+    path("platform/audit/", views.audit_log, name="audit_log"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="orgs/password_reset_form.html",
+            email_template_name="emails/password_reset.txt",
+            subject_template_name="emails/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="orgs/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path("password-reset/<uidb64>/<token>/", PasswordResetConfirm.as_view(), name="password_reset_confirm"),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="orgs/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+]

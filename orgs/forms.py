@@ -1,0 +1,238 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from orgs.models import Organization, OrganizationStatus, Role, User
+
+# Accepted supporting documents, recognised by their first bytes, not by name or declared type.
+DOCUMENT_SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+def sniff_document_type(upload) -> str | None:
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    for signature, content_type in DOCUMENT_SIGNATURES.items():
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class OtpForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().replace(" ", "")
+
+
+class NewAccountForm(forms.Form):
+    """Username and password for a new account (applicant or invited member)."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password_again = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        User.username_validator(username)
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("This username is taken; choose another."))
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        elif data.get("password"):
+            probe = User(username=data.get("username", ""), email=data.get("email", ""))
+            try:
+                password_validation.validate_password(data["password"], probe)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+def _vetted():
+    return Organization.objects.filter(status=OrganizationStatus.VETTED).order_by("name")
+
+
+class ApplicationForm(NewAccountForm):
+    name = forms.CharField(label=_("Organization name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of organization"), choices=Organization._meta.get_field("kind").choices)
+    country = forms.CharField(label=_("Country (two-letter ISO code, e.g. MX)"), max_length=2, min_length=2)
+    region = forms.CharField(label=_("Region"), max_length=100, required=False)
+    registration_number = forms.CharField(label=_("Registration number"), max_length=100, required=False)
+    address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    contact_email = forms.EmailField(label=_("Organization contact e-mail"))
+    contact_phone = forms.CharField(label=_("Organization contact phone"), max_length=40, required=False)
+    languages = forms.CharField(
+        label=_("Languages served (ISO codes, comma separated, e.g. en, es)"), max_length=200, required=False
+    )
+    description = forms.CharField(
+        label=_("What your organization does"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    email = forms.EmailField(label=_("Your e-mail"))
+    document_1 = forms.FileField(label=_("Supporting document (PDF, PNG or JPEG)"))
+    document_2 = forms.FileField(label=_("Another document (optional)"), required=False)
+    referee_1 = forms.ModelChoiceField(label=_("First referee organization"), queryset=_vetted())
+    referee_2 = forms.ModelChoiceField(label=_("Second referee organization"), queryset=_vetted())
+
+    field_order = [
+        "name",
+        "kind",
+        "country",
+        "region",
+        "registration_number",
+        "address",
+        "website",
+        "contact_email",
+        "contact_phone",
+        "languages",
+        "description",
+        "document_1",
+        "document_2",
+        "referee_1",
+        "referee_2",
+        "username",
+        "email",
+        "password",
+        "password_again",
+    ]
+
+    def clean_country(self):
+        country = self.cleaned_data["country"].upper()
+        if not country.isalpha():
+            raise ValidationError(_("Use the two-letter country code."))
+        return country
+
+    def clean_languages(self):
+        codes = [code.strip().lower() for code in self.cleaned_data["languages"].split(",") if code.strip()]
+        for code in codes:
+            if not (code.isalpha() and 2 <= len(code) <= 3):
+                raise ValidationError(_("Use two- or three-letter language codes, e.g. en, es, ar."))
+        return codes
+
+    def _clean_document(self, name):
+        upload = self.cleaned_data.get(name)
+        if not upload:
+            return upload
+        if upload.size > settings.APPLICATION_DOCUMENT_MAX_BYTES:
+            raise ValidationError(
+                _("This file is larger than %(max)s.")
+                % {"max": filesizeformat(settings.APPLICATION_DOCUMENT_MAX_BYTES)}
+            )
+        content_type = sniff_document_type(upload)
+        if content_type is None:
+            raise ValidationError(_("Upload a PDF, PNG or JPEG file."))
+        upload.content_type = content_type
+        return upload
+
+    def clean_document_1(self):
+        return self._clean_document("document_1")
+
+    def clean_document_2(self):
+        return self._clean_document("document_2")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("referee_1") and data.get("referee_1") == data.get("referee_2"):
+            self.add_error("referee_2", _("Choose two different organizations."))
+        return data
+
+    def organization_fields(self) -> dict:
+        keys = [
+            "name",
+            "kind",
+            "country",
+            "region",
+            "registration_number",
+            "address",
+            "website",
+            "contact_email",
+            "contact_phone",
+            "languages",
+            "description",
+        ]
+        return {key: self.cleaned_data[key] for key in keys}
+
+
+class ChecklistForm(forms.Form):
+    documents_checked = forms.BooleanField(label=_("Documents checked"), required=False)
+    contact_verified = forms.BooleanField(label=_("Contact verified"), required=False)
+    review_notes = forms.CharField(
+        label=_("Reviewer notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[(d, d) for d in ("start_review", "approve", "reject", "suspend", "reinstate")]
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
+class ReferenceForm(forms.Form):
+    vouch = forms.TypedChoiceField(choices=[("yes", _("Vouch")), ("no", _("Decline"))], coerce=lambda v: v == "yes")
+    note = forms.CharField(label=_("Note to the platform admins (optional)"), required=False, max_length=2000)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("What will use this token"), max_length=100)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, initial=90)
+
+    def clean_days(self):
+        days = self.cleaned_data["days"]
+        if days > settings.API_TOKEN_MAX_DAYS:
+            raise ValidationError(_("At most %(max)d days.") % {"max": settings.API_TOKEN_MAX_DAYS})
+        return days
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action"), required=False, max_length=64)
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.all(), required=False)
+    actor = forms.CharField(label=_("Username"), required=False, max_length=150)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[("", "—"), ("success", _("success")), ("failure", _("failure")), ("denied", _("denied"))],
+    )
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,374 @@
+"""Every write to organizations, memberships, invitations and tokens, each with its audit event."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from casehub.audit import audit_record
+from orgs.models import (
+    ApiToken,
+    ApplicationDocument,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationReference,
+    OrganizationStatus,
+    OrganizationStatusChange,
+    OrgRoleGroup,
+    ReferenceStatus,
+    Role,
+    User,
+)
+from orgs.tasks import send_email
+
+S = OrganizationStatus
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _email_on_commit(to: list[str], template: str, context: dict | None = None) -> None:
+    transaction.on_commit(lambda: send_email.delay(to, template, context or {}))
+
+
+# Organizations and vetting -------------------------------------------------------------------
+
+
+def organization_role_groups_create(*, organization: Organization) -> None:
+    for role in Role.values:
+        group, _created = Group.objects.get_or_create(name=f"org:{organization.uuid}:{role}")
+        OrgRoleGroup.objects.get_or_create(organization=organization, role=role, defaults={"group": group})
+
+
+@transaction.atomic
+def organization_apply(
+    *,
+    organization_fields: dict,
+    username: str,
+    email: str,
+    password: str,
+    documents: list,
+    referees: list[Organization],
+) -> Organization:
+    """A new organization applies: the organization, its first admin, documents and references."""
+    if len(set(referees)) != 2 or any(not referee.is_vetted for referee in referees):
+        raise ValidationError(_("Choose two different vetted organizations as referees."))
+    organization = Organization.objects.create(status=S.APPLIED, **organization_fields)
+    OrganizationStatusChange.objects.create(organization=organization, to_status=S.APPLIED)
+    organization_role_groups_create(organization=organization)
+    user = User.objects.create_user(username=username, email=email, password=password)
+    membership_add(organization=organization, user=user, role=Role.ORG_ADMIN, by=None)
+    for upload in documents:
+        ApplicationDocument.objects.create(
+            organization=organization,
+            file=upload,
+            original_name=upload.name[:200],
+            content_type=upload.content_type,
+            size=upload.size,
+        )
+    for referee in referees:
+        OrganizationReference.objects.create(applicant=organization, referee=referee)
+    audit_record("organization.applied", actor=user, organization=organization, target=organization)
+    _email_on_commit([email], "application_received")
+    for referee in referees:
+        admins = referee.memberships.filter(role=Role.ORG_ADMIN, is_active=True).values_list("user__email", flat=True)
+        _email_on_commit(list(admins), "reference_requested")
+    return organization
+
+
+# Which status an organization may move to from which, and the audit action for each move.
+TRANSITIONS = {
+    "start_review": ({S.APPLIED}, S.UNDER_REVIEW),
+    "approve": ({S.APPLIED, S.UNDER_REVIEW}, S.VETTED),
+    "reject": ({S.APPLIED, S.UNDER_REVIEW}, S.REJECTED),
+    "suspend": ({S.VETTED}, S.SUSPENDED),
+    "reinstate": ({S.SUSPENDED}, S.VETTED),
+}
+REASON_REQUIRED = {"reject", "suspend", "reinstate"}
+
+
+@transaction.atomic
+def organization_decide(*, organization: Organization, admin: User, decision: str, reason: str = "") -> Organization:
+    """A platform admin's vetting decision: start review, approve, reject, suspend or reinstate."""
+    if not admin.is_platform_admin:
+        raise ValidationError(_("Only platform admins decide on organizations."))
+    if decision not in TRANSITIONS:
+        raise ValidationError(_("Unknown decision."))
+    reason = reason.strip()
+    if decision in REASON_REQUIRED and not reason:
+        raise ValidationError(_("Give a reason for this decision."))
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    allowed_from, to_status = TRANSITIONS[decision]
+    if organization.status not in allowed_from:
+        raise ValidationError(
+            _("An organization that is %(status)s cannot be moved this way.")
+            % {"status": organization.get_status_display().lower()}
+        )
+    if decision == "approve" and not (
+        organization.documents_checked and organization.contact_verified and organization.references_vouched
+    ):
+        raise ValidationError(_("Complete the checklist before approving: documents, references, contact."))
+    from_status = organization.status
+    organization.status = to_status
+    organization.status_changed_at = timezone.now()
+    organization.status_changed_by = admin
+    organization.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
+    OrganizationStatusChange.objects.create(
+        organization=organization, from_status=from_status, to_status=to_status, decided_by=admin, reason=reason
+    )
+    if decision == "suspend":
+        # Sessions end now; the access gate refuses tokens while the organization is suspended.
+        User.objects.filter(memberships__organization=organization, memberships__is_active=True).update(
+            session_generation=F("session_generation") + 1
+        )
+    audit_record(
+        f"organization.{decision}",
+        actor=admin,
+        organization=organization,
+        target=organization,
+        details={"from": from_status, "to": to_status},
+    )
+    _email_on_commit([organization.contact_email], "organization_status", {"status": to_status})
+    return organization
+
+
+@transaction.atomic
+def organization_checklist_update(
+    *, organization: Organization, admin: User, documents_checked: bool, contact_verified: bool, review_notes: str
+) -> Organization:
+    if not admin.is_platform_admin:
+        raise ValidationError(_("Only platform admins review organizations."))
+    organization.documents_checked = documents_checked
+    organization.contact_verified = contact_verified
+    organization.review_notes = review_notes
+    organization.save(update_fields=["documents_checked", "contact_verified", "review_notes", "updated_at"])
+    audit_record(
+        "organization.checklist",
+        actor=admin,
+        organization=organization,
+        target=organization,
+        details={"documents_checked": documents_checked, "contact_verified": contact_verified},
+    )
+    return organization
+
+
+@transaction.atomic
+def reference_decide(*, reference: OrganizationReference, user: User, vouch: bool, note: str = "") -> None:
+    """The referee organization's admin vouches for an applicant or declines."""
+    membership = user.membership
+    if membership is None or membership.organization_id != reference.referee_id or membership.role != Role.ORG_ADMIN:
+        raise ValidationError(_("Only an admin of the referee organization can answer."))
+    if reference.status != ReferenceStatus.PENDING:
+        raise ValidationError(_("This reference was already answered."))
+    reference.status = ReferenceStatus.VOUCHED if vouch else ReferenceStatus.DECLINED
+    reference.decided_by = user
+    reference.decided_at = timezone.now()
+    reference.note = note.strip()
+    reference.save()
+    audit_record(
+        "organization.reference_" + reference.status,
+        actor=user,
+        organization=reference.referee,
+        target=reference.applicant,
+    )
+
+
+# Members and roles ---------------------------------------------------------------------------
+
+
+def _sync_groups(user: User) -> None:
+    """Make the user's org role groups match their active membership (the source of truth)."""
+    role_groups = Group.objects.filter(org_role__isnull=False)
+    user.groups.remove(*user.groups.filter(pk__in=role_groups))
+    membership = Membership.objects.filter(user=user, is_active=True).first()
+    if membership is not None:
+        user.groups.add(OrgRoleGroup.objects.get(organization=membership.organization, role=membership.role).group)
+    if hasattr(user, "_membership_cache"):
+        del user._membership_cache
+
+
+def _end_sessions(user: User) -> None:
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+
+
+@transaction.atomic
+def membership_add(*, organization: Organization, user: User, role: str, by: User | None) -> Membership:
+    if user.is_platform_admin:
+        raise ValidationError(_("A platform admin cannot belong to an organization."))
+    if Membership.objects.filter(user=user, is_active=True).exists():
+        raise ValidationError(_("This person already belongs to an organization."))
+    membership = Membership.objects.create(organization=organization, user=user, role=role)
+    _sync_groups(user)
+    audit_record("membership.added", actor=by, organization=organization, target=user, details={"role": role})
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, by: User) -> Membership:
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role."))
+    if membership.user_id == by.pk:
+        raise ValidationError(_("You cannot change your own role."))
+    old_role = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    _sync_groups(membership.user)
+    audit_record(
+        "membership.role_changed",
+        actor=by,
+        organization=membership.organization,
+        target=membership.user,
+        details={"from": old_role, "to": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, membership: Membership, by: User) -> None:
+    """Remove a member: access, sessions and API tokens end at once."""
+    if membership.user_id == by.pk:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    if not membership.is_active:
+        raise ValidationError(_("This member is already deactivated."))
+    membership.is_active = False
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["is_active", "ended_at"])
+    _sync_groups(membership.user)
+    _end_sessions(membership.user)
+    ApiToken.objects.filter(user=membership.user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record("membership.deactivated", actor=by, organization=membership.organization, target=membership.user)
+
+
+@transaction.atomic
+def invitation_create(*, organization: Organization, email: str, role: str, by: User) -> tuple[Invitation, str]:
+    """Invite someone by e-mail; returns the invitation and its one-time token (sent, never stored)."""
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role."))
+    raw = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organization=organization,
+        email=email,
+        role=role,
+        token_hash=_hash_token(raw),
+        invited_by=by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    audit_record("invitation.created", actor=by, organization=organization, target=invitation, details={"role": role})
+    _email_on_commit([email], "invitation", {"url": f"{settings.SITE_URL}/invitations/{raw}/"})
+    return invitation, raw
+
+
+def invitation_for_token(raw: str) -> Invitation | None:
+    invitation = Invitation.objects.select_related("organization").filter(token_hash=_hash_token(raw)).first()
+    if invitation is None or not invitation.is_usable:
+        return None
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, raw_token: str, username: str, password: str) -> User:
+    invitation = invitation_for_token(raw_token)
+    if invitation is None:
+        raise ValidationError(_("This invitation is no longer valid."))
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError(_("This invitation is no longer valid."))
+    user = User.objects.create_user(username=username, email=invitation.email, password=password)
+    membership_add(organization=invitation.organization, user=user, role=invitation.role, by=invitation.invited_by)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record("invitation.accepted", actor=user, organization=invitation.organization, target=invitation)
+    return user
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record("invitation.revoked", actor=by, organization=invitation.organization, target=invitation)
+
+
+# Sign-in, second factor, tokens --------------------------------------------------------------
+
+
+@transaction.atomic
+def user_sign_out_everywhere(*, user: User) -> None:
+    _end_sessions(user)
+    audit_record("auth.signed_out_everywhere", actor=user)
+
+
+@transaction.atomic
+def recovery_codes_generate(*, user: User) -> list[str]:
+    """Replace the user's recovery codes; each works once. Returns them to show once."""
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="recovery", defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(settings.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    audit_record("auth.recovery_codes_generated", actor=user)
+    return codes
+
+
+@transaction.atomic
+def totp_enroll_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
+    """Confirm a new authenticator with a code from it; the first confirmed device completes enrollment."""
+    if device.user_id != user.pk or device.confirmed:
+        return False
+    if not device.verify_token(token):
+        audit_record("auth.2fa_enrollment", actor=user, outcome="failure")
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    audit_record("auth.2fa_enrolled", actor=user)
+    return True
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str, days: int, by: User | None = None) -> tuple[ApiToken, str]:
+    """Create a personal API token; the raw token is returned once and only its hash is kept."""
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise ValidationError(_("A token lasts between 1 and %(max)d days.") % {"max": settings.API_TOKEN_MAX_DAYS})
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Name the token after what will use it."))
+    prefix = secrets.token_hex(6)
+    raw = f"chub_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=prefix,
+        token_hash=_hash_token(raw),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    audit_record("api_token.created", actor=by or user, target=token, details={"days": days})
+    return token, raw
+
+
+def api_token_lookup(raw: str) -> ApiToken | None:
+    parts = raw.split("_")
+    if len(parts) < 3 or parts[0] != "chub":
+        return None
+    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+    if token is None or not secrets.compare_digest(token.token_hash, _hash_token(raw)) or not token.is_usable:
+        return None
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: User) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    audit_record("api_token.revoked", actor=by, target=token)

@@ -1,0 +1,163 @@
+"""Sign-in, second factor, sign-out, and the notices for blocked organizations."""
+
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from casehub.audit import audit_record
+from orgs import services, throttle
+from orgs.access import Access, access_state
+from orgs.forms import OtpForm, SignInForm
+
+
+@never_cache
+@sensitive_post_parameters("password")
+def sign_in(request):
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect("home")
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        if not throttle.login_allowed(username, request.client_ip):
+            audit_record("auth.sign_in", outcome="denied", details={"reason": "throttled"})
+            form.add_error(None, _("Too many failed attempts. Wait a few minutes, then try again."))
+        else:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            if user is None:
+                throttle.login_failed(username, request.client_ip)
+                audit_record("auth.sign_in", outcome="failure")
+                # The same answer whether or not the username exists.
+                form.add_error(None, _("That username and password do not match."))
+            else:
+                throttle.login_succeeded(username)
+                login(request, user)
+                audit_record("auth.sign_in", actor=user, details={"step": "password"})
+                return redirect("orgs:two_factor")
+    return render(request, "orgs/sign_in.html", {"form": form})
+
+
+def _has_authenticator(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@never_cache
+def two_factor(request):
+    if not request.user.is_authenticated:
+        return redirect("orgs:login")
+    if request.user.is_verified():
+        return redirect("home")
+    if not _has_authenticator(request.user):
+        return redirect("orgs:two_factor_setup")
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not throttle.login_allowed(request.user.username, request.client_ip):
+            form.add_error(None, _("Too many failed attempts. Wait a few minutes, then try again."))
+        else:
+            device = match_token(request.user, form.cleaned_data["code"])
+            if device is None:
+                throttle.login_failed(request.user.username, request.client_ip)
+                audit_record("auth.second_factor", actor=request.user, outcome="failure")
+                form.add_error("code", _("That code is not valid. Try the next code from your app."))
+            else:
+                otp_login(request, device)
+                audit_record("auth.second_factor", actor=request.user, details={"device": device.__class__.__name__})
+                return redirect("home")
+    return render(request, "orgs/two_factor.html", {"form": form})
+
+
+def _qr_svg(uri: str) -> str:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+@never_cache
+def two_factor_setup(request):
+    """Enroll an authenticator: forced for users who have none; verified users may replace theirs."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("orgs:login")
+    if _has_authenticator(user) and not user.is_verified():
+        return redirect("orgs:two_factor")  # never a way around an enrolled second factor
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_enroll_confirm(user=user, device=device, token=form.cleaned_data["code"]):
+            otp_login(request, device)
+            codes = services.recovery_codes_generate(user=user)
+            return render(request, "orgs/recovery_codes.html", {"codes": codes, "first_time": True})
+        form.add_error("code", _("That code does not match. Check the time on your phone and try again."))
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "orgs/two_factor_setup.html",
+        {"form": form, "qr_svg": _qr_svg(device.config_url), "secret": secret},
+    )
+
+
+@require_POST
+def recovery_codes(request):
+    if not (request.user.is_authenticated and request.user.is_verified()):
+        return redirect("orgs:login")
+    codes = services.recovery_codes_generate(user=request.user)
+    return render(request, "orgs/recovery_codes.html", {"codes": codes, "first_time": False})
+
+
+@require_POST
+def sign_out(request):
+    if request.user.is_authenticated:
+        audit_record("auth.sign_out", actor=request.user)
+    logout(request)
+    messages.info(request, _("You are signed out."))
+    return redirect("orgs:login")
+
+
+@require_POST
+def sign_out_everywhere(request):
+    if request.user.is_authenticated:
+        services.user_sign_out_everywhere(user=request.user)
+    logout(request)
+    messages.info(request, _("You are signed out on every device."))
+    return redirect("orgs:login")
+
+
+def pending(request):
+    if access_state(request.user) is not Access.PENDING:
+        return redirect("home")
+    organization = request.user.membership.organization
+    return render(request, "orgs/pending.html", {"organization": organization})
+
+
+def suspended(request):
+    if access_state(request.user) is not Access.SUSPENDED:
+        return redirect("home")
+    return render(request, "orgs/suspended.html", status=403)
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    template_name = "orgs/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit_record("auth.password_reset", actor=form.user)
+        return response

@@ -1,0 +1,98 @@
+"""Org admins manage members and invitations; invited people create their accounts."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from orgs import services
+from orgs.access import membership_for_admin, require_role
+from orgs.forms import InvitationForm, NewAccountForm, RoleForm
+from orgs.models import Invitation, Role
+
+
+@require_role(Role.ORG_ADMIN)
+def member_list(request):
+    organization = request.user.membership.organization
+    members = organization.memberships.select_related("user").order_by("-is_active", "user__username")
+    invitations = [i for i in organization.invitations.order_by("-created_at")[:50] if i.is_usable]
+    return render(
+        request,
+        "orgs/members.html",
+        {"members": members, "invitations": invitations, "invite_form": InvitationForm(), "roles": Role.choices},
+    )
+
+
+@require_POST
+@require_role(Role.ORG_ADMIN)
+def member_invite(request):
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        services.invitation_create(
+            organization=request.user.membership.organization, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Invitation sent."))
+    else:
+        messages.error(request, _("Enter a valid e-mail address and role."))
+    return redirect("orgs:members")
+
+
+@require_POST
+@require_role(Role.ORG_ADMIN)
+def member_role(request, membership_id):
+    membership = membership_for_admin(request.user, membership_id)
+    form = RoleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Unknown role."))
+        services.membership_change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Role changed."))
+    return redirect("orgs:members")
+
+
+@require_POST
+@require_role(Role.ORG_ADMIN)
+def member_deactivate(request, membership_id):
+    membership = membership_for_admin(request.user, membership_id)
+    try:
+        services.membership_deactivate(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Member deactivated; their sessions and tokens ended."))
+    return redirect("orgs:members")
+
+
+@require_POST
+@require_role(Role.ORG_ADMIN)
+def invitation_revoke(request, invitation_id):
+    invitation = get_object_or_404(Invitation, pk=invitation_id, organization=request.user.membership.organization)
+    services.invitation_revoke(invitation=invitation, by=request.user)
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("orgs:members")
+
+
+@never_cache
+@sensitive_post_parameters("password", "password_again")
+def invitation_accept(request, token):
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "orgs/invitation_invalid.html", status=404)
+    form = NewAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(
+                raw_token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your account is ready. Sign in and set up your second factor."))
+            return redirect("orgs:login")
+    return render(request, "orgs/invitation_accept.html", {"form": form, "invitation": invitation})

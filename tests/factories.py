@@ -1,0 +1,125 @@
+"""Factories and the fixed cast of organizations and people that tests share."""
+
+from dataclasses import dataclass, field
+
+import factory
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from orgs import services
+from orgs.models import Organization, OrganizationStatus, Role, User
+
+PASSWORD = "correct horse battery staple 42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    kind = "ngo"
+    country = "MX"
+    region = "Jalisco"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@org.example.org")
+    status = OrganizationStatus.VETTED
+
+    @factory.post_generation
+    def role_groups(obj, create, extracted, **kwargs):
+        if create:
+            services.organization_role_groups_create(organization=obj)
+
+
+def authenticator(user) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def member(organization, role: str, **user_fields) -> User:
+    """A user with an active membership and an enrolled authenticator."""
+    user = UserFactory(**user_fields)
+    services.membership_add(organization=organization, user=user, role=role, by=None)
+    authenticator(user)
+    return user
+
+
+def platform_admin(**user_fields) -> User:
+    user = UserFactory(is_platform_admin=True, **user_fields)
+    authenticator(user)
+    return user
+
+
+def verified_client(user) -> Client:
+    """A client signed in as user with the second factor verified."""
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+    session.save()
+    return client
+
+
+def current_totp(device: TOTPDevice) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+@dataclass
+class Team:
+    organization: Organization
+    caseworker: User = None
+    coordinator: User = None
+    org_admin: User = None
+
+    def by_role(self, role: str) -> User:
+        return getattr(self, role)
+
+
+@dataclass
+class Cast:
+    """Owner, partner, outsider and suspended organizations, each with every role, and a platform admin."""
+
+    owner: Team
+    partner: Team
+    outsider: Team
+    suspended: Team
+    admin: User
+    extra: dict = field(default_factory=dict)
+
+
+def team(name: str, kind: str = "ngo", status: str = OrganizationStatus.VETTED) -> Team:
+    organization = OrganizationFactory(name=name, kind=kind)
+    members = {
+        role: member(organization, role, username=f"{name.lower().replace(' ', '-')}-{role}") for role in Role.values
+    }
+    if status != OrganizationStatus.VETTED:
+        Organization.objects.filter(pk=organization.pk).update(status=status)
+        organization.refresh_from_db()
+    return Team(organization, **members)
+
+
+def make_cast() -> Cast:
+    return Cast(
+        owner=team("Owner", "shelter"),
+        partner=team("Partner", "legal_aid"),
+        outsider=team("Outsider", "medical"),
+        suspended=team("Suspended", "hotline", OrganizationStatus.SUSPENDED),
+        admin=platform_admin(username="platform-admin"),
+    )
