@@ -1,5 +1,6 @@
 """API authentication: personal tokens and verified sessions, both through the access gate."""
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -77,6 +78,6 @@ class VerifiedSessionScheme(OpenApiAuthenticationExtension):
         return {
             "type": "apiKey",
             "in": "cookie",
-            "name": "sessionid",
+            "name": settings.SESSION_COOKIE_NAME,
             "description": "A session with a verified second factor; writes need the CSRF token.",
         }
