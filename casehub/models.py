@@ -1,5 +1,8 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditOutcome(models.TextChoices):
@@ -46,3 +49,48 @@ class AuditHead(models.Model):
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
     seal = models.CharField(max_length=64)
+
+
+class DataKey(models.Model):
+    """A case's 256-bit data key, stored only wrapped (AES-GCM) under a master key.
+
+    The wrapping binds the key to its own uuid (associated data), so a wrapped key copied onto
+    another row does not unwrap. Destroying a key (``wrapped=None``) crypto-shreds every value
+    encrypted under it.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    wrapped = models.BinaryField(null=True)
+    # Plain and indexed so that rotation finds keys still wrapped under an old master key with SQL.
+    master_key_id = models.CharField(max_length=16, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"data key {self.uuid}"
+
+    @property
+    def is_destroyed(self) -> bool:
+        return self.destroyed_at is not None
+
+
+class Case(models.Model):
+    """A survivor's case: the owner of a data key. The case records work adds the personal fields.
+
+    The uuid is made by the application before the first save, because encrypted values of the
+    case and its records are bound to it (associated data) at the moment they are written.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="cases")
+    case_number = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="case")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "case_number"], name="unique_case_number_per_org")
+        ]
+
+    def __str__(self):
+        return self.case_number

@@ -5,6 +5,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from casehub.crypto.errors import KeyConfigurationError
+from casehub.crypto.keys import master_keys_from_environment
 from casehub.env import (
     database_from_url,
     env_bool,
@@ -27,6 +29,13 @@ if not SECRET_KEY:
             "or run with DEBUG=1 for development, which keeps a generated key in var/."
         )
     SECRET_KEY = secret_from_file(VAR_DIR / "secret_key")
+
+# Master keys for field encryption (docs/security-model.md): CASEHUB_MASTER_KEYS or
+# CASEHUB_KEY_FILE; with DEBUG and neither, a development key file under VAR_DIR.
+try:
+    CASEHUB_MASTER_KEYS = master_keys_from_environment(debug=DEBUG, var_dir=VAR_DIR)
+except KeyConfigurationError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -74,6 +83,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "casehub.middleware.RequestIdMiddleware",
+    "casehub.crypto.middleware.DataKeyScopeMiddleware",
     "casehub.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

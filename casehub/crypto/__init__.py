@@ -1,0 +1,17 @@
+"""Field-level encryption for CaseHub (docs/security-model.md explains the design).
+
+Modules, from the bottom up:
+
+- ``keys``: master keys (key-encryption keys) from the environment or a key file, behind a
+  small ``KeyProvider`` interface so a KMS or Vault transit can stand in later.
+- ``keyring``: per-case data keys, wrapped by a master key; unwrapped keys are cached only
+  for the current request or task.
+- ``aead``: the ciphertext format (version, key id, nonce, ciphertext and tag) and its AAD.
+- ``fields``: model fields that encrypt on save and decrypt lazily on attribute access.
+- ``blind_index``: truncated HMAC indexes for exact-match search.
+- ``files``: chunked, streamed encryption of attachments through Django's storage API.
+- ``rotation``: master-key rotation (re-wrapping), case re-keying and index rebuilds.
+- ``shredding``: erasing a case by destroying its data key.
+
+This module imports nothing from Django models, so settings may import ``keys``.
+"""
