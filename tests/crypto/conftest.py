@@ -1,6 +1,18 @@
 import pytest
+from django.db import connection
 
 from casehub.crypto.keyring import data_key_scope
+from tests.crypto.models import TEST_MODELS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _crypto_test_tables(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        existing = set(connection.introspection.table_names())
+        with connection.schema_editor() as editor:
+            for model in TEST_MODELS:
+                if model._meta.db_table not in existing:
+                    editor.create_model(model)
 
 
 @pytest.fixture(autouse=True)
