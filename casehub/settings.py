@@ -179,6 +179,11 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded files are never served from MEDIA_URL; views stream them after an access check.
 MEDIA_URL = "/private-media/"
 FILE_UPLOAD_PERMISSIONS = 0o600
+# Encrypted case attachments (casehub/crypto/files.py): size limit, and accepted types by magic bytes.
+CASEHUB_ATTACHMENT_MAX_BYTES = env_int("CASEHUB_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+CASEHUB_ATTACHMENT_TYPES = env_list(
+    "CASEHUB_ATTACHMENT_TYPES", ["application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "image/tiff"]
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
