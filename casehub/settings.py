@@ -179,6 +179,11 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded files are never served from MEDIA_URL; views stream them after an access check.
 MEDIA_URL = "/private-media/"
 FILE_UPLOAD_PERMISSIONS = 0o600
+# Blind indexes (casehub/crypto/blind_index.py): expected rows per organization sets the bits
+# by the rule 2 <= rows / 2^bits <= sqrt(rows); CASEHUB_BLIND_INDEX_BITS (1-31) overrides it.
+# Changing either needs `manage.py rebuild_blind_indexes`.
+CASEHUB_BLIND_INDEX_ROWS = env_int("CASEHUB_BLIND_INDEX_ROWS", 20_000, minimum=4)
+CASEHUB_BLIND_INDEX_BITS = env_int("CASEHUB_BLIND_INDEX_BITS", 0, minimum=0, maximum=31)
 # Encrypted case attachments (casehub/crypto/files.py): size limit, and accepted types by magic bytes.
 CASEHUB_ATTACHMENT_MAX_BYTES = env_int("CASEHUB_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 CASEHUB_ATTACHMENT_TYPES = env_list(

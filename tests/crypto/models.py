@@ -8,6 +8,7 @@ import uuid
 
 from django.db import models
 
+from casehub.crypto.blind_index import BlindIndexField
 from casehub.crypto.fields import (
     EncryptedDateField,
     EncryptedJSONField,
@@ -27,8 +28,11 @@ class SealedRecord(models.Model):
     narrative = EncryptedLongTextField(null=True, blank=True)
     born_on = EncryptedDateField(null=True, blank=True)
     details = EncryptedJSONField(null=True, blank=True)
+    name_index = BlindIndexField(source="name")
+    phone_index = BlindIndexField(source="phone", normalizer="phone")
 
     crypto_data_key = "case__data_key"
+    crypto_organization = "case__organization"
 
     class Meta:
         app_label = "casehub"
