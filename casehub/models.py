@@ -94,3 +94,37 @@ class Case(models.Model):
 
     def __str__(self):
         return self.case_number
+
+
+class KeyRotationStatus(models.TextChoices):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class KeyRotation(models.Model):
+    """One master-key rotation: re-wrapping every data key under ``target_key_id``, with progress."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    target_key_id = models.CharField(max_length=16)
+    status = models.CharField(max_length=10, choices=KeyRotationStatus.choices, default=KeyRotationStatus.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    indexes_rebuilt = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=100, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"rotation to {self.target_key_id} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.done * 100 // self.total)

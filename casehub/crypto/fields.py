@@ -300,3 +300,22 @@ def encrypted_values_update(instance, **values) -> None:
     for name, value in values.items():
         setattr(instance, name, value)
     instance.save(update_fields=list(values))
+
+
+def encrypted_fields(model) -> list[EncryptedField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]
+
+
+def encrypted_models() -> list:
+    """Every installed model with encrypted fields (rotation and re-keying walk them)."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if encrypted_fields(model)]
+
+
+def records_of_case(model, case):
+    """A queryset of ``model``'s rows encrypted under ``case``'s data key."""
+    path = getattr(model, "crypto_data_key", "data_key").split("__")
+    if len(path) == 1:
+        return model._base_manager.filter(pk=case.pk) if model is type(case) else model._base_manager.none()
+    return model._base_manager.filter(**{"__".join(path[:-1]): case})

@@ -175,3 +175,18 @@ def attachment_open(*, record, name: str, storage: Storage | None = None) -> Ite
             index += 1
         if handle.read(1):
             raise broken("has data after its final chunk")
+
+
+def attachment_reencrypt(*, record, name: str, storage: Storage | None = None) -> str:
+    """Re-encrypt an attachment under the record's current data key; returns the new name.
+
+    The old file stays until the caller deletes it (after its transaction commits). The
+    plaintext passes through a private spooled temporary file, never a named file.
+    """
+    storage = storage or default_storage
+    with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as plain:
+        # attachment_open takes the key named in the file; attachment_store the record's current key.
+        for chunk in attachment_open(record=record, name=name, storage=storage):
+            plain.write(chunk)
+        plain.seek(0)
+        return attachment_store(record=record, upload=plain, storage=storage, max_bytes=2**63).name

@@ -30,9 +30,11 @@ class SealedRecord(models.Model):
     details = EncryptedJSONField(null=True, blank=True)
     name_index = BlindIndexField(source="name")
     phone_index = BlindIndexField(source="phone", normalizer="phone")
+    attachment = models.CharField(max_length=200, blank=True)
 
     crypto_data_key = "case__data_key"
     crypto_organization = "case__organization"
+    crypto_attachments = ("attachment",)
 
     class Meta:
         app_label = "casehub"
