@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditOutcome(models.TextChoices):
@@ -128,3 +129,51 @@ class KeyRotation(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else min(100, self.done * 100 // self.total)
+
+
+class ErasureReason(models.TextChoices):
+    # Codes only: a free-text reason could carry the very personal data being erased.
+    SURVIVOR_REQUEST = "survivor_request", _("The survivor asked for erasure")
+    RETENTION_EXPIRED = "retention_expired", _("The retention period ended")
+    ENTERED_IN_ERROR = "entered_in_error", _("The case was opened in error")
+    LEGAL_OBLIGATION = "legal_obligation", _("A legal obligation requires erasure")
+
+
+class ErasureStatus(models.TextChoices):
+    REQUESTED = "requested", _("Awaiting a second coordinator")
+    ERASED = "erased", _("Erased")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CaseErasure(models.Model):
+    """A request to crypto-shred a case and, once confirmed, its tombstone (case number, who, when, why).
+
+    The case number and organization are copied so the tombstone outlives the case row.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, null=True, on_delete=models.SET_NULL, related_name="erasures")
+    case_uuid = models.UUIDField()
+    case_number = models.CharField(max_length=32)
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=32, choices=ErasureReason.choices)
+    status = models.CharField(max_length=10, choices=ErasureStatus.choices, default=ErasureStatus.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(status="requested"), name="one_open_erasure_per_case"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(confirmed_by=models.F("requested_by")), name="erasure_needs_two_people"
+            ),
+        ]
+
+    def __str__(self):
+        return f"erasure of case {self.case_number} ({self.status})"

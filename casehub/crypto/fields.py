@@ -155,7 +155,8 @@ class EncryptedField(models.BinaryField):
     def seal(self, instance, value) -> bytes:
         key_id = data_key_id_for(instance)
         try:
-            aead = keyring.aead_for(key_id, data_key=_loaded_data_key(instance, key_id))
+            # No in-memory DataKey here: a copy loaded before an erasure would still unwrap.
+            aead = keyring.aead_for(key_id)
         except DataKeyDestroyed:
             raise ErasedError(model=self.model._meta.label, field=self.name, record=instance.uuid) from None
         return _aead.seal(aead, key_id=key_id, context=self.context(instance), plaintext=self.encode(value))
