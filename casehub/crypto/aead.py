@@ -21,6 +21,10 @@ HEADER_BYTES = _HEADER.size
 OVERHEAD = HEADER_BYTES + NONCE_BYTES + TAG_BYTES
 
 
+def header(key_id: int) -> bytes:
+    return _HEADER.pack(VERSION, key_id)
+
+
 def seal(aead: AESGCM, *, key_id: int, context: bytes, plaintext: bytes) -> bytes:
     """Encrypt plaintext under a data key with a fresh random 96-bit nonce."""
     header = _HEADER.pack(VERSION, key_id)
@@ -30,12 +34,9 @@ def seal(aead: AESGCM, *, key_id: int, context: bytes, plaintext: bytes) -> byte
 
 def key_id_of(blob: bytes) -> int:
     """The data key id named in a stored value; ValueError for an unknown format."""
-    if len(blob) < OVERHEAD:
-        raise ValueError("too short")
-    version, key_id = _HEADER.unpack_from(blob)
-    if version != VERSION:
-        raise ValueError("unknown version")
-    return key_id
+    if len(blob) < OVERHEAD or blob[0] != VERSION:
+        raise ValueError("unknown format")
+    return int.from_bytes(blob[1:HEADER_BYTES], "big")
 
 
 def open_value(aead: AESGCM, blob: bytes, *, context: bytes) -> bytes:

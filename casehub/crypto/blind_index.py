@@ -164,9 +164,10 @@ class BlindIndexField(models.PositiveIntegerField):
     def pre_save(self, model_instance, add):
         source = model_instance._meta.get_field(self.source)
         data = model_instance.__dict__
-        if source.plain_key in data:
+        cached = data.get(source.plain_key)
+        if cached is not None and cached[0] is data.get(source.attname):
             # The plaintext is known (assigned or read): recompute, it may have changed.
-            value = self.compute(data[source.plain_key], _organization_id(model_instance))
+            value = self.compute(cached[1], _organization_id(model_instance))
             data[self.attname] = value
             return value
         return super().pre_save(model_instance, add)

@@ -4,28 +4,30 @@ A model with encrypted fields needs a ``uuid`` field (made by the application be
 save: the ciphertexts are bound to it) and says where its data key is with
 ``crypto_data_key = "data_key"`` (the Case itself) or ``"case__data_key"`` (a record of a case).
 
-How a value lives on an instance:
+Like a foreign key, an encrypted field has two attributes:
 
-- ``instance.__dict__[attname]`` holds the stored bytes (what the database has), or ``_DIRTY``
-  when plaintext was assigned and is not yet encrypted;
-- ``instance.__dict__["_plain_" + attname]`` caches the plaintext once read or assigned.
+- ``record.<name>_sealed`` (the field's attname) holds the stored bytes, exactly what the
+  column holds; Django loads rows into it directly, so loading decrypts nothing and costs what
+  a plain column costs;
+- ``record.<name>`` is the plaintext: decrypted on first read and cached on the instance
+  (together with the bytes it came from, so a refreshed row is decrypted again); assigning it
+  marks the value for encryption at the next save.
 
-Loading a row never decrypts; reading the attribute does, once. Saving encrypts only values
-that were assigned. Django paths that bypass ``pre_save`` (``QuerySet.update()``,
-``bulk_update()``) reach ``get_db_prep_value`` with plaintext, which raises; lookups other than
-``isnull`` raise instead of silently matching nothing (use a blind index).
+Django paths that bypass ``pre_save`` (``QuerySet.update()``, ``bulk_update()``) reach
+``get_db_prep_value`` with plaintext (or the "not yet encrypted" marker), which raises; lookups
+other than ``isnull`` raise instead of silently matching nothing (use a blind index).
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import os
 
 from cryptography.exceptions import InvalidTag
 from django import forms
 from django.core import checks
 from django.db import models
-from django.db.models.query_utils import DeferredAttribute
 
 from casehub.crypto import aead as _aead
 from casehub.crypto import keyring
@@ -37,56 +39,64 @@ from casehub.crypto.errors import (
     ErasedError,
 )
 
-# Assigned plaintext waiting for pre_save; never reaches the database.
+# Stored in the attname slot when plaintext was assigned and is not encrypted yet; it can never
+# reach the database (get_db_prep_value refuses it).
 _DIRTY = object()
+_MISSING = object()
+_KEY_PATHS: dict[type, tuple[tuple[str, ...], str]] = {}
 
 
-def _owner_of_data_key(instance):
-    """(object holding the data key FK, FK name): the instance itself or a related case."""
-    path = getattr(type(instance), "crypto_data_key", "data_key").split("__")
-    owner = instance
-    for part in path[:-1]:
-        owner = getattr(owner, part)
-    return owner, path[-1]
+def _key_path(model: type) -> tuple[tuple[str, ...], str]:
+    path = _KEY_PATHS.get(model)
+    if path is None:
+        parts = getattr(model, "crypto_data_key", "data_key").split("__")
+        path = _KEY_PATHS[model] = (tuple(parts[:-1]), parts[-1])
+    return path
 
 
 def data_key_id_for(instance) -> int:
-    owner, name = _owner_of_data_key(instance)
+    """The id of the data key that encrypts ``instance``'s fields."""
+    relations, name = _key_path(type(instance))
+    owner = instance
+    for part in relations:
+        owner = getattr(owner, part)
     return getattr(owner, name + "_id")
 
 
 def _loaded_data_key(instance, key_id: int):
     """The DataKey row if it was loaded with select_related, so unwrapping needs no query."""
-    try:
-        owner, name = _owner_of_data_key(instance)
-    except Exception:  # a missing related row is reported by the decryption itself
-        return None
+    relations, name = _key_path(type(instance))
+    owner = instance
+    for part in relations:
+        owner = owner._state.fields_cache.get(part)
+        if owner is None:
+            return None
     data_key = owner._state.fields_cache.get(name)
     return data_key if data_key is not None and data_key.pk == key_id else None
 
 
-class EncryptedAttribute(DeferredAttribute):
-    """Descriptor: stored bytes in, plaintext out, decrypted on first read and cached."""
+class EncryptedAttribute(property):
+    """The plaintext side of an encrypted field (a property, so ``Model(name=...)`` accepts it)."""
+
+    def __init__(self, field):
+        super().__init__()
+        self.field = field
+        self.__doc__ = f"Plaintext of the encrypted field {field.name}."
 
     def __get__(self, instance, cls=None):
         if instance is None:
             return self
         field = self.field
         data = instance.__dict__
-        try:
-            return data[field.plain_key]
-        except KeyError:
-            pass
-        if field.attname not in data:
-            # Deferred (.only()/.defer()): fetch the stored bytes, still without decrypting others.
-            raw = type(instance)._base_manager.filter(pk=instance.pk).values_list(field.attname, flat=True).get()
-            self.__set__(instance, raw)
-        raw = data[field.attname]
-        if raw is None:
-            data[field.plain_key] = None
-            return None
-        value = field.decrypt(instance, raw)
-        data[field.plain_key] = value
+        raw = data.get(field.attname, _MISSING)
+        if raw is _MISSING:
+            # Deferred (.only()/.defer()): Django's attname descriptor fetches the bytes alone.
+            raw = getattr(instance, field.attname)
+        cached = data.get(field.plain_key)
+        if cached is not None and cached[0] is raw:
+            return cached[1]
+        value = None if raw is None else field.decrypt(instance, raw)
+        data[field.plain_key] = (raw, value)
         return value
 
     def __set__(self, instance, value):
@@ -94,20 +104,18 @@ class EncryptedAttribute(DeferredAttribute):
         field = self.field
         if value is None:
             data[field.attname] = None
-            data[field.plain_key] = None
-        elif isinstance(value, bytes | memoryview | bytearray):
-            # Bytes are what the database holds: a ciphertext, authenticated when read.
-            data[field.attname] = bytes(value)
-            data.pop(field.plain_key, None)
+            data[field.plain_key] = (None, None)
         else:
             data[field.attname] = _DIRTY
-            data[field.plain_key] = value
+            data[field.plain_key] = (_DIRTY, value)
+
+    def __delete__(self, instance):
+        raise AttributeError(f"{self.field.name} cannot be deleted")
 
 
 class EncryptedField(models.BinaryField):
     """Base class: subclasses say how a value becomes bytes and back."""
 
-    descriptor_class = EncryptedAttribute
     # JSON values are mutable: re-encrypt whenever the value was read, in case it was changed in place.
     reseal_when_read = False
 
@@ -115,10 +123,18 @@ class EncryptedField(models.BinaryField):
         kwargs.setdefault("editable", True)
         super().__init__(*args, **kwargs)
 
+    def get_attname(self):
+        return f"{self.name}_sealed"
+
+    def get_attname_column(self):
+        # The column keeps the field's name; only the Python attribute for the bytes differs.
+        return self.get_attname(), self.db_column or self.name
+
     def contribute_to_class(self, cls, name, private_only=False):
         super().contribute_to_class(cls, name, private_only=private_only)
-        self.plain_key = f"_plain_{self.attname}"
+        self.plain_key = f"_plain_{self.name}"
         self.context_prefix = f"{cls._meta.label_lower}\0{self.name}\0".encode()
+        setattr(cls, self.name, EncryptedAttribute(self))
 
     def check(self, **kwargs):
         errors = super().check(**kwargs)
@@ -146,53 +162,73 @@ class EncryptedField(models.BinaryField):
     def decode(self, data: bytes):
         raise NotImplementedError
 
-    def context(self, instance) -> bytes:
+    def _record_bytes(self, instance) -> bytes:
         record = instance.uuid
         if record is None:
             raise EncryptedFieldMisuse(f"{self.label()} needs the record's uuid before it is encrypted")
-        return self.context_prefix + record.bytes
+        return record.bytes
 
     def seal(self, instance, value) -> bytes:
         key_id = data_key_id_for(instance)
-        try:
-            # No in-memory DataKey here: a copy loaded before an erasure would still unwrap.
-            aead = keyring.aead_for(key_id)
-        except DataKeyDestroyed:
-            raise ErasedError(model=self.model._meta.label, field=self.name, record=instance.uuid) from None
-        return _aead.seal(aead, key_id=key_id, context=self.context(instance), plaintext=self.encode(value))
+        aead = keyring.cached_aead(key_id)
+        if aead is None:
+            try:
+                # No in-memory DataKey here: a copy loaded before an erasure would still unwrap.
+                aead = keyring.aead_for(key_id)
+            except DataKeyDestroyed:
+                raise ErasedError(model=self.model._meta.label, field=self.name, record=instance.uuid) from None
+        header = _aead.header(key_id)
+        nonce = os.urandom(_aead.NONCE_BYTES)
+        aad = header + self.context_prefix + self._record_bytes(instance)
+        return header + nonce + aead.encrypt(nonce, self.encode(value), aad)
 
     def decrypt(self, instance, raw: bytes):
-        model, record = self.model._meta.label, instance.uuid
         try:
             key_id = _aead.key_id_of(raw)
         except ValueError:
-            raise DecryptionError(model=model, field=self.name, record=record, reason="has an unknown format") from None
+            raise self._error(instance, "has an unknown format") from None
+        aead = keyring.cached_aead(key_id)
         try:
-            aead = keyring.aead_for(key_id, data_key=_loaded_data_key(instance, key_id))
-            plaintext = _aead.open_value(aead, raw, context=self.context(instance))
+            if aead is None:
+                aead = keyring.aead_for(key_id, data_key=_loaded_data_key(instance, key_id))
+            plaintext = _aead.open_value(aead, raw, context=self.context_prefix + self._record_bytes(instance))
         except DataKeyDestroyed:
-            raise ErasedError(model=model, field=self.name, record=record) from None
+            raise ErasedError(model=self.model._meta.label, field=self.name, record=instance.uuid) from None
         except InvalidTag:
-            raise DecryptionError(model=model, field=self.name, record=record) from None
+            raise self._error(instance) from None
         except CryptoError as exc:
             # Unknown data key, or a data key wrapped under a master key no longer configured.
-            raise DecryptionError(
-                model=model, field=self.name, record=record, reason=f"cannot be decrypted ({exc})"
-            ) from None
+            raise self._error(instance, f"cannot be decrypted ({exc})") from None
         return self.decode(plaintext)
+
+    def _error(self, instance, reason: str = "failed authentication") -> DecryptionError:
+        return DecryptionError(model=self.model._meta.label, field=self.name, record=instance.uuid, reason=reason)
 
     def pre_save(self, model_instance, add):
         data = model_instance.__dict__
         raw = data.get(self.attname)
-        if raw is _DIRTY or (self.reseal_when_read and self.plain_key in data and raw is not None):
-            value = data[self.plain_key]
-            if value is None:
-                raw = None
-            else:
-                self.check_size(value)
-                raw = self.seal(model_instance, value)
+        cached = data.get(self.plain_key)
+        if raw is _DIRTY or (self.reseal_when_read and raw is not None and cached is not None and cached[0] is raw):
+            value = cached[1]
+            self.check_size(value)
+            raw = self.seal(model_instance, value)
             data[self.attname] = raw
+            data[self.plain_key] = (raw, value)
         return raw
+
+    def value_from_object(self, obj):
+        # Forms and model_to_dict show the plaintext.
+        return getattr(obj, self.name)
+
+    def save_form_data(self, instance, data):
+        setattr(instance, self.name, data)
+
+    def clean(self, value, model_instance):
+        # Model.full_clean passes the stored bytes; validate the plaintext they stand for.
+        plain = getattr(model_instance, self.name) if model_instance is not None else value
+        self.validate(plain, model_instance)
+        self.run_validators(plain)
+        return value
 
     def check_size(self, value) -> None:
         if self.max_length is not None and len(value) > self.max_length:
@@ -200,7 +236,7 @@ class EncryptedField(models.BinaryField):
 
     def get_db_prep_value(self, value, connection, prepared=False):
         if value is None or isinstance(value, bytes | memoryview):
-            return super().get_db_prep_value(value, connection, prepared)
+            return connection.Database.Binary(value) if value is not None else None
         # Reached by QuerySet.update(), bulk_update() and hand-built queries with a plain value.
         raise EncryptedFieldMisuse(
             f"{self.label()} would be written unencrypted: assign it on the instance and save(), "

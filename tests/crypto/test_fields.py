@@ -233,3 +233,54 @@ def test_decrypting_with_a_list_query_uses_select_related_without_extra_queries(
     with CaptureQueriesContext(connection) as queries:
         assert [r.name for r in records] == ["n", "n", "n"]
     assert len(queries) == 0
+
+
+def test_loading_a_record_keeps_only_the_stored_bytes(case):
+    record = reloaded(a_record(case, name="bytes"))
+    assert isinstance(record.name_sealed, bytes)
+    assert "_plain_name" not in record.__dict__
+
+
+def test_a_refreshed_record_shows_the_new_value(case):
+    record = reloaded(a_record(case, name="old"))
+    assert record.name == "old"
+    other = reloaded(record)
+    other.name = "new"
+    other.save()
+    record.refresh_from_db()
+    assert record.name == "new"
+
+
+def test_full_clean_checks_the_plaintext_length_not_the_ciphertext(case):
+    record = reloaded(a_record(case, name="x" * 190))
+    record.full_clean()  # the ciphertext is longer than 200 bytes; the name is not
+
+
+def test_full_clean_refuses_a_name_over_its_maximum(case):
+    from django.core.exceptions import ValidationError
+
+    record = SealedRecord(case=case, name="x" * 201)
+    with pytest.raises(ValidationError):
+        record.full_clean()
+
+
+def test_bulk_update_of_an_unchanged_encrypted_field_keeps_its_ciphertext(case):
+    record = a_record(case, name="same")
+    before = stored(record, "name")
+    fresh = reloaded(record)
+    fresh.code = "changed"
+    SealedRecord.objects.bulk_update([fresh], ["code", "name"])
+    assert stored(record, "name") == before
+    assert reloaded(record).name == "same"
+
+
+def test_the_wrapped_keys_of_a_list_are_fetched_in_one_query(cast, django_assert_num_queries):
+    from casehub.crypto.keyring import clear_data_keys, data_keys_prefetch
+
+    for _ in range(5):
+        a_record(a_case(cast.owner.organization), name="n")
+    clear_data_keys()
+    records = list(SealedRecord.objects.select_related("case"))
+    with django_assert_num_queries(1):
+        data_keys_prefetch(records)
+        assert [r.name for r in records] == ["n"] * 5
