@@ -91,7 +91,7 @@ def data_key_create():
 
 
 @dataclass(slots=True)
-class _WrappedKey:
+class WrappedKey:
     """The columns of a DataKey row that unwrapping needs (cheaper than a model instance)."""
 
     pk: int
@@ -118,7 +118,26 @@ def data_keys_prefetch(records) -> None:
             "pk", "uuid", "master_key_id", "wrapped", "destroyed_at"
         )
         for pk, key_uuid, master_key_id, wrapped, destroyed_at in rows:
-            cache[("wrapped", pk)] = _WrappedKey(pk, key_uuid, master_key_id, wrapped, destroyed_at)
+            cache[("wrapped", pk)] = WrappedKey(pk, key_uuid, master_key_id, wrapped, destroyed_at)
+
+
+def data_keys_create_many(count: int) -> list:
+    """Fresh data keys for a batch of new cases (imports), saved with one bulk insert."""
+    from casehub.models import DataKey
+
+    provider = key_provider()
+    keys, secrets = [], []
+    for _ in range(count):
+        secret = os.urandom(KEY_BYTES)
+        data_key = DataKey()
+        data_key.master_key_id, data_key.wrapped = provider.wrap(secret, aad=_wrap_aad(data_key))
+        keys.append(data_key)
+        secrets.append(secret)
+    DataKey.objects.bulk_create(keys, batch_size=500)
+    cache = _cache()
+    for data_key, secret in zip(keys, secrets, strict=True):
+        cache[data_key.pk] = AESGCM(secret)
+    return keys
 
 
 def aead_for(data_key_id: int, *, data_key=None) -> AESGCM:

@@ -284,3 +284,28 @@ def test_the_wrapped_keys_of_a_list_are_fetched_in_one_query(cast, django_assert
     with django_assert_num_queries(1):
         data_keys_prefetch(records)
         assert [r.name for r in records] == ["n"] * 5
+
+
+def test_a_list_with_its_data_keys_decrypts_without_further_queries(cast, django_assert_num_queries):
+    from casehub.crypto.fields import with_data_keys
+    from casehub.crypto.keyring import clear_data_keys
+
+    for _ in range(5):
+        a_record(a_case(cast.owner.organization), name="n")
+    clear_data_keys()
+    with django_assert_num_queries(1):
+        records = list(with_data_keys(SealedRecord.objects.order_by("pk")))
+        assert [r.name for r in records] == ["n"] * 5
+
+
+def test_a_list_with_its_data_keys_still_refuses_an_erased_case(cast):
+    from casehub.crypto.errors import ErasedError
+    from casehub.crypto.fields import with_data_keys
+    from casehub.crypto.keyring import clear_data_keys, data_key_destroy
+    from casehub.models import DataKey
+
+    record = a_record(a_case(cast.owner.organization), name="n")
+    data_key_destroy(DataKey.objects.get(pk=record.case.data_key_id))
+    clear_data_keys()
+    with pytest.raises(ErasedError):
+        _ = with_data_keys(SealedRecord.objects.all()).get().name
