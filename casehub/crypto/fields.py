@@ -259,12 +259,16 @@ class EncryptedField(models.BinaryField):
 
     def get_db_prep_value(self, value, connection, prepared=False):
         if value is None or isinstance(value, bytes | memoryview):
-            return connection.Database.Binary(value) if value is not None else None
+            # SQLite and psycopg both take bytes for BLOB/bytea; no Binary() wrapper needed.
+            return value
         # Reached by QuerySet.update(), bulk_update() and hand-built queries with a plain value.
         raise EncryptedFieldMisuse(
             f"{self.label()} would be written unencrypted: assign it on the instance and save(), "
             "not QuerySet.update() or bulk_update()"
         )
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s"  # CaseHub runs on SQLite and PostgreSQL only (MySQL would need "_binary %s")
 
     def get_lookup(self, lookup_name):
         if lookup_name == "isnull":
