@@ -108,7 +108,8 @@ def duplicate_token(parts: dict[str, str], *, bits: int = 16, master_key_id: str
     return _truncated_hmac(_hmac_key(key_id, b"duplicate-detection|platform"), message, bits)
 
 
-def _organization_id(instance) -> int:
+def organization_id_for(instance) -> int:
+    """The id of the organization whose index keys ``instance``'s blind indexes use."""
     path = getattr(type(instance), "crypto_organization", "organization").split("__")
     owner = instance
     for part in path[:-1]:
@@ -167,7 +168,7 @@ class BlindIndexField(models.PositiveIntegerField):
         cached = data.get(source.plain_key)
         if cached is not None and cached[0] is data.get(source.attname):
             # The plaintext is known (assigned or read): recompute, it may have changed.
-            value = self.compute(cached[1], _organization_id(model_instance))
+            value = self.compute(cached[1], organization_id_for(model_instance))
             data[self.attname] = value
             return value
         return super().pre_save(model_instance, add)

@@ -106,7 +106,7 @@ def master_keys_from_environment(*, debug: bool, var_dir: Path) -> tuple[MasterK
     if not keys:
         raise KeyConfigurationError(
             "No master key configured. Set CASEHUB_MASTER_KEYS=id:base64key (make one with "
-            "`manage.py generate_master_key`) or CASEHUB_KEY_FILE=/path/to/keys, or run with DEBUG=1 "
+            "`python -m casehub.crypto.keys`) or CASEHUB_KEY_FILE=/path/to/keys, or run with DEBUG=1 "
             "for development, which keeps a generated key in var/."
         )
     return keys
@@ -197,3 +197,11 @@ def reset_key_provider() -> None:
     """Forget the provider (tests that override CASEHUB_MASTER_KEYS; see the setting_changed hook)."""
     global _provider
     _provider = None
+
+
+if __name__ == "__main__":
+    # `python -m casehub.crypto.keys [id]`: the first key of a new installation, before settings can load.
+    import sys
+    import time
+
+    print(new_master_key_entry(sys.argv[1] if len(sys.argv) > 1 else time.strftime("k%Y%m%d")))

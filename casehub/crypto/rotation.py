@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from casehub.audit import audit_record
-from casehub.crypto.blind_index import blind_index_fields
+from casehub.crypto.blind_index import blind_index_fields, organization_id_for
 from casehub.crypto.errors import CryptoError, ErasedError
 from casehub.crypto.fields import encrypted_fields, encrypted_models, records_of_case
 from casehub.crypto.keyring import data_key_create, data_key_destroy, data_key_rewrap
@@ -100,6 +100,7 @@ def master_key_rotation_run(
     if rebuild_indexes:
         rotation.indexes_rebuilt = blind_indexes_rebuild(batch_size=batch_size)
     with transaction.atomic():
+        # total becomes what was actually re-wrapped: keys erased during the run drop out of it.
         KeyRotation.objects.filter(pk=rotation_id).update(
             status=KeyRotationStatus.DONE,
             finished_at=timezone.now(),
@@ -145,17 +146,11 @@ def blind_indexes_rebuild(*, model=None, batch_size: int = BATCH_SIZE) -> int:
                             plaintext = getattr(row, field.source)
                         except ErasedError:
                             plaintext = None
-                        setattr(row, field.attname, field.compute(plaintext, _org_id(row)))
+                        setattr(row, field.attname, field.compute(plaintext, organization_id_for(row)))
                 each._base_manager.bulk_update(batch, names)
             rebuilt += len(batch)
             last_pk = batch[-1].pk
     return rebuilt
-
-
-def _org_id(row) -> int:
-    from casehub.crypto.blind_index import _organization_id
-
-    return _organization_id(row)
 
 
 def case_rekey(*, case: Case, by=None) -> Case:

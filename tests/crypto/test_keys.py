@@ -129,3 +129,16 @@ def test_generate_master_key_prints_a_usable_entry(capsys):
 
 def test_new_entries_are_random():
     assert new_master_key_entry("k1") != new_master_key_entry("k1")
+
+
+def test_generate_master_key_names_the_key_by_date_by_default(capsys):
+    call_command("generate_master_key")
+    assert parse_master_keys(capsys.readouterr().out.strip())[0].id.startswith("k20")
+
+
+def test_a_first_key_can_be_made_before_settings_can_load(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"CASEHUB_MASTER_KEYS", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "-m", "casehub.crypto.keys", "first"], env=env, capture_output=True, text=True, check=True
+    )
+    assert parse_master_keys(result.stdout.strip())[0].id == "first"
