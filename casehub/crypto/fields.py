@@ -107,6 +107,8 @@ class EncryptedAttribute(property):
         cached = data.get(field.plain_key)
         if cached is not None and cached[0] is raw:
             return cached[1]
+        if raw is _DIRTY:  # a new instance whose field was left at its default
+            return field.pending_value(instance)
         value = None if raw is None else field.decrypt(instance, raw)
         data[field.plain_key] = (raw, value)
         return value
@@ -134,6 +136,19 @@ class EncryptedField(models.BinaryField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("editable", True)
         super().__init__(*args, **kwargs)
+
+    def get_default(self):
+        # The default is plaintext: it goes through the plaintext side and is encrypted on save.
+        return _DIRTY if self.has_default() else None
+
+    def pending_value(self, instance):
+        """The plaintext waiting to be encrypted: the assigned value, else the field's default."""
+        cached = instance.__dict__.get(self.plain_key)
+        if cached is not None and cached[0] is _DIRTY:
+            return cached[1]
+        value = self.default() if callable(self.default) else self.default
+        instance.__dict__[self.plain_key] = (_DIRTY, value)
+        return value
 
     def get_attname(self):
         return f"{self.name}_sealed"
@@ -232,7 +247,11 @@ class EncryptedField(models.BinaryField):
         raw = data.get(self.attname)
         cached = data.get(self.plain_key)
         if raw is _DIRTY or (self.reseal_when_read and raw is not None and cached is not None and cached[0] is raw):
-            value = cached[1]
+            value = self.pending_value(model_instance) if raw is _DIRTY else cached[1]
+            if value is None:
+                data[self.attname] = None
+                data[self.plain_key] = (None, None)
+                return None
             self.check_size(value)
             raw = self.seal(model_instance, value)
             data[self.attname] = raw

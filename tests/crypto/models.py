@@ -28,6 +28,7 @@ class SealedRecord(models.Model):
     narrative = EncryptedLongTextField(null=True, blank=True)
     born_on = EncryptedDateField(null=True, blank=True)
     details = EncryptedJSONField(null=True, blank=True)
+    preferences = EncryptedJSONField(default=dict)
     name_index = BlindIndexField(source="name")
     phone_index = BlindIndexField(source="phone", normalizer="phone")
     attachment = models.CharField(max_length=200, blank=True)

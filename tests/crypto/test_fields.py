@@ -309,3 +309,25 @@ def test_a_list_with_its_data_keys_still_refuses_an_erased_case(cast):
     clear_data_keys()
     with pytest.raises(ErasedError):
         _ = with_data_keys(SealedRecord.objects.all()).get().name
+
+
+def test_an_unassigned_field_with_a_default_gets_the_default_encrypted(case):
+    record = a_record(case)
+    assert b"{}" not in stored(record, "preferences")
+    assert reloaded(record).preferences == {}
+
+
+def test_a_new_record_shows_its_default_before_saving(case):
+    assert SealedRecord(case=case).preferences == {}
+
+
+def test_an_unassigned_nullable_field_reads_as_none(case):
+    assert SealedRecord(case=case).name is None
+
+
+def test_a_required_field_left_empty_fails_loudly(case):
+    from django.db import IntegrityError
+
+    record = SealedRecord(case=case, preferences=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        record.save()
