@@ -331,3 +331,19 @@ def test_a_required_field_left_empty_fails_loudly(case):
     record = SealedRecord(case=case, preferences=None)
     with pytest.raises(IntegrityError), transaction.atomic():
         record.save()
+
+
+def test_a_model_form_shows_and_saves_plaintext(case):
+    from django import forms
+
+    class RecordForm(forms.ModelForm):
+        class Meta:
+            model = SealedRecord
+            fields = ["name", "born_on"]
+
+    record = reloaded(a_record(case, name="Before", born_on=datetime.date(2000, 1, 2)))
+    assert RecordForm(instance=record).initial == {"name": "Before", "born_on": datetime.date(2000, 1, 2)}
+    form = RecordForm({"name": "After", "born_on": "2001-02-03"}, instance=record)
+    assert form.is_valid(), form.errors
+    form.save()
+    assert (reloaded(record).name, reloaded(record).born_on) == ("After", datetime.date(2001, 2, 3))
