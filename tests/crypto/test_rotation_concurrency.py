@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from casehub.crypto.keyring import clear_data_keys, data_key_scope
+from casehub.crypto.keyring import clear_data_keys, data_key_destroy, data_key_scope
 from casehub.crypto.rotation import master_key_rotation_run, master_key_rotation_start
 from casehub.models import DataKey
 from tests.crypto.factories import a_case, a_record, reloaded
@@ -62,3 +62,55 @@ def test_rotation_under_concurrent_writes_loses_no_value(settings):
     assert {pk: reloaded(SealedRecord(pk=pk)).name for pk in expected} == expected
     assert [SealedRecord.objects.get(pk=pk).name for pk in created] == [f"new {i}" for i in range(1, 6)]
     assert set(DataKey.objects.values_list("master_key_id", flat=True)) == {"new"}
+
+
+def test_an_erasure_during_rotation_is_never_undone(settings):
+    # given cases, the new key active, and an erasure that holds its data key's row lock
+    organization = OrganizationFactory()
+    records = [a_record(a_case(organization), name="kept") for _ in range(6)]
+    erased = records[0].case.data_key_id
+    settings.CASEHUB_MASTER_KEYS = rotated()
+    locked, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def erasure():
+        try:
+            with transaction.atomic():
+                data_key = DataKey.objects.select_for_update().get(pk=erased)
+                locked.set()
+                release.wait()
+                data_key_destroy(data_key)
+        except BaseException as exc:
+            errors.append(exc)
+            locked.set()
+        finally:
+            connections.close_all()
+
+    def rotation_run(rotation_id):
+        try:
+            master_key_rotation_run(rotation_id=rotation_id, batch_size=2)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    eraser = threading.Thread(target=erasure)
+    eraser.start()
+    locked.wait()
+    rotation = master_key_rotation_start(enqueue=False)
+    rotator = threading.Thread(target=rotation_run, args=(rotation.pk,))
+    rotator.start()
+
+    # when the rotation has re-wrapped every key it could lock, the erasure commits
+    while rotator.is_alive() and DataKey.objects.filter(master_key_id="new").count() < len(records) - 1:
+        rotator.join(0.05)
+    release.set()
+    eraser.join()
+    rotator.join()
+
+    # then the erased key stays destroyed and the others moved to the new key
+    assert not errors
+    destroyed = DataKey.objects.get(pk=erased)
+    assert destroyed.wrapped is None
+    live = DataKey.objects.filter(destroyed_at__isnull=True)
+    assert set(live.values_list("master_key_id", flat=True)) == {"new"}
