@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import uuid
 
 from cryptography.exceptions import InvalidTag
 from django import forms
@@ -70,12 +71,13 @@ def _loaded_data_key(instance, key_id: int):
         if annotated != key_id:
             return None
         data = instance.__dict__
+        key_uuid = data["crypto_dk_uuid"]
         return keyring.WrappedKey(
             key_id,
-            data["crypto_dk_uuid"],
+            key_uuid if isinstance(key_uuid, uuid.UUID) else uuid.UUID(key_uuid),
             data["crypto_dk_master"],
             data["crypto_dk_wrapped"],
-            data["crypto_dk_destroyed"],
+            None,
         )
     relations, name = _key_path(type(instance))
     owner = instance
@@ -413,8 +415,9 @@ def with_data_keys(queryset):
     path = getattr(queryset.model, "crypto_data_key", "data_key")
     return queryset.annotate(
         crypto_dk_id=models.F(f"{path}__id"),
-        crypto_dk_uuid=models.F(f"{path}__uuid"),
+        # Read as stored (text on SQLite), turned into a UUID only if the key is unwrapped.
+        crypto_dk_uuid=models.ExpressionWrapper(models.F(f"{path}__uuid"), output_field=models.CharField()),
         crypto_dk_master=models.F(f"{path}__master_key_id"),
+        # A destroyed key has no wrapped bytes, so NULL here is enough to refuse it.
         crypto_dk_wrapped=models.F(f"{path}__wrapped"),
-        crypto_dk_destroyed=models.F(f"{path}__destroyed_at"),
     )
