@@ -13,7 +13,9 @@ field of every row touched; the data-key cache is emptied first, so reading also
 data key. The floor is a bare ``AESGCM`` encrypt (with a fresh random nonce and the same AAD
 size) plus decrypt of the same values with a cached key object; ``field_vs_floor`` compares
 the field code path alone (seal in ``pre_save`` + decrypt on access, no SQL) against it.
-Rounds alternate the variants so machine drift is shared; medians are reported.
+Rounds alternate the variants so machine drift is shared; medians are reported. The field and
+floor micro-benchmark pauses the garbage collector (as ``timeit`` does); the insert and read
+runs keep it on, as the application runs, unless ``--no-gc`` is given.
 
 Runs on a temporary SQLite file; with DATABASE_URL=postgres://… it also runs there (tables are
 created and dropped by the benchmark). The last line is for scripts:
@@ -25,7 +27,9 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import datetime
+import gc
 import os
 import statistics
 import sys
@@ -97,6 +101,23 @@ class SealedCase(models.Model):
     class Meta:
         app_label = "casehub"
         db_table = "bench_sealed_case"
+
+
+PAUSE_GC_IN_RUNS = False  # --no-gc
+
+
+@contextlib.contextmanager
+def no_gc(always: bool = False):
+    """Keep the garbage collector out of a timed section (as timeit does), for every variant alike."""
+    if not (always or PAUSE_GC_IN_RUNS):
+        yield
+        return
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def values(i: int) -> dict:
@@ -196,25 +217,28 @@ def field_and_floor(rows: list[dict], rounds: int) -> tuple[float, float]:
     field_times, floor_times = [], []
     for _ in range(rounds):
         objects = [SealedCase(data_key=data_key, **row) for row in rows]
-        start = time.perf_counter()
-        for obj in objects:
-            for field in fields:
-                field.pre_save(obj, True)
-        sealed = time.perf_counter() - start
+        with no_gc(always=True):
+            start = time.perf_counter()
+            for obj in objects:
+                for field in fields:
+                    field.pre_save(obj, True)
+            sealed = time.perf_counter() - start
         fresh_objects = [SealedCase(uuid=obj.uuid, data_key=data_key) for obj in objects]
         for obj, fresh in zip(objects, fresh_objects, strict=True):
             for field in fields:
                 fresh.__dict__[field.attname] = obj.__dict__[field.attname]
-        start = time.perf_counter()
-        for fresh in fresh_objects:
-            for field in fields:
-                getattr(fresh, field.name)
-        field_times.append((sealed + time.perf_counter() - start) / count * 1e6)
-        start = time.perf_counter()
-        for plaintext in plaintexts:
-            nonce = os.urandom(12)
-            aead.decrypt(nonce, aead.encrypt(nonce, plaintext, aad), aad)
-        floor_times.append((time.perf_counter() - start) / count * 1e6)
+        with no_gc(always=True):
+            start = time.perf_counter()
+            for fresh in fresh_objects:
+                for field in fields:
+                    getattr(fresh, field.name)
+            field_times.append((sealed + time.perf_counter() - start) / count * 1e6)
+        with no_gc(always=True):
+            start = time.perf_counter()
+            for plaintext in plaintexts:
+                nonce = os.urandom(12)
+                aead.decrypt(nonce, aead.encrypt(nonce, plaintext, aad), aad)
+            floor_times.append((time.perf_counter() - start) / count * 1e6)
     return statistics.median(field_times), statistics.median(floor_times)
 
 
@@ -231,10 +255,14 @@ def run(alias: str, size: int, rounds: int) -> dict:
             # Objects are built before the clock starts, for both variants (as in research/encryption.md).
             plain_objects = [PlainCase(**row) for row in rows]
             sealed_objects = [SealedCase(**row) for row in rows]
-            results["insert_plain"].append(insert_plain(alias, plain_objects))
-            results["insert_sealed"].append(insert_sealed(alias, sealed_objects, parts))
-            results["read_plain"].append(read(alias, PlainCase))
-            results["read_sealed"].append(read(alias, SealedCase, parts))
+            with no_gc():
+                results["insert_plain"].append(insert_plain(alias, plain_objects))
+            with no_gc():
+                results["insert_sealed"].append(insert_sealed(alias, sealed_objects, parts))
+            with no_gc():
+                results["read_plain"].append(read(alias, PlainCase))
+            with no_gc():
+                results["read_sealed"].append(read(alias, SealedCase, parts))
         empty(alias)
     finally:
         with connections[alias].schema_editor() as editor:
@@ -270,7 +298,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2,000 cases, 3 rounds")
     parser.add_argument("--size", type=int)
     parser.add_argument("--rounds", type=int)
+    parser.add_argument("--no-gc", action="store_true", help="pause the garbage collector in insert and read runs too")
     args = parser.parse_args()
+    global PAUSE_GC_IN_RUNS
+    PAUSE_GC_IN_RUNS = args.no_gc
     size = args.size or (2_000 if args.quick else 20_000)
     rounds = args.rounds or (3 if args.quick else 5)
     call_command("migrate", verbosity=0)
