@@ -11,7 +11,9 @@ Modules, from the bottom up:
 - ``blind_index``: truncated HMAC indexes for exact-match search.
 - ``files``: chunked, streamed encryption of attachments through Django's storage API.
 - ``rotation``: master-key rotation (re-wrapping), case re-keying and index rebuilds.
-- ``shredding``: erasing a case by destroying its data key.
+- ``shredding``: erasing a case by destroying its data key (two coordinators, tombstone).
+- ``errors``: the exceptions; their messages name models, fields and records, never values.
+- ``middleware``: a fresh data-key cache per request; ``views``: the key-rotation admin page.
 
 This module imports nothing from Django models, so settings may import ``keys``.
 """
