@@ -5,6 +5,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from casehub.crypto.errors import KeyConfigurationError
+from casehub.crypto.keys import master_keys_from_environment
 from casehub.env import (
     database_from_url,
     env_bool,
@@ -27,6 +29,13 @@ if not SECRET_KEY:
             "or run with DEBUG=1 for development, which keeps a generated key in var/."
         )
     SECRET_KEY = secret_from_file(VAR_DIR / "secret_key")
+
+# Master keys for field encryption (docs/security-model.md): CASEHUB_MASTER_KEYS or
+# CASEHUB_KEY_FILE; with DEBUG and neither, a development key file under VAR_DIR.
+try:
+    CASEHUB_MASTER_KEYS = master_keys_from_environment(debug=DEBUG, var_dir=VAR_DIR)
+except KeyConfigurationError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -78,6 +87,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "casehub.middleware.RequestIdMiddleware",
+    "casehub.crypto.middleware.DataKeyScopeMiddleware",
     "casehub.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -173,6 +183,16 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded files are never served from MEDIA_URL; views stream them after an access check.
 MEDIA_URL = "/private-media/"
 FILE_UPLOAD_PERMISSIONS = 0o600
+# Blind indexes (casehub/crypto/blind_index.py): expected rows per organization sets the bits
+# by the rule 2 <= rows / 2^bits <= sqrt(rows); CASEHUB_BLIND_INDEX_BITS (1-31) overrides it.
+# Changing either needs `manage.py rebuild_blind_indexes`.
+CASEHUB_BLIND_INDEX_ROWS = env_int("CASEHUB_BLIND_INDEX_ROWS", 20_000, minimum=4)
+CASEHUB_BLIND_INDEX_BITS = env_int("CASEHUB_BLIND_INDEX_BITS", 0, minimum=0, maximum=31)
+# Encrypted case attachments (casehub/crypto/files.py): size limit, and accepted types by magic bytes.
+CASEHUB_ATTACHMENT_MAX_BYTES = env_int("CASEHUB_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+CASEHUB_ATTACHMENT_TYPES = env_list(
+    "CASEHUB_ATTACHMENT_TYPES", ["application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "image/tiff"]
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from casehub import views
+from casehub.crypto import views as crypto_views
 from orgs import api as orgs_api
 from orgs.views.auth import PasswordResetConfirm
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("orgs.urls")),
     path("platform/audit/", views.audit_log, name="audit_log"),
+    path("platform/keys/", crypto_views.key_rotation, name="key_rotation"),
     path("i18n/setlang/", set_language, name="set_language"),
     path(
         "password-reset/",

@@ -1,0 +1,48 @@
+"""The stored ciphertext format and its associated data.
+
+    version (1 byte) ‖ data key id (8 bytes, big-endian) ‖ nonce (12 bytes) ‖ ciphertext ‖ tag (16 bytes)
+
+The associated data is the 9-byte header followed by a context the caller supplies (for
+fields: model label, field name and the record's uuid), so the header is authenticated and a
+value moved to another row, field or key fails to open. Nothing here ever returns stored
+bytes when authentication fails: callers get ``InvalidTag`` or ``ValueError`` and fail closed.
+"""
+
+import os
+import struct
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+VERSION = 1
+NONCE_BYTES = 12
+TAG_BYTES = 16
+_HEADER = struct.Struct("!BQ")
+HEADER_BYTES = _HEADER.size
+OVERHEAD = HEADER_BYTES + NONCE_BYTES + TAG_BYTES
+
+
+def header(key_id: int) -> bytes:
+    return _HEADER.pack(VERSION, key_id)
+
+
+def seal(aead: AESGCM, *, key_id: int, context: bytes, plaintext: bytes) -> bytes:
+    """Encrypt plaintext under a data key with a fresh random 96-bit nonce."""
+    header = _HEADER.pack(VERSION, key_id)
+    nonce = os.urandom(NONCE_BYTES)
+    return header + nonce + aead.encrypt(nonce, plaintext, header + context)
+
+
+def key_id_of(blob: bytes) -> int:
+    """The data key id named in a stored value; ValueError for an unknown format."""
+    if len(blob) < OVERHEAD or blob[0] != VERSION:
+        raise ValueError("unknown format")
+    return int.from_bytes(blob[1:HEADER_BYTES], "big")
+
+
+def open_value(aead: AESGCM, blob: bytes, *, context: bytes) -> bytes:
+    """Decrypt a stored value; raises cryptography's InvalidTag if anything was altered or moved."""
+    return aead.decrypt(
+        blob[HEADER_BYTES : HEADER_BYTES + NONCE_BYTES],
+        blob[HEADER_BYTES + NONCE_BYTES :],
+        blob[:HEADER_BYTES] + context,
+    )

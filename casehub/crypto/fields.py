@@ -1,0 +1,423 @@
+"""Model fields that store AES-256-GCM ciphertext and decrypt lazily, on attribute access.
+
+A model with encrypted fields needs a ``uuid`` field (made by the application before the first
+save: the ciphertexts are bound to it) and says where its data key is with
+``crypto_data_key = "data_key"`` (the Case itself) or ``"case__data_key"`` (a record of a case).
+
+Like a foreign key, an encrypted field has two attributes:
+
+- ``record.<name>_sealed`` (the field's attname) holds the stored bytes, exactly what the
+  column holds; Django loads rows into it directly, so loading decrypts nothing and costs what
+  a plain column costs;
+- ``record.<name>`` is the plaintext: decrypted on first read and cached on the instance
+  (together with the bytes it came from, so a refreshed row is decrypted again); assigning it
+  marks the value for encryption at the next save.
+
+Django paths that bypass ``pre_save`` (``QuerySet.update()``, ``bulk_update()``) reach
+``get_db_prep_value`` with plaintext (or the "not yet encrypted" marker), which raises; lookups
+other than ``isnull`` raise instead of silently matching nothing (use a blind index).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import uuid
+
+from cryptography.exceptions import InvalidTag
+from django import forms
+from django.core import checks
+from django.db import models
+
+from casehub.crypto import aead as _aead
+from casehub.crypto import keyring
+from casehub.crypto.errors import (
+    CryptoError,
+    DataKeyDestroyed,
+    DecryptionError,
+    EncryptedFieldMisuse,
+    ErasedError,
+)
+
+# Stored in the attname slot when plaintext was assigned and is not encrypted yet; it can never
+# reach the database (get_db_prep_value refuses it).
+_DIRTY = object()
+_MISSING = object()
+_KEY_PATHS: dict[type, tuple[tuple[str, ...], str]] = {}
+
+
+def _key_path(model: type) -> tuple[tuple[str, ...], str]:
+    path = _KEY_PATHS.get(model)
+    if path is None:
+        parts = getattr(model, "crypto_data_key", "data_key").split("__")
+        path = _KEY_PATHS[model] = (tuple(parts[:-1]), parts[-1])
+    return path
+
+
+def data_key_id_for(instance) -> int:
+    """The id of the data key that encrypts ``instance``'s fields."""
+    relations, name = _key_path(type(instance))
+    owner = instance
+    for part in relations:
+        owner = getattr(owner, part)
+    return getattr(owner, name + "_id")
+
+
+def _loaded_data_key(instance, key_id: int):
+    """The data key's row if the query brought it (with_data_keys or select_related), else None."""
+    annotated = instance.__dict__.get("crypto_dk_id")
+    if annotated is not None:
+        if annotated != key_id:
+            return None
+        data = instance.__dict__
+        key_uuid = data["crypto_dk_uuid"]
+        return keyring.WrappedKey(
+            key_id,
+            key_uuid if isinstance(key_uuid, uuid.UUID) else uuid.UUID(key_uuid),
+            data["crypto_dk_master"],
+            data["crypto_dk_wrapped"],
+            None,
+        )
+    relations, name = _key_path(type(instance))
+    owner = instance
+    for part in relations:
+        owner = owner._state.fields_cache.get(part)
+        if owner is None:
+            return None
+    data_key = owner._state.fields_cache.get(name)
+    return data_key if data_key is not None and data_key.pk == key_id else None
+
+
+class EncryptedAttribute(property):
+    """The plaintext side of an encrypted field (a property, so ``Model(name=...)`` accepts it)."""
+
+    def __init__(self, field):
+        super().__init__()
+        self.field = field
+        self.__doc__ = f"Plaintext of the encrypted field {field.name}."
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        field = self.field
+        data = instance.__dict__
+        raw = data.get(field.attname, _MISSING)
+        if raw is _MISSING:
+            # Deferred (.only()/.defer()): Django's attname descriptor fetches the bytes alone.
+            raw = getattr(instance, field.attname)
+        cached = data.get(field.plain_key)
+        if cached is not None and cached[0] is raw:
+            return cached[1]
+        if raw is _DIRTY:  # a new instance whose field was left at its default
+            return field.pending_value(instance)
+        value = None if raw is None else field.decrypt(instance, raw)
+        data[field.plain_key] = (raw, value)
+        return value
+
+    def __set__(self, instance, value):
+        data = instance.__dict__
+        field = self.field
+        if value is None:
+            data[field.attname] = None
+            data[field.plain_key] = (None, None)
+        else:
+            data[field.attname] = _DIRTY
+            data[field.plain_key] = (_DIRTY, value)
+
+    def __delete__(self, instance):
+        raise AttributeError(f"{self.field.name} cannot be deleted")
+
+
+class EncryptedField(models.BinaryField):
+    """Base class: subclasses say how a value becomes bytes and back."""
+
+    # JSON values are mutable: re-encrypt whenever the value was read, in case it was changed in place.
+    reseal_when_read = False
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("editable", True)
+        super().__init__(*args, **kwargs)
+
+    def get_default(self):
+        # The default is plaintext: it goes through the plaintext side and is encrypted on save.
+        return _DIRTY if self.has_default() else None
+
+    def pending_value(self, instance):
+        """The plaintext waiting to be encrypted: the assigned value, else the field's default."""
+        cached = instance.__dict__.get(self.plain_key)
+        if cached is not None and cached[0] is _DIRTY:
+            return cached[1]
+        value = self.default() if callable(self.default) else self.default
+        instance.__dict__[self.plain_key] = (_DIRTY, value)
+        return value
+
+    def get_attname(self):
+        return f"{self.name}_sealed"
+
+    def get_attname_column(self):
+        # The column keeps the field's name; only the Python attribute for the bytes differs.
+        return self.get_attname(), self.db_column or self.name
+
+    def contribute_to_class(self, cls, name, private_only=False):
+        super().contribute_to_class(cls, name, private_only=private_only)
+        self.plain_key = f"_plain_{self.name}"
+        self.context_prefix = f"{cls._meta.label_lower}\0{self.name}\0".encode()
+        setattr(cls, self.name, EncryptedAttribute(self))
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        if not self.model._meta.abstract and not any(f.name == "uuid" for f in self.model._meta.fields):
+            errors.append(
+                checks.Error("a model with encrypted fields needs a `uuid` field", obj=self, id="casehub.E001")
+            )
+        if self.unique or self.db_index or self.primary_key:
+            errors.append(
+                checks.Error(
+                    "an encrypted field cannot be unique, indexed or a primary key; use a blind index",
+                    obj=self,
+                    id="casehub.E002",
+                )
+            )
+        return errors
+
+    def label(self) -> str:
+        return f"{self.model._meta.label}.{self.name}"
+
+    # How values become bytes; subclasses override.
+    def encode(self, value) -> bytes:
+        raise NotImplementedError
+
+    def decode(self, data: bytes):
+        raise NotImplementedError
+
+    def _record_bytes(self, instance) -> bytes:
+        record = instance.uuid
+        if record is None:
+            raise EncryptedFieldMisuse(f"{self.label()} needs the record's uuid before it is encrypted")
+        return record.bytes
+
+    def seal(self, instance, value) -> bytes:
+        key_id = data_key_id_for(instance)
+        aead = keyring.cached_aead(key_id)
+        if aead is None:
+            try:
+                # No in-memory DataKey here: a copy loaded before an erasure would still unwrap.
+                aead = keyring.aead_for(key_id)
+            except DataKeyDestroyed:
+                raise ErasedError(model=self.model._meta.label, field=self.name, record=instance.uuid) from None
+        header = _aead.header(key_id)
+        nonce = os.urandom(_aead.NONCE_BYTES)
+        aad = header + self.context_prefix + self._record_bytes(instance)
+        return header + nonce + aead.encrypt(nonce, self.encode(value), aad)
+
+    def decrypt(self, instance, raw: bytes):
+        # Fast path: the data key is already unwrapped in this request (the common case).
+        if len(raw) >= _aead.OVERHEAD and raw[0] == _aead.VERSION:
+            aead = keyring.cached_aead(int.from_bytes(raw[1 : _aead.HEADER_BYTES], "big"))
+            if aead is not None:
+                try:
+                    return self.decode(_aead.open_value(aead, raw, context=self.context_prefix + instance.uuid.bytes))
+                except InvalidTag:
+                    raise self._error(instance) from None
+        return self._decrypt_slow(instance, raw)
+
+    def _decrypt_slow(self, instance, raw: bytes):
+        try:
+            key_id = _aead.key_id_of(raw)
+        except ValueError:
+            raise self._error(instance, "has an unknown format") from None
+        aead = keyring.cached_aead(key_id)
+        try:
+            if aead is None:
+                aead = keyring.aead_for(key_id, data_key=_loaded_data_key(instance, key_id))
+            plaintext = _aead.open_value(aead, raw, context=self.context_prefix + self._record_bytes(instance))
+        except DataKeyDestroyed:
+            raise ErasedError(model=self.model._meta.label, field=self.name, record=instance.uuid) from None
+        except InvalidTag:
+            raise self._error(instance) from None
+        except CryptoError as exc:
+            # Unknown data key, or a data key wrapped under a master key no longer configured.
+            raise self._error(instance, f"cannot be decrypted ({exc})") from None
+        return self.decode(plaintext)
+
+    def _error(self, instance, reason: str = "failed authentication") -> DecryptionError:
+        return DecryptionError(model=self.model._meta.label, field=self.name, record=instance.uuid, reason=reason)
+
+    def pre_save(self, model_instance, add):
+        data = model_instance.__dict__
+        raw = data.get(self.attname)
+        cached = data.get(self.plain_key)
+        if raw is _DIRTY or (self.reseal_when_read and raw is not None and cached is not None and cached[0] is raw):
+            value = self.pending_value(model_instance) if raw is _DIRTY else cached[1]
+            if value is None:
+                data[self.attname] = None
+                data[self.plain_key] = (None, None)
+                return None
+            self.check_size(value)
+            raw = self.seal(model_instance, value)
+            data[self.attname] = raw
+            data[self.plain_key] = (raw, value)
+        return raw
+
+    def value_from_object(self, obj):
+        # Forms and model_to_dict show the plaintext.
+        return getattr(obj, self.name)
+
+    def save_form_data(self, instance, data):
+        setattr(instance, self.name, data)
+
+    def clean(self, value, model_instance):
+        # Model.full_clean passes the stored bytes; validate the plaintext they stand for.
+        plain = getattr(model_instance, self.name) if model_instance is not None else value
+        self.validate(plain, model_instance)
+        self.run_validators(plain)
+        return value
+
+    def check_size(self, value) -> None:
+        if self.max_length is not None and len(value) > self.max_length:
+            raise ValueError(f"{self.label()} is longer than {self.max_length} characters")
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None or isinstance(value, bytes | memoryview):
+            # SQLite and psycopg both take bytes for BLOB/bytea; no Binary() wrapper needed.
+            return value
+        # Reached by QuerySet.update(), bulk_update() and hand-built queries with a plain value.
+        raise EncryptedFieldMisuse(
+            f"{self.label()} would be written unencrypted: assign it on the instance and save(), "
+            "not QuerySet.update() or bulk_update()"
+        )
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s"  # CaseHub runs on SQLite and PostgreSQL only (MySQL would need "_binary %s")
+
+    def get_lookup(self, lookup_name):
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)
+        raise EncryptedFieldMisuse(
+            f"{self.label()} is encrypted and cannot be filtered with {lookup_name!r}; use its blind index"
+        )
+
+    def get_transform(self, lookup_name):
+        raise EncryptedFieldMisuse(f"{self.label()} is encrypted and has no {lookup_name!r} transform")
+
+    def value_to_string(self, obj):
+        # dumpdata and serializers would export plaintext (or ciphertext that loaddata cannot
+        # tell apart from it): refuse; exports of case data go through a dedicated, audited path.
+        raise EncryptedFieldMisuse(f"{self.label()} is encrypted and is not serialized")
+
+    def to_python(self, value):
+        return value
+
+
+class EncryptedTextField(EncryptedField):
+    """A short text (names, phone numbers); max_length counts characters of the plaintext."""
+
+    def __init__(self, *args, max_length: int = 255, **kwargs):
+        super().__init__(*args, max_length=max_length, **kwargs)
+
+    def encode(self, value) -> bytes:
+        if not isinstance(value, str):
+            raise EncryptedFieldMisuse(f"{self.label()} takes text")
+        return value.encode()
+
+    def decode(self, data: bytes) -> str:
+        return data.decode()
+
+    def formfield(self, **kwargs):
+        return forms.CharField(max_length=self.max_length, required=not self.blank, label=self.verbose_name, **kwargs)
+
+
+class EncryptedLongTextField(EncryptedTextField):
+    """A narrative or note; max_length (characters) is None, unbounded, unless given."""
+
+    def __init__(self, *args, max_length=None, **kwargs):
+        EncryptedField.__init__(self, *args, max_length=max_length, **kwargs)
+
+    def formfield(self, **kwargs):
+        return forms.CharField(widget=forms.Textarea, required=not self.blank, label=self.verbose_name, **kwargs)
+
+
+class EncryptedDateField(EncryptedField):
+    def encode(self, value) -> bytes:
+        if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+            raise EncryptedFieldMisuse(f"{self.label()} takes a date")
+        return value.isoformat().encode()
+
+    def decode(self, data: bytes) -> datetime.date:
+        return datetime.date.fromisoformat(data.decode())
+
+    def check_size(self, value) -> None:
+        pass
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            return models.DateField().to_python(value)
+        return value
+
+    def formfield(self, **kwargs):
+        return forms.DateField(required=not self.blank, label=self.verbose_name, **kwargs)
+
+
+class EncryptedJSONField(EncryptedField):
+    """JSON-native values; max_length, if given, bounds the encoded size in bytes."""
+
+    reseal_when_read = True
+
+    def encode(self, value) -> bytes:
+        data = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        if self.max_length is not None and len(data) > self.max_length:
+            raise ValueError(f"{self.label()} is larger than {self.max_length} bytes")
+        return data
+
+    def decode(self, data: bytes):
+        return json.loads(data)
+
+    def check_size(self, value) -> None:
+        pass
+
+    def formfield(self, **kwargs):
+        return forms.JSONField(required=not self.blank, label=self.verbose_name, **kwargs)
+
+
+def encrypted_values_update(instance, **values) -> None:
+    """Assign and save encrypted (and plain) fields of one record: the safe form of update()."""
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.save(update_fields=list(values))
+
+
+def encrypted_fields(model) -> list[EncryptedField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]
+
+
+def encrypted_models() -> list:
+    """Every installed model with encrypted fields (rotation and re-keying walk them)."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if encrypted_fields(model)]
+
+
+def records_of_case(model, case):
+    """A queryset of ``model``'s rows encrypted under ``case``'s data key."""
+    path = getattr(model, "crypto_data_key", "data_key").split("__")
+    if len(path) == 1:
+        return model._base_manager.filter(pk=case.pk) if model is type(case) else model._base_manager.none()
+    return model._base_manager.filter(**{"__".join(path[:-1]): case})
+
+
+def with_data_keys(queryset):
+    """The queryset with each row's wrapped data key in the same query (cheaper than select_related).
+
+    For list pages and exports that read encrypted fields of many cases: no extra query, no
+    DataKey instances; each key is still unwrapped only when a field of its case is first read.
+    """
+    path = getattr(queryset.model, "crypto_data_key", "data_key")
+    return queryset.annotate(
+        crypto_dk_id=models.F(f"{path}__id"),
+        # Read as stored (text on SQLite), turned into a UUID only if the key is unwrapped.
+        crypto_dk_uuid=models.ExpressionWrapper(models.F(f"{path}__uuid"), output_field=models.CharField()),
+        crypto_dk_master=models.F(f"{path}__master_key_id"),
+        # A destroyed key has no wrapped bytes, so NULL here is enough to refuse it.
+        crypto_dk_wrapped=models.F(f"{path}__wrapped"),
+    )

@@ -1,0 +1,205 @@
+"""Online key rotation, case re-keying and blind-index rebuilds.
+
+Master-key rotation only re-wraps data keys: no encrypted value is touched. It runs in small
+batches, each in its own transaction that locks its rows with ``SELECT … FOR UPDATE SKIP
+LOCKED``, so the application keeps writing (new data keys are already wrapped under the new
+key; a data key being destroyed by an erasure is locked and skipped until it is gone). Work
+left is always "data keys not yet under the target key", found with SQL, so a crash or a
+restart simply resumes. Progress lives in a KeyRotation row, read by the CLI and the admin page.
+
+Runbook: docs/security-model.md.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from casehub.audit import audit_record
+from casehub.crypto.blind_index import blind_index_fields, organization_id_for
+from casehub.crypto.errors import CryptoError, ErasedError
+from casehub.crypto.fields import encrypted_fields, encrypted_models, records_of_case
+from casehub.crypto.keyring import data_key_create, data_key_destroy, data_key_rewrap
+from casehub.crypto.keys import key_provider
+from casehub.models import Case, DataKey, KeyRotation, KeyRotationStatus
+
+Progress = Callable[[KeyRotation], None]
+BATCH_SIZE = 500
+# How long a batch waits for rows other transactions hold locked before looking again.
+LOCKED_ROWS_PAUSE = 0.2
+
+
+def _stale_data_keys(target_key_id: str):
+    return DataKey.objects.filter(destroyed_at__isnull=True).exclude(master_key_id=target_key_id)
+
+
+def master_key_rotation_start(*, by=None, enqueue: bool = True) -> KeyRotation:
+    """Record a rotation to the active master key and (on commit) queue the task that runs it.
+
+    An unfinished rotation to the same key is returned instead, so starting twice resumes.
+    """
+    from casehub.tasks import rotate_master_key
+
+    target = key_provider().active_key_id
+    with transaction.atomic():
+        rotation = (
+            KeyRotation.objects.select_for_update()
+            .filter(target_key_id=target, status__in=[KeyRotationStatus.PENDING, KeyRotationStatus.RUNNING])
+            .first()
+        )
+        if rotation is None:
+            rotation = KeyRotation.objects.create(
+                target_key_id=target, total=_stale_data_keys(target).count(), started_by=by
+            )
+            audit_record(
+                "crypto.rotation_started",
+                actor=by,
+                target=rotation,
+                details={"target_key": target, "data_keys": rotation.total},
+            )
+        if enqueue:
+            rotation_id = rotation.pk
+            transaction.on_commit(lambda: rotate_master_key.delay(rotation_id))
+    return rotation
+
+
+def master_key_rotation_run(
+    *, rotation_id: int, batch_size: int = BATCH_SIZE, on_progress: Progress | None = None, rebuild_indexes: bool = True
+) -> KeyRotation:
+    """Re-wrap every live data key under the rotation's target key, batch by batch; idempotent."""
+    rotation = KeyRotation.objects.get(pk=rotation_id)
+    if rotation.status == KeyRotationStatus.DONE:
+        return rotation
+    if rotation.target_key_id != key_provider().active_key_id:
+        KeyRotation.objects.filter(pk=rotation_id).update(
+            status=KeyRotationStatus.FAILED, error="target key is no longer the active key"
+        )
+        rotation.refresh_from_db()
+        return rotation
+    KeyRotation.objects.filter(pk=rotation_id).update(status=KeyRotationStatus.RUNNING)
+    stale = _stale_data_keys(rotation.target_key_id)
+    while True:
+        with transaction.atomic():
+            batch = list(stale.select_for_update(skip_locked=True).order_by("pk")[:batch_size])
+            changed = [data_key for data_key in batch if data_key_rewrap(data_key)]
+            if changed:
+                DataKey.objects.bulk_update(changed, ["wrapped", "master_key_id"])
+                KeyRotation.objects.filter(pk=rotation_id).update(done=F("done") + len(changed))
+        rotation.refresh_from_db()
+        if on_progress:
+            on_progress(rotation)
+        if not batch:
+            if not stale.exists():
+                break
+            # Every remaining key is locked by another transaction (an erasure): wait for it.
+            time.sleep(LOCKED_ROWS_PAUSE)
+    if rebuild_indexes:
+        rotation.indexes_rebuilt = blind_indexes_rebuild(batch_size=batch_size)
+    with transaction.atomic():
+        # total becomes what was actually re-wrapped: keys erased during the run drop out of it.
+        KeyRotation.objects.filter(pk=rotation_id).update(
+            status=KeyRotationStatus.DONE,
+            finished_at=timezone.now(),
+            total=F("done"),
+            indexes_rebuilt=rotation.indexes_rebuilt,
+        )
+        rotation.refresh_from_db()
+        audit_record(
+            "crypto.rotation_finished",
+            target=rotation,
+            details={"target_key": rotation.target_key_id, "data_keys": rotation.done},
+        )
+    if on_progress:
+        on_progress(rotation)
+    return rotation
+
+
+def master_key_retirable(*, key_id: str) -> bool:
+    """True when no live data key is wrapped under ``key_id``, so it may be removed from the keys."""
+    return not DataKey.objects.filter(destroyed_at__isnull=True, master_key_id=key_id).exists()
+
+
+def blind_indexes_rebuild(*, model=None, batch_size: int = BATCH_SIZE) -> int:
+    """Recompute every blind index under the active master key (after rotation or a bits change)."""
+    models = [model] if model is not None else [m for m in encrypted_models() if blind_index_fields(m)]
+    rebuilt = 0
+    for each in models:
+        index_fields = blind_index_fields(each)
+        names = [f.name for f in index_fields]
+        data_key_path = getattr(each, "crypto_data_key", "data_key")
+        last_pk = None
+        while True:
+            with transaction.atomic():
+                rows = each._base_manager.select_for_update().order_by("pk")
+                if last_pk is not None:
+                    rows = rows.filter(pk__gt=last_pk)
+                batch = list(rows.select_related(data_key_path)[:batch_size])
+                if not batch:
+                    break
+                for row in batch:
+                    for field in index_fields:
+                        try:
+                            plaintext = getattr(row, field.source)
+                        except ErasedError:
+                            plaintext = None
+                        setattr(row, field.attname, field.compute(plaintext, organization_id_for(row)))
+                each._base_manager.bulk_update(batch, names)
+            rebuilt += len(batch)
+            last_pk = batch[-1].pk
+    return rebuilt
+
+
+def case_rekey(*, case: Case, by=None) -> Case:
+    """Re-encrypt every encrypted value of one case under a fresh data key, then destroy the old key.
+
+    For a data key suspected compromised. Attachments named in a model's ``crypto_attachments``
+    are re-encrypted too (new files; the old ones are deleted after commit).
+    """
+    from casehub.crypto.files import attachment_reencrypt
+
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("data_key").get(pk=case.pk)
+        old_key = DataKey.objects.select_for_update().get(pk=case.data_key_id)
+        if old_key.destroyed_at is not None:
+            raise CryptoError(f"case {case.uuid} is erased and cannot be re-keyed")
+        pending: list[tuple] = []
+        for model in encrypted_models():
+            fields = encrypted_fields(model)
+            for row in records_of_case(model, case).select_related(getattr(model, "crypto_data_key", "data_key")):
+                values = {field.name: getattr(row, field.name) for field in fields}
+                pending.append((row, values))
+        new_key = data_key_create()
+        case.data_key = new_key
+        case.save(update_fields=["data_key"])
+        old_files: list[tuple] = []
+        for row, values in pending:
+            if isinstance(row, Case):
+                row = case
+            else:
+                row.case = case
+            for name, value in values.items():
+                setattr(row, name, value)
+            for attachment_field in getattr(type(row), "crypto_attachments", ()):
+                old_name = getattr(row, attachment_field)
+                if old_name:
+                    setattr(row, attachment_field, attachment_reencrypt(record=row, name=old_name))
+                    old_files.append(old_name)
+            row.save(update_fields=[*values, *getattr(type(row), "crypto_attachments", ())])
+        data_key_destroy(old_key)
+        audit_record(
+            "case.rekeyed", actor=by, organization=case.organization, target=case, details={"records": len(pending)}
+        )
+        if old_files:
+            transaction.on_commit(lambda: _delete_files(old_files))
+    return case
+
+
+def _delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
