@@ -54,6 +54,7 @@ MATRIX = {
     "orgs:review_decide": ("POST", "L 2 403 403 403 403 403 P R"),
     "orgs:review_document": ("GET", "L 2 403 403 403 403 403 P 200"),
     "audit_log": ("GET", "L 2 403 403 403 403 403 P 200"),
+    "key_rotation": ("GET", "L 2 403 403 403 403 403 P 200"),
     "set_language": ("POST", "R R R R R R R R R"),
     "password_reset": ("GET", "200 200 200 200 200 200 200 200 200"),
     "password_reset_done": ("GET", "200 200 200 200 200 200 200 200 200"),
