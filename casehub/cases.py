@@ -1,16 +1,407 @@
-"""Case services. The case records work extends this module with the survivor's records."""
+"""Case services: every write to a case and its records, with its history entry and audit event.
 
+Views and the API validate input at the edge and call these; authorization is checked before,
+through casehub.access. History and audit name the fields that changed, never their values,
+except coded (unencrypted) fields, whose old and new codes are kept.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from casehub import fieldgroups
 from casehub.audit import audit_record
+from casehub.crypto.files import attachment_store
 from casehub.crypto.keyring import data_key_create
-from casehub.models import Case
+from casehub.models import (
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    CaseNote,
+    CaseNoteRevision,
+    CaseNumberCounter,
+    CaseStatus,
+    CaseTask,
+    IdentityDocumentKind,
+    NameKind,
+    SurvivorDocument,
+    SurvivorName,
+    SurvivorPhone,
+)
+from casehub.multichoice import MultiChoiceField
+from orgs.models import Membership, Role
+
+ENCRYPTED_FIELDS = (
+    "date_of_birth",
+    "estimated_age",
+    "email",
+    "current_address",
+    "narrative",
+    "safety_plan",
+    "contact_instructions",
+)
+IDENTIFIER_FIELDS = ("legal_name", "preferred_name", "aliases", "phones", "identity_documents")
+CODED_FIELDS = (*fieldgroups.CASE_FIELDS[fieldgroups.CASE_DETAILS], "risk_level")
+DETAIL_FIELDS = frozenset(ENCRYPTED_FIELDS + IDENTIFIER_FIELDS + CODED_FIELDS)
+
+CASE_NUMBER_PREFIX = {
+    "shelter": "SHL",
+    "legal_aid": "LEG",
+    "medical": "MED",
+    "mental_health": "MHS",
+    "hotline": "HOT",
+    "government": "GOV",
+    "ngo": "NGO",
+    "other": "ORG",
+}
 
 
-def case_create(*, organization, case_number: str, by=None) -> Case:
-    """Open a case with its own fresh data key."""
-    with transaction.atomic():
-        case = Case(organization=organization, case_number=case_number, data_key=data_key_create())
-        case.save(force_insert=True)
-        audit_record("case.created", actor=by, organization=organization, target=case)
+def case_number_next(organization) -> str:
+    """The organization's next case number for this year, e.g. SHL-2026-0042 (call inside a transaction)."""
+    year = timezone.now().year
+    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(
+        organization=organization, year=year
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{CASE_NUMBER_PREFIX.get(organization.kind, 'ORG')}-{year}-{counter.last:04d}"
+
+
+def _check_coded(values: dict) -> None:
+    errors = {}
+    for name, value in values.items():
+        field = Case._meta.get_field(name)
+        if isinstance(field, MultiChoiceField):
+            try:
+                field.validate(value, None)
+            except ValidationError as error:
+                errors[name] = error.messages
+        elif field.choices and value not in ("", None) and value not in dict(field.choices):
+            errors[name] = [_("Unknown value.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _identifiers(case: Case) -> dict:
+    names = list(SurvivorName.objects.filter(case=case).order_by("id"))
+    return {
+        "legal_name": next((n.value for n in names if n.kind == NameKind.LEGAL), ""),
+        "preferred_name": next((n.value for n in names if n.kind == NameKind.PREFERRED), ""),
+        "aliases": [n.value for n in names if n.kind == NameKind.ALIAS],
+        "phones": [p.value for p in SurvivorPhone.objects.filter(case=case).order_by("id")],
+        "identity_documents": [
+            {"kind": d.kind, "number": d.value} for d in SurvivorDocument.objects.filter(case=case).order_by("id")
+        ],
+    }
+
+
+def _replace_identifiers(case: Case, name: str, value) -> None:
+    if name in ("legal_name", "preferred_name", "aliases"):
+        kind = {"legal_name": NameKind.LEGAL, "preferred_name": NameKind.PREFERRED, "aliases": NameKind.ALIAS}[name]
+        SurvivorName.objects.filter(case=case, kind=kind).delete()
+        values = value if name == "aliases" else [value]
+        for text in values:
+            if text:
+                SurvivorName(case=case, kind=kind, value=text).save()
+    elif name == "phones":
+        SurvivorPhone.objects.filter(case=case).delete()
+        for text in value:
+            SurvivorPhone(case=case, value=text).save()
+    elif name == "identity_documents":
+        SurvivorDocument.objects.filter(case=case).delete()
+        for document in value:
+            if document.get("kind") not in IdentityDocumentKind.values:
+                raise ValidationError({"identity_documents": [_("Unknown kind of identity document.")]})
+            SurvivorDocument(case=case, kind=document["kind"], value=document["number"]).save()
+
+
+def _apply_details(case: Case, details: dict, *, creating: bool) -> tuple[list[str], dict]:
+    """Set the given details on the case; returns (changed field names, coded old/new values)."""
+    unknown = set(details) - DETAIL_FIELDS
+    if unknown:
+        raise ValidationError(_("Unknown case fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    coded = {name: value for name, value in details.items() if name in CODED_FIELDS}
+    _check_coded(coded)
+    current = {} if creating else _identifiers(case)
+    changed, changes = [], {}
+    for name, value in details.items():
+        if name in IDENTIFIER_FIELDS:
+            if creating or current.get(name) != value:
+                changed.append(name)
+        elif name in CODED_FIELDS:
+            old = getattr(case, name)
+            if creating or old != value:
+                changed.append(name)
+                if not creating:
+                    changes[name] = {"from": old, "to": value}
+            setattr(case, name, value)
+        else:
+            if creating or getattr(case, name) != value:
+                changed.append(name)
+                setattr(case, name, value)
+    return changed, changes
+
+
+def _event(case: Case, *, actor, action: str, fields=(), changes=None, comment=None) -> None:
+    CaseEvent(case=case, actor=actor, action=action, fields=list(fields), changes=changes or {}, comment=comment).save()
+
+
+def _touch(case: Case, by) -> None:
+    case.updated_at = timezone.now()
+    case.updated_by = by
+
+
+@transaction.atomic
+def case_create(*, organization, by=None, case_number: str | None = None, **details) -> Case:
+    """Open a case with its own fresh data key; the creating caseworker is assigned to it."""
+    case = Case(
+        organization=organization,
+        case_number=case_number or case_number_next(organization),
+        data_key=data_key_create(),
+        created_by=by,
+        updated_by=by,
+    )
+    changed, _changes = _apply_details(
+        case, {k: v for k, v in details.items() if k not in IDENTIFIER_FIELDS}, creating=True
+    )
+    case.save(force_insert=True)
+    for name in IDENTIFIER_FIELDS:
+        if name in details:
+            _replace_identifiers(case, name, details[name])
+            changed.append(name)
+    if by is not None and getattr(by.membership, "role", None) == Role.CASEWORKER:
+        case.assigned_caseworkers.add(by)
+    _event(case, actor=by, action="created", fields=changed)
+    audit_record("case.created", actor=by, organization=organization, target=case)
     return case
+
+
+@transaction.atomic
+def case_update(*, case: Case, by, **details) -> list[str]:
+    """Change survivor or coded details; returns the names of the fields that changed."""
+    changed, changes = _apply_details(case, details, creating=False)
+    if not changed:
+        return []
+    for name in IDENTIFIER_FIELDS:
+        if name in changed:
+            _replace_identifiers(case, name, details[name])
+    _touch(case, by)
+    case.save()
+    _event(case, actor=by, action="updated", fields=changed, changes=changes)
+    audit_record("case.updated", actor=by, organization=case.organization, target=case, details={"fields": changed})
+    return changed
+
+
+@transaction.atomic
+def case_assign(*, case: Case, by, caseworkers: list) -> None:
+    valid = set(
+        Membership.objects.filter(
+            organization=case.organization, is_active=True, role__in=[Role.CASEWORKER, Role.COORDINATOR]
+        ).values_list("user_id", flat=True)
+    )
+    if any(user.pk not in valid for user in caseworkers):
+        raise ValidationError(_("Only active caseworkers and coordinators of the organization can be assigned."))
+    before = set(case.assigned_caseworkers.values_list("pk", flat=True))
+    after = {user.pk for user in caseworkers}
+    case.assigned_caseworkers.set(caseworkers)
+    _touch(case, by)
+    case.save(update_fields=["updated_at", "updated_by"])
+    changes = {"assigned": {"from": sorted(before), "to": sorted(after)}}
+    _event(case, actor=by, action="assigned", fields=["assigned_caseworkers"], changes=changes)
+    audit_record("case.assigned", actor=by, organization=case.organization, target=case, details=changes)
+
+
+@transaction.atomic
+def case_set_restricted(*, case: Case, by, restricted: bool) -> None:
+    if case.restricted == restricted:
+        return
+    case.restricted = restricted
+    _touch(case, by)
+    case.save(update_fields=["restricted", "updated_at", "updated_by"])
+    _event(case, actor=by, action="restricted" if restricted else "unrestricted", fields=["restricted"])
+    audit_record(
+        "case.restricted", actor=by, organization=case.organization, target=case, details={"restricted": restricted}
+    )
+
+
+@transaction.atomic
+def case_close(*, case: Case, by, reason: str) -> None:
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("The case is already closed."))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the case is closed.")]})
+    case.status = CaseStatus.CLOSED
+    case.closed_at = timezone.now()
+    case.closed_by = by
+    _touch(case, by)
+    case.save(update_fields=["status", "closed_at", "closed_by", "updated_at", "updated_by"])
+    _event(case, actor=by, action="closed", fields=["status"], comment=reason.strip())
+    audit_record("case.closed", actor=by, organization=case.organization, target=case)
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by, reason: str) -> None:
+    if case.status != CaseStatus.CLOSED:
+        raise ValidationError(_("Only a closed case can be reopened."))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the case is reopened.")]})
+    case.status = CaseStatus.ACTIVE
+    case.closed_at = None
+    case.closed_by = None
+    _touch(case, by)
+    case.save(update_fields=["status", "closed_at", "closed_by", "updated_at", "updated_by"])
+    _event(case, actor=by, action="reopened", fields=["status"], comment=reason.strip())
+    audit_record("case.reopened", actor=by, organization=case.organization, target=case)
+
+
+def case_viewed(*, case: Case, by, groups) -> None:
+    """Account for a view of decrypted fields: who, which case, which field groups."""
+    audit_record(
+        "case.viewed",
+        actor=by,
+        organization=by.membership.organization,
+        target=case,
+        details={"groups": sorted(groups)},
+    )
+
+
+def cases_listed(*, cases, by, groups) -> None:
+    if cases:
+        audit_record(
+            "case.listed",
+            actor=by,
+            organization=by.membership.organization,
+            details={"cases": [str(case.uuid) for case in cases], "groups": sorted(groups)},
+        )
+
+
+# Notes, tasks, attachments ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def note_add(*, case: Case, by, body: str) -> CaseNote:
+    if not body.strip():
+        raise ValidationError({"body": [_("Write the note.")]})
+    note = CaseNote(case=case, author=by, organization=by.membership.organization, body=body)
+    note.save()
+    _touch(case, by)
+    case.save(update_fields=["updated_at", "updated_by"])
+    _event(case, actor=by, action="note_added", fields=["notes"])
+    audit_record(
+        "case.note_added", actor=by, organization=note.organization, target=case, details={"note": str(note.uuid)}
+    )
+    return note
+
+
+@transaction.atomic
+def note_edit(*, note: CaseNote, by, body: str) -> CaseNote:
+    """Only the author edits a note; the earlier text is kept, encrypted, as a revision."""
+    if note.author_id != by.pk:
+        raise ValidationError(_("Only the author can edit a note."))
+    if not body.strip():
+        raise ValidationError({"body": [_("Write the note.")]})
+    if body == note.body:
+        return note
+    CaseNoteRevision(
+        case=note.case, note=note, body=note.body, written_by=note.author, written_at=note.edited_at or note.created_at
+    ).save()
+    note.body = body
+    note.edited_at = timezone.now()
+    note.save()
+    _event(note.case, actor=by, action="note_edited", fields=["notes"])
+    audit_record(
+        "case.note_edited", actor=by, organization=note.organization, target=note.case, details={"note": str(note.uuid)}
+    )
+    return note
+
+
+@transaction.atomic
+def task_add(*, case: Case, by, title: str, due_on: date | None = None, assignee=None) -> CaseTask:
+    if not title.strip():
+        raise ValidationError({"title": [_("Say what needs doing.")]})
+    if (
+        assignee is not None
+        and not Membership.objects.filter(user=assignee, organization=case.organization, is_active=True).exists()
+    ):
+        raise ValidationError({"assignee": [_("Assign the task to a member of the organization.")]})
+    task = CaseTask(case=case, title=title.strip(), due_on=due_on, assignee=assignee, created_by=by)
+    task.save()
+    _event(case, actor=by, action="task_added", fields=["tasks"])
+    audit_record(
+        "case.task_added", actor=by, organization=case.organization, target=case, details={"task": str(task.uuid)}
+    )
+    return task
+
+
+@transaction.atomic
+def task_set_done(*, task: CaseTask, by, done: bool) -> CaseTask:
+    task.done_at = timezone.now() if done else None
+    task.save(update_fields=["done_at"])
+    _event(task.case, actor=by, action="task_done" if done else "task_reopened", fields=["tasks"])
+    audit_record(
+        "case.task_done" if done else "case.task_reopened",
+        actor=by,
+        organization=task.case.organization,
+        target=task.case,
+        details={"task": str(task.uuid)},
+    )
+    return task
+
+
+@transaction.atomic
+def attachment_add(*, case: Case, by, upload, kind: str, description: str = "") -> CaseAttachment:
+    """Encrypt and store a document or photo; raises casehub.crypto.files.AttachmentRejected."""
+    attachment = CaseAttachment(case=case, kind=kind, description=description or None, uploaded_by=by)
+    stored = attachment_store(record=attachment, upload=upload)
+    attachment.file, attachment.content_type, attachment.size = stored.name, stored.content_type, stored.size
+    # The file is on disk before the row commits; a rolled-back row leaves an unreadable orphan only.
+    attachment.save()
+    _event(case, actor=by, action="attachment_added", fields=["attachments"])
+    audit_record(
+        "case.attachment_added",
+        actor=by,
+        organization=case.organization,
+        target=case,
+        details={"attachment": str(attachment.uuid)},
+    )
+    return attachment
+
+
+def attachment_downloaded(*, attachment: CaseAttachment, by) -> None:
+    audit_record(
+        "case.attachment_viewed",
+        actor=by,
+        organization=by.membership.organization,
+        target=attachment.case,
+        details={"attachment": str(attachment.uuid), "groups": [fieldgroups.DOCUMENTS]},
+    )
+
+
+def survivor_details(case: Case, groups) -> dict:
+    """The decrypted details of a case, limited to the field groups given (nothing else is decrypted)."""
+    details = {}
+    if fieldgroups.IDENTITY in groups or fieldgroups.CONTACT in groups:
+        identifiers = _identifiers(case)
+        if fieldgroups.IDENTITY in groups:
+            details.update(
+                {k: identifiers[k] for k in ("legal_name", "preferred_name", "aliases", "identity_documents")}
+            )
+            details.update(date_of_birth=case.date_of_birth, estimated_age=case.estimated_age)
+        if fieldgroups.CONTACT in groups:
+            details.update(
+                phones=identifiers["phones"],
+                email=case.email,
+                current_address=case.current_address,
+                contact_instructions=case.contact_instructions or {},
+                safety_plan=case.safety_plan,
+            )
+    if fieldgroups.NARRATIVE in groups:
+        details["narrative"] = case.narrative
+    if fieldgroups.CASE_DETAILS in groups:
+        details.update({name: getattr(case, name) for name in CODED_FIELDS})
+    return details

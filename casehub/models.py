@@ -5,6 +5,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casehub import coding
+from casehub.crypto.blind_index import BlindIndexField
+from casehub.crypto.fields import EncryptedDateField, EncryptedJSONField, EncryptedLongTextField, EncryptedTextField
+from casehub.multichoice import MultiChoiceField
+
 
 class AuditOutcome(models.TextChoices):
     SUCCESS = "success"
@@ -75,11 +80,26 @@ class DataKey(models.Model):
         return self.destroyed_at is not None
 
 
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    IMMEDIATE = "immediate", _("Immediate danger")
+
+
 class Case(models.Model):
-    """A survivor's case: the owner of a data key. The case records work adds the personal fields.
+    """A survivor's case: coded fields in the clear, personal fields encrypted under its data key.
 
     The uuid is made by the application before the first save, because encrypted values of the
     case and its records are bound to it (associated data) at the moment they are written.
+    Names, phone numbers and identity documents live in their own rows (SurvivorName,
+    SurvivorPhone, SurvivorDocument) so that each can carry a blind index for exact search.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -87,14 +107,196 @@ class Case(models.Model):
     case_number = models.CharField(max_length=32)
     created_at = models.DateTimeField(default=timezone.now)
     data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="case")
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
+    restricted = models.BooleanField(default=False)
+    assigned_caseworkers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assigned_cases")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # Survivor details, encrypted (field groups: see casehub/fieldgroups.py).
+    date_of_birth = EncryptedDateField(null=True, blank=True)
+    estimated_age = EncryptedTextField(max_length=20, null=True, blank=True)
+    email = EncryptedTextField(max_length=254, null=True, blank=True)
+    current_address = EncryptedLongTextField(null=True, blank=True)
+    narrative = EncryptedLongTextField(null=True, blank=True)
+    safety_plan = EncryptedLongTextField(null=True, blank=True)
+    # {"do_not_contact_directly": bool, "contact_only_through": str, "safe_times": str, "safe_channels": str}
+    contact_instructions = EncryptedJSONField(null=True, blank=True)
+
+    # Coded details, in the clear for coordination and anonymous statistics (HTCDS value names).
+    gender = models.CharField(max_length=30, choices=coding.Gender.choices, blank=True)
+    age_band = models.CharField(max_length=10, choices=coding.AgeBand.choices, default=coding.AgeBand.UNKNOWN)
+    citizenship = MultiChoiceField()  # ISO 3166 alpha-2 codes
+    primary_language = models.CharField(max_length=3, blank=True)  # ISO 639 code
+    other_languages = MultiChoiceField()
+    exploitation_types = MultiChoiceField(choices_class=coding.ExploitationType)
+    sexual_exploitation_types = MultiChoiceField(choices_class=coding.SexualExploitationType)
+    forced_labour_industry = models.CharField(max_length=60, choices=coding.ForcedLabourIndustry.choices, blank=True)
+    recruitment_methods = MultiChoiceField(choices_class=coding.RecruitmentMethod)
+    recruitment_websites = MultiChoiceField(choices_class=coding.WebsiteOrApp)
+    control_methods = MultiChoiceField(choices_class=coding.ControlMethod)
+    vulnerabilities = MultiChoiceField(choices_class=coding.Vulnerability)
+    trafficking_status = models.CharField(max_length=40, choices=coding.TraffickingStatus.choices, blank=True)
+    identified_country = models.CharField(max_length=2, blank=True)
+    identified_region = models.CharField(max_length=100, blank=True)
+    needs = MultiChoiceField(choices_class=coding.Need)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["organization", "case_number"], name="unique_case_number_per_org")
         ]
+        indexes = [
+            models.Index(fields=["organization", "-updated_at", "-id"], name="case_org_updated"),
+            models.Index(fields=["organization", "-created_at", "-id"], name="case_org_created"),
+        ]
 
     def __str__(self):
         return self.case_number
+
+
+class CaseNumberCounter(models.Model):
+    """The last case number given per organization and year (SHL-2026-0042)."""
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="one_counter_per_org_year")]
+
+
+class CaseRecord(models.Model):
+    """Base for rows that belong to a case and are encrypted under the case's data key."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    crypto_data_key = "case__data_key"
+    crypto_organization = "case__organization"
+
+    class Meta:
+        abstract = True
+
+
+class NameKind(models.TextChoices):
+    LEGAL = "legal", _("Legal name")
+    PREFERRED = "preferred", _("Preferred name")
+    ALIAS = "alias", _("Alias")
+
+
+class SurvivorName(CaseRecord):
+    kind = models.CharField(max_length=10, choices=NameKind.choices)
+    value = EncryptedTextField(max_length=200)
+    value_index = BlindIndexField(source="value")
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "kind"])]
+
+
+class SurvivorPhone(CaseRecord):
+    value = EncryptedTextField(max_length=40)
+    value_index = BlindIndexField(source="value", normalizer="phone")
+
+
+class IdentityDocumentKind(models.TextChoices):
+    PASSPORT = "passport", _("Passport")
+    NATIONAL_ID = "national_id", _("National identity card")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    OTHER = "other", _("Other")
+
+
+class SurvivorDocument(CaseRecord):
+    """An identity document number (the scanned documents are CaseAttachment)."""
+
+    kind = models.CharField(max_length=20, choices=IdentityDocumentKind.choices, default=IdentityDocumentKind.OTHER)
+    value = EncryptedTextField(max_length=100)
+    value_index = BlindIndexField(source="value", normalizer="document")
+
+
+class CaseNote(CaseRecord):
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    body = EncryptedLongTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class CaseNoteRevision(CaseRecord):
+    """An earlier text of an edited note, kept encrypted under the same case key."""
+
+    note = models.ForeignKey(CaseNote, on_delete=models.CASCADE, related_name="revisions")
+    body = EncryptedLongTextField()
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+
+
+class CaseTask(CaseRecord):
+    title = EncryptedTextField(max_length=300)
+    due_on = models.DateField(null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="case_tasks"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["done_at", "due_on", "id"]
+        indexes = [models.Index(fields=["assignee", "done_at", "due_on"])]
+
+
+class AttachmentKind(models.TextChoices):
+    IDENTITY = "identity", _("Identity document")
+    MEDICAL = "medical", _("Medical")
+    LEGAL = "legal", _("Legal")
+    PHOTO = "photo", _("Photo")
+    CONSENT = "consent", _("Consent form")
+    OTHER = "other", _("Other")
+
+
+class CaseAttachment(CaseRecord):
+    """A document or photo of a case, stored as ciphertext bound to this row."""
+
+    kind = models.CharField(max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.OTHER)
+    description = EncryptedTextField(max_length=300, null=True, blank=True)
+    file = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    crypto_attachments = ("file",)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+
+class CaseEvent(CaseRecord):
+    """The case history: who changed what, when. Encrypted values are named, never copied."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=40)
+    # Names of fields that changed, and old/new values of coded (unencrypted) fields only.
+    fields = models.JSONField(default=list, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    comment = EncryptedLongTextField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
 
 
 class KeyRotationStatus(models.TextChoices):
