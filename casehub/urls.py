@@ -6,15 +6,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from casehub import views
 from orgs import api as orgs_api
 from orgs.views.auth import PasswordResetConfirm
+from referrals import urls as referrals_urls
 
 api_v1 = [
     path("me/", orgs_api.MeApi.as_view(), name="me"),
     path("organizations/", orgs_api.OrganizationListApi.as_view(), name="organizations"),
+    path("directory/", include(referrals_urls.api_v1)),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("orgs.urls")),
+    path("", include("referrals.urls")),
     path("platform/audit/", views.audit_log, name="audit_log"),
     path("i18n/setlang/", set_language, name="set_language"),
     path(

@@ -132,6 +132,10 @@ class Service(models.Model):
         flags[Gender.NON_BINARY] = self.serves_non_binary
         return [str(g) for g, on in flags.items() if on]
 
+    @property
+    def genders_served_labels(self) -> list[str]:
+        return [str(Gender(g).label) for g in self.genders_served]
+
     def capacity_age(self, now=None) -> timedelta | None:
         if self.capacity_updated_at is None:
             return None
