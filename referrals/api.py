@@ -1,6 +1,7 @@
 """Directory API: one view per operation, explicit serializers, access through referrals.access."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -8,7 +9,8 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from referrals import access, selectors, services
+from referrals import access, matching, selectors, services
+from referrals.matching import AGE_BANDS, URGENCIES, Need
 from referrals.models import (
     CapacityStatus,
     CapacityUnit,
@@ -270,3 +272,76 @@ class LocationUpdateApi(APIView):
         serializer.is_valid(raise_exception=True)
         services.location_update(location=location, by=request.user, data=LocationInput(**serializer.validated_data))
         return Response(LocationOutput(location).data)
+
+
+class MatchInputSerializer(serializers.Serializer):
+    kind = serializers.SlugRelatedField(slug_field="code", queryset=TaxonomyTerm.objects.all())
+    age_band = serializers.ChoiceField(choices=list(AGE_BANDS), required=False, default="")
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False, default="")
+    languages = serializers.CharField(required=False, default="", help_text="ISO 639 codes, comma-separated")
+    region = serializers.CharField(max_length=100, required=False, default="")
+    country = serializers.CharField(max_length=2, required=False, default="")
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, default=None)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, default=None)
+    max_km = serializers.IntegerField(min_value=1, max_value=5000, required=False, default=None)
+    urgency = serializers.ChoiceField(choices=list(URGENCIES), default="routine")
+    accept_waitlist = serializers.BooleanField(default=False)
+    accompanying_children = serializers.IntegerField(min_value=0, max_value=20, default=0)
+    immigration_status = serializers.ChoiceField(choices=ImmigrationStatus.choices, required=False, default="")
+    has_documents = serializers.BooleanField(required=False, allow_null=True, default=None)
+    specializations = serializers.CharField(required=False, default="")
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=20)
+
+    def validate(self, data):
+        if (data["latitude"] is None) != (data["longitude"] is None):
+            raise serializers.ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
+        bad = [s for s in _codes(data["specializations"]) if s not in Specialization.values]
+        if bad:
+            raise serializers.ValidationError({"specializations": _("Unknown specialization.")})
+        return data
+
+    def to_need(self) -> Need:
+        data = dict(self.validated_data)
+        data.pop("limit")
+        data["languages"] = tuple(code.lower() for code in _codes(data["languages"]))
+        data["specializations"] = tuple(_codes(data["specializations"]))
+        return Need(**data)
+
+
+def _codes(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+class MatchOutput(serializers.Serializer):
+    service = serializers.SerializerMethodField()
+    score = serializers.FloatField()
+    components = serializers.DictField(child=serializers.FloatField())
+    reasons = serializers.ListField(child=serializers.CharField())
+    uncertainties = serializers.ListField(child=serializers.CharField())
+    distance_km = serializers.FloatField(allow_null=True)
+
+    def get_service(self, match) -> dict:
+        service = match.service
+        return {
+            "id": str(service.id),
+            "name": service.name,
+            "kind": service.kind.code,
+            "organization": {"id": str(service.organization.uuid), "name": service.organization.name},
+            "capacity_status": service.capacity_status,
+        }
+
+
+class MatchApi(APIView):
+    @extend_schema(
+        parameters=[MatchInputSerializer],
+        responses=MatchOutput(many=True),
+        summary="Services that meet a need, best first, each with why it matched and what is uncertain",
+    )
+    def get(self, request):
+        viewer = access.require_matcher(request.user)
+        serializer = MatchInputSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        results = matching.match_services(
+            need=serializer.to_need(), viewer=viewer, limit=serializer.validated_data["limit"]
+        )
+        return Response({"weights": matching.WEIGHTS, "results": MatchOutput(results, many=True).data})

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from referrals.matching import AGE_BANDS, URGENCIES, Need
 from referrals.models import (
     CapacityStatus,
     CapacityUnit,
@@ -184,3 +185,66 @@ def add_service_errors(form: forms.Form, error) -> None:
             name = None
         for message in messages:
             form.add_error(name, message)
+
+
+class MatchForm(forms.Form):
+    """A need for matching: no name, no address, only what providers' eligibility asks."""
+
+    kind = TermChoiceField(label=_("Kind of service"), queryset=TaxonomyTerm.objects.all(), to_field_name="code")
+    age_band = forms.ChoiceField(
+        label=_("Age band"), choices=[("", _("Not given")), *[(b, b) for b in AGE_BANDS]], required=False
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=[("", _("Not given")), *Gender.choices], required=False)
+    languages = forms.CharField(
+        label=_("Languages"), required=False, help_text=_("ISO 639 codes separated by commas: es, en, tl")
+    )
+    region = forms.CharField(label=_("Region"), max_length=100, required=False)
+    country = forms.CharField(label=_("Country (ISO 3166 code)"), max_length=2, required=False)
+    latitude = forms.FloatField(label=_("Latitude (rounded)"), min_value=-90, max_value=90, required=False)
+    longitude = forms.FloatField(label=_("Longitude (rounded)"), min_value=-180, max_value=180, required=False)
+    max_km = forms.IntegerField(label=_("Farthest distance (km)"), min_value=1, max_value=5000, required=False)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=list(URGENCIES.items()), initial="routine")
+    accept_waitlist = forms.BooleanField(label=_("A waitlist is acceptable"), required=False)
+    accompanying_children = forms.IntegerField(
+        label=_("Accompanying children"), min_value=0, max_value=20, required=False
+    )
+    immigration_status = forms.ChoiceField(
+        label=_("Immigration status"), choices=[("", _("Not given")), *ImmigrationStatus.choices], required=False
+    )
+    has_documents = forms.NullBooleanField(
+        label=_("Has identity documents"),
+        required=False,
+        widget=forms.Select(choices=[("unknown", _("Not known")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    specializations = forms.MultipleChoiceField(
+        label=_("Needs a provider specialized in"),
+        choices=Specialization.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error("longitude", _("Give both latitude and longitude, or neither."))
+        return data
+
+    def to_need(self) -> Need:
+        data = self.cleaned_data
+        return Need(
+            kind=data["kind"],
+            age_band=data["age_band"],
+            gender=data["gender"],
+            languages=tuple(code.lower() for code in split_list(data["languages"])),
+            region=data["region"].strip(),
+            country=data["country"].strip(),
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            max_km=data["max_km"],
+            urgency=data["urgency"],
+            accept_waitlist=data["accept_waitlist"],
+            accompanying_children=data["accompanying_children"] or 0,
+            immigration_status=data["immigration_status"],
+            has_documents=data["has_documents"],
+            specializations=tuple(data["specializations"]),
+        )

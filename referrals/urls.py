@@ -10,6 +10,7 @@ urlpatterns = [
     path("directory/services/<uuid:service_id>/", views.service_detail, name="service_detail"),
     path("directory/services/<uuid:service_id>/edit/", views.service_edit, name="service_edit"),
     path("directory/services/<uuid:service_id>/capacity/", views.service_capacity, name="service_capacity"),
+    path("directory/match/", views.match, name="match"),
     path("directory/locations/new/", views.location_create, name="location_create"),
     path("directory/locations/<uuid:location_id>/edit/", views.location_edit, name="location_edit"),
 ]
@@ -21,6 +22,7 @@ api_v1 = [
     path("services/<uuid:service_id>/", api.ServiceDetailApi.as_view(), name="directory_service"),
     path("services/<uuid:service_id>/update/", api.ServiceUpdateApi.as_view(), name="directory_service_update"),
     path("services/<uuid:service_id>/capacity/", api.ServiceCapacityApi.as_view(), name="directory_capacity"),
+    path("match/", api.MatchApi.as_view(), name="directory_match"),
     path("locations/", api.LocationListApi.as_view(), name="directory_locations"),
     path("locations/create/", api.LocationCreateApi.as_view(), name="directory_location_create"),
     path("locations/<uuid:location_id>/update/", api.LocationUpdateApi.as_view(), name="directory_location_update"),

@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from referrals import access, selectors, services
-from referrals.forms import CapacityForm, LocationForm, ServiceForm, add_service_errors
+from referrals import access, matching, selectors, services
+from referrals.forms import CapacityForm, LocationForm, MatchForm, ServiceForm, add_service_errors
 
 
 @require_GET
@@ -119,6 +119,26 @@ def location_edit(request, location_id):
     else:
         form = LocationForm(initial=LocationForm.initial_for(location))
     return render(request, "referrals/location_form.html", {"form": form, "location": location}, status=_status(form))
+
+
+@require_GET
+def match(request):
+    """Find services for a need; a read, so the need travels in the query string."""
+    viewer = access.require_matcher(request.user)
+    form = MatchForm(request.GET or None)
+    results = None
+    if form.is_bound and form.is_valid():
+        results = matching.match_services(need=form.to_need(), viewer=viewer)
+    return render(
+        request,
+        "referrals/match.html",
+        {
+            "form": form,
+            "results": results,
+            "weights": [(matching.COMPONENT_LABELS[k], w) for k, w in matching.WEIGHTS.items()],
+        },
+        status=_status(form),
+    )
 
 
 def _status(form) -> int:

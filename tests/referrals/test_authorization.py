@@ -65,6 +65,8 @@ OPERATIONS = [
         False,
         expect(302, who="owner_editor", anonymous=403),
     ),
+    ("get", "/directory/match/?kind=shelter", None, False, expect(200, who="matcher", anonymous=403)),
+    ("get", "/api/v1/directory/match/?kind=shelter", None, True, expect(200, who="matcher", anonymous=401)),
     ("get", "/api/v1/directory/services/", None, True, expect(200, who="member", anonymous=401)),
     ("get", "/api/v1/directory/services/{service}/", None, True, expect(200, who="member", anonymous=401)),
     ("post", "/api/v1/directory/services/create/", SERVICE_API, True, expect(201, who="editor", anonymous=401)),
