@@ -203,7 +203,7 @@ class MatchForm(forms.Form):
     latitude = forms.FloatField(label=_("Latitude (rounded)"), min_value=-90, max_value=90, required=False)
     longitude = forms.FloatField(label=_("Longitude (rounded)"), min_value=-180, max_value=180, required=False)
     max_km = forms.IntegerField(label=_("Farthest distance (km)"), min_value=1, max_value=5000, required=False)
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=list(URGENCIES.items()), initial="routine")
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=list(URGENCIES.items()), initial="routine", required=False)
     accept_waitlist = forms.BooleanField(label=_("A waitlist is acceptable"), required=False)
     accompanying_children = forms.IntegerField(
         label=_("Accompanying children"), min_value=0, max_value=20, required=False
@@ -241,7 +241,7 @@ class MatchForm(forms.Form):
             latitude=data["latitude"],
             longitude=data["longitude"],
             max_km=data["max_km"],
-            urgency=data["urgency"],
+            urgency=data["urgency"] or "routine",
             accept_waitlist=data["accept_waitlist"],
             accompanying_children=data["accompanying_children"] or 0,
             immigration_status=data["immigration_status"],
