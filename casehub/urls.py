@@ -41,6 +41,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("api/v1/", include((api_v1, "api"))),
+    path("api/hsds/", include(("referrals.hsds.urls", "hsds"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from referrals import api, views
+from referrals.hsds import api as hsds_api
 
 app_name = "referrals"
 
@@ -23,6 +24,10 @@ api_v1 = [
     path("services/<uuid:service_id>/update/", api.ServiceUpdateApi.as_view(), name="directory_service_update"),
     path("services/<uuid:service_id>/capacity/", api.ServiceCapacityApi.as_view(), name="directory_capacity"),
     path("match/", api.MatchApi.as_view(), name="directory_match"),
+    path("export/json/", hsds_api.ExportJsonApi.as_view(), name="directory_export_json"),
+    path("export/tabular/", hsds_api.ExportTabularApi.as_view(), name="directory_export_tabular"),
+    path("import/json/", hsds_api.ImportJsonApi.as_view(), name="directory_import_json"),
+    path("import/tabular/", hsds_api.ImportTabularApi.as_view(), name="directory_import_tabular"),
     path("locations/", api.LocationListApi.as_view(), name="directory_locations"),
     path("locations/create/", api.LocationCreateApi.as_view(), name="directory_location_create"),
     path("locations/<uuid:location_id>/update/", api.LocationUpdateApi.as_view(), name="directory_location_update"),

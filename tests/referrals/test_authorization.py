@@ -67,6 +67,12 @@ OPERATIONS = [
     ),
     ("get", "/directory/match/?kind=shelter", None, False, expect(200, who="matcher", anonymous=403)),
     ("get", "/api/v1/directory/match/?kind=shelter", None, True, expect(200, who="matcher", anonymous=401)),
+    ("get", "/api/hsds/", None, True, expect(200, who="member", anonymous=401)),
+    ("get", "/api/hsds/services", None, True, expect(200, who="member", anonymous=401)),
+    ("get", "/api/hsds/services/{service}", None, True, expect(200, who="member", anonymous=401)),
+    ("get", "/api/v1/directory/export/json/", None, True, expect(200, who="member", anonymous=401)),
+    ("get", "/api/v1/directory/export/tabular/", None, True, expect(200, who="member", anonymous=401)),
+    ("post", "/api/v1/directory/import/json/", [], True, expect(403, who="nobody", anonymous=401) | {"admin": 201}),
     ("get", "/api/v1/directory/services/", None, True, expect(200, who="member", anonymous=401)),
     ("get", "/api/v1/directory/services/{service}/", None, True, expect(200, who="member", anonymous=401)),
     ("post", "/api/v1/directory/services/create/", SERVICE_API, True, expect(201, who="editor", anonymous=401)),
@@ -120,3 +126,25 @@ def test_each_person_gets_the_answer_their_role_allows(cast, method, template, b
         response = getattr(client, method)(path, body, **kwargs) if body is not None else getattr(client, method)(path)
         answers[key] = response.status_code
     assert answers == table
+
+
+def directory_state() -> dict:
+    from orgs.models import Organization
+    from referrals.models import Address, Language, Location, Phone, Schedule, Service, ServiceArea, ServiceAtLocation
+
+    models = [Organization, Service, Location, Address, Phone, Schedule, Language, ServiceArea, ServiceAtLocation]
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+
+
+@pytest.mark.django_db
+def test_no_get_changes_anything_whoever_asks(cast):
+    location = LocationFactory(organization=cast.owner.organization)
+    service = directory_service(cast.owner.organization, location=location)
+    before = directory_state()
+    for method, template, _body, _is_json, _table in OPERATIONS:
+        if method != "get":
+            continue
+        path = template.format(service=service.id, location=location.id)
+        for key in EVERYONE:
+            client_for(cast, key).get(path)
+    assert directory_state() == before
