@@ -71,8 +71,16 @@ def require_platform_admin(view):
     return wrapped
 
 
-def require_member(view):
-    return require_role(*Role.values)(view)
+def require_api_user(view):
+    """Members of vetted organizations and platform admins: the people who may hold API tokens."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if access_state(request.user) not in {Access.MEMBER, Access.PLATFORM_ADMIN}:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def membership_for_admin(user, membership_id: int) -> Membership:

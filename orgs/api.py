@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,11 +29,15 @@ class OrganizationOutput(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "country", "region", "website", "languages", "description"]
 
 
+class ByName(CursorPagination):
+    ordering = ("name", "id")
+
+
 class OrganizationListApi(generics.ListAPIView):
     """Vetted organizations, with their public fields only."""
 
     serializer_class = OrganizationOutput
-    ordering = ("name", "id")
+    pagination_class = ByName
 
     def get_queryset(self):
         return Organization.objects.filter(status=OrganizationStatus.VETTED)

@@ -1,7 +1,9 @@
 """API authentication: personal tokens and verified sessions, both through the access gate."""
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from orgs.access import Access, access_state
@@ -54,3 +56,28 @@ class IsVerifiedAndAllowed(permissions.BasePermission):
         if not request.user or not request.user.is_authenticated:
             return False
         return access_state(request.user) in {Access.MEMBER, Access.PLATFORM_ADMIN}
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "orgs.api_auth.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token (chub_…), created on the API tokens page or with create_api_token.",
+        }
+
+
+class VerifiedSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "orgs.api_auth.VerifiedSessionAuthentication"
+    name = "session"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "A session with a verified second factor; writes need the CSRF token.",
+        }

@@ -1,10 +1,23 @@
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from orgs.access import Access, access_state
 
+# Pages anyone may open, signed in or not.
+PUBLIC = {
+    "orgs:login",
+    "orgs:apply",
+    "orgs:invitation_accept",
+    "set_language",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 # Pages a signed-in user may reach before the second factor is verified.
-BEFORE_SECOND_FACTOR = {"orgs:two_factor", "orgs:two_factor_setup", "orgs:logout", "set_language"}
-# Pages a member of a suspended or not-yet-vetted organization may still reach.
+BEFORE_SECOND_FACTOR = {"orgs:two_factor", "orgs:two_factor_setup", "orgs:logout"}
+# Pages a member of a suspended or not-yet-vetted organization, or a former member, may still reach.
 WHILE_BLOCKED = BEFORE_SECOND_FACTOR | {
     "orgs:pending",
     "orgs:suspended",
@@ -13,10 +26,15 @@ WHILE_BLOCKED = BEFORE_SECOND_FACTOR | {
 }
 
 
-class AccessGateMiddleware:
-    """The one place that enforces second factor, suspension and pending vetting for sessions.
+def _refuse_api(message):
+    return JsonResponse({"detail": message}, status=403)
 
-    API token requests are gated by orgs.api_auth with the same access_state().
+
+class AccessGateMiddleware:
+    """The one place that enforces sign-in, second factor, suspension and vetting for every page.
+
+    The API is gated here for sessions; API tokens are gated by orgs.api_auth with the same
+    access_state(), since DRF authenticates them inside the view.
     """
 
     def __init__(self, get_response):
@@ -26,20 +44,27 @@ class AccessGateMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return None
         name = request.resolver_match.view_name if request.resolver_match else ""
+        if name in PUBLIC:
+            return None
+        user = request.user
         is_api = request.path_info.startswith("/api/")
+        if not user.is_authenticated:
+            return None if is_api else redirect(f"/sign-in/?next={request.path}")
         if not user.is_verified():
             if name in BEFORE_SECOND_FACTOR or is_api:
                 return None  # the API refuses unverified sessions itself
             return redirect("orgs:two_factor")
         state = access_state(user)
-        if state is Access.SUSPENDED and name not in WHILE_BLOCKED:
-            return render(request, "orgs/suspended.html", status=403)
-        if state is Access.PENDING and name not in WHILE_BLOCKED:
-            if is_api:
-                return render(request, "orgs/suspended.html", status=403)
-            return redirect("orgs:pending")
-        return None
+        if state in {Access.MEMBER, Access.PLATFORM_ADMIN} or name in WHILE_BLOCKED:
+            return None
+        if state is Access.SUSPENDED:
+            message = _("Your organization's access is suspended.")
+            return _refuse_api(message) if is_api else render(request, "orgs/suspended.html", status=403)
+        if state is Access.PENDING:
+            return _refuse_api(_("Your organization is not vetted yet.")) if is_api else redirect("orgs:pending")
+        return (
+            _refuse_api(_("You do not belong to an organization."))
+            if is_api
+            else render(request, "no_organization.html", status=403)
+        )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -321,16 +322,19 @@ def recovery_codes_generate(*, user: User) -> list[str]:
 
 
 @transaction.atomic
-def totp_enroll_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
-    """Confirm a new authenticator with a code from it; the first confirmed device completes enrollment."""
-    if device.user_id != user.pk or device.confirmed:
+def totp_enroll(*, user: User, device: TOTPDevice, token: str) -> bool:
+    """Save a new authenticator once a code from it checks out; it replaces any earlier one."""
+    if device.pk is not None or device.user_id != user.pk:
         return False
-    if not device.verify_token(token):
+    # Checked with the OATH primitive: the model's verify_token() would save the unconfirmed device.
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if not (token.isdigit() and totp.verify(int(token), device.tolerance)):
         audit_record("auth.2fa_enrollment", actor=user, outcome="failure")
         return False
+    TOTPDevice.objects.filter(user=user).delete()
+    device.last_t = totp.t()
     device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.save()
     audit_record("auth.2fa_enrolled", actor=user)
     return True
 

@@ -67,6 +67,7 @@ def platform_admin(**user_fields) -> User:
 
 def verified_client(user) -> Client:
     """A client signed in as user with the second factor verified."""
+    user.refresh_from_db()  # the session hash depends on the stored session generation
     client = Client()
     client.force_login(user)
     session = client.session

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from casehub.audit import audit_record
 from orgs import services, throttle
@@ -57,8 +58,6 @@ def _has_authenticator(user) -> bool:
 
 @never_cache
 def two_factor(request):
-    if not request.user.is_authenticated:
-        return redirect("orgs:login")
     if request.user.is_verified():
         return redirect("home")
     if not _has_authenticator(request.user):
@@ -87,24 +86,33 @@ def _qr_svg(uri: str) -> str:
     return buffer.getvalue().decode()
 
 
+SETUP_KEY = "orgs.totp_setup_key"
+
+
 @never_cache
 def two_factor_setup(request):
-    """Enroll an authenticator: forced for users who have none; verified users may replace theirs."""
+    """Enroll an authenticator: forced for users who have none; verified users may replace theirs.
+
+    The new key waits in the session until a code from it is confirmed, so GET writes nothing.
+    """
     user = request.user
-    if not user.is_authenticated:
-        return redirect("orgs:login")
     if _has_authenticator(user) and not user.is_verified():
         return redirect("orgs:two_factor")  # never a way around an enrolled second factor
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    key = request.session.get(SETUP_KEY) or random_hex(20)
+    request.session[SETUP_KEY] = key
+    device = TOTPDevice(user=user, name="authenticator", key=key, confirmed=False)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.totp_enroll_confirm(user=user, device=device, token=form.cleaned_data["code"]):
+        if not throttle.login_allowed(user.username, request.client_ip):
+            form.add_error(None, _("Too many failed attempts. Wait a few minutes, then try again."))
+        elif services.totp_enroll(user=user, device=device, token=form.cleaned_data["code"]):
+            del request.session[SETUP_KEY]
             otp_login(request, device)
             codes = services.recovery_codes_generate(user=user)
             return render(request, "orgs/recovery_codes.html", {"codes": codes, "first_time": True})
-        form.add_error("code", _("That code does not match. Check the time on your phone and try again."))
+        else:
+            throttle.login_failed(user.username, request.client_ip)
+            form.add_error("code", _("That code does not match. Check the time on your phone and try again."))
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
@@ -115,8 +123,6 @@ def two_factor_setup(request):
 
 @require_POST
 def recovery_codes(request):
-    if not (request.user.is_authenticated and request.user.is_verified()):
-        return redirect("orgs:login")
     codes = services.recovery_codes_generate(user=request.user)
     return render(request, "orgs/recovery_codes.html", {"codes": codes, "first_time": False})
 

@@ -7,19 +7,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from orgs import services
-from orgs.access import Access, access_state
+from orgs.access import require_api_user
 from orgs.forms import ApiTokenForm
 from orgs.models import ApiToken
 
 
-def _may_use_api(user) -> bool:
-    return access_state(user) in {Access.MEMBER, Access.PLATFORM_ADMIN}
-
-
 @never_cache
+@require_api_user
 def token_list(request):
-    if not _may_use_api(request.user):
-        return redirect("orgs:login") if not request.user.is_authenticated else redirect("home")
     form = ApiTokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
@@ -31,9 +26,8 @@ def token_list(request):
 
 
 @require_POST
+@require_api_user
 def token_revoke(request, token_id):
-    if not _may_use_api(request.user):
-        return redirect("home")
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     services.api_token_revoke(token=token, by=request.user)
     messages.success(request, _("Token revoked."))

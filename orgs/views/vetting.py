@@ -11,7 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from orgs import services, throttle
-from orgs.access import Access, access_state, organization_for_platform_admin, require_platform_admin, require_role
+from orgs.access import organization_for_platform_admin, require_platform_admin, require_role
 from orgs.forms import ApplicationForm, ChecklistForm, DecisionForm, ReferenceForm
 from orgs.models import Organization, OrganizationReference, OrganizationStatus, ReferenceStatus, Role
 
@@ -167,12 +167,3 @@ def reference_answer(request, reference_id):
     else:
         messages.success(request, _("Your answer was recorded."))
     return redirect("orgs:references")
-
-
-def home_for(user):
-    state = access_state(user)
-    if state is Access.PLATFORM_ADMIN:
-        return redirect("orgs:review_queue")
-    if state is Access.PENDING:
-        return redirect("orgs:pending")
-    return None

@@ -35,7 +35,11 @@ class PageInput(serializers.Serializer):
 
 
 class HsdsRootApi(APIView):
-    @extend_schema(summary="HSDS: version and profile of this API", responses=OpenApiResponse(description="HSDS meta"))
+    @extend_schema(
+        operation_id="hsds_root",
+        summary="HSDS: version and profile of this API",
+        responses=OpenApiResponse(description="HSDS meta"),
+    )
     def get(self, request):
         access.viewer_organization(request.user)
         return Response(
@@ -49,6 +53,7 @@ class HsdsRootApi(APIView):
 
 class HsdsServicesApi(APIView):
     @extend_schema(
+        operation_id="hsds_services_list",
         summary="HSDS: services of vetted organizations, paged",
         parameters=[PageInput],
         responses=OpenApiResponse(description="HSDS Page of service documents"),
@@ -68,7 +73,11 @@ class HsdsServicesApi(APIView):
 
 
 class HsdsServiceApi(APIView):
-    @extend_schema(summary="HSDS: one fully nested service", responses=OpenApiResponse(description="HSDS service"))
+    @extend_schema(
+        operation_id="hsds_service_retrieve",
+        summary="HSDS: one fully nested service",
+        responses=OpenApiResponse(description="HSDS service"),
+    )
     def get(self, request, service_id):
         access.viewer_organization(request.user)
         documents = service_documents(export_tables(services=_vetted_services().filter(id=service_id)))
@@ -82,7 +91,11 @@ class ExportInput(serializers.Serializer):
 
 
 class ExportJsonApi(APIView):
-    @extend_schema(summary="Export the directory as HSDS JSON", parameters=[ExportInput])
+    @extend_schema(
+        summary="Export the directory as HSDS JSON",
+        parameters=[ExportInput],
+        responses=OpenApiResponse(description="HSDS Page of every service"),
+    )
     def get(self, request):
         access.viewer_organization(request.user)
         params = ExportInput(data=request.query_params)
@@ -91,7 +104,11 @@ class ExportJsonApi(APIView):
 
 
 class ExportTabularApi(APIView):
-    @extend_schema(summary="Export the directory as an HSDS tabular data package (zip)", parameters=[ExportInput])
+    @extend_schema(
+        summary="Export the directory as an HSDS tabular data package (zip)",
+        parameters=[ExportInput],
+        responses=OpenApiResponse(description="zip of CSV files and datapackage.json"),
+    )
     def get(self, request):
         access.viewer_organization(request.user)
         params = ExportInput(data=request.query_params)
@@ -114,7 +131,11 @@ def _report_response(report):
 class ImportJsonApi(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(summary="Import HSDS JSON service documents, all or nothing", request=dict)
+    @extend_schema(
+        summary="Import HSDS JSON service documents, all or nothing",
+        request=dict,
+        responses={201: OpenApiResponse(description="import report"), 400: OpenApiResponse(description="report")},
+    )
     def post(self, request):
         _require_platform_admin(request.user)
         return _report_response(import_json(request.data, by=request.user))
@@ -127,7 +148,11 @@ class TabularUpload(serializers.Serializer):
 class ImportTabularApi(APIView):
     parser_classes = [MultiPartParser]
 
-    @extend_schema(summary="Import an HSDS tabular data package (zip), all or nothing", request=TabularUpload)
+    @extend_schema(
+        summary="Import an HSDS tabular data package (zip), all or nothing",
+        request=TabularUpload,
+        responses={201: OpenApiResponse(description="import report"), 400: OpenApiResponse(description="report")},
+    )
     def post(self, request):
         _require_platform_admin(request.user)
         upload = TabularUpload(data=request.data)

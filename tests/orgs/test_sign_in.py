@@ -1,0 +1,202 @@
+"""Password, second factor, throttling, idle timeout, and signing out."""
+
+import re
+
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from casehub.models import AuditEvent
+from orgs.models import User
+from tests.factories import PASSWORD, authenticator, current_totp, verified_client
+
+
+def sign_in(client, username, password=PASSWORD):
+    return client.post("/sign-in/", {"username": username, "password": password})
+
+
+def test_a_right_password_leads_to_the_second_factor_not_in(cast):
+    client = Client()
+    response = sign_in(client, cast.owner.caseworker.username)
+    assert response.url == "/sign-in/second-factor/"
+    assert client.get("/").url == "/sign-in/second-factor/"
+
+
+def test_a_code_from_the_authenticator_completes_sign_in(cast):
+    client = Client()
+    sign_in(client, cast.owner.caseworker.username)
+    code = current_totp(authenticator(cast.owner.caseworker))
+    response = client.post("/sign-in/second-factor/", {"code": code})
+    assert response.url == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_a_recovery_code_completes_sign_in_once(cast):
+    from orgs.services import recovery_codes_generate
+
+    codes = recovery_codes_generate(user=cast.owner.caseworker)
+    first, second = Client(), Client()
+    sign_in(first, cast.owner.caseworker.username)
+    assert first.post("/sign-in/second-factor/", {"code": codes[0]}).url == "/"
+    sign_in(second, cast.owner.caseworker.username)
+    response = second.post("/sign-in/second-factor/", {"code": codes[0]})
+    assert response.status_code == 200
+    assert "not valid" in response.content.decode()
+
+
+def test_a_wrong_code_keeps_the_user_out(cast):
+    client = Client()
+    sign_in(client, cast.owner.caseworker.username)
+    client.post("/sign-in/second-factor/", {"code": "000000"})
+    assert client.get("/").url == "/sign-in/second-factor/"
+
+
+def test_a_user_without_an_authenticator_must_enroll_before_anything_else(cast):
+    TOTPDevice.objects.filter(user=cast.owner.caseworker).delete()
+    client = Client()
+    sign_in(client, cast.owner.caseworker.username)
+    assert client.get("/sign-in/second-factor/").url == "/sign-in/second-factor/set-up/"
+    assert client.get("/organization/members/").url == "/sign-in/second-factor/"
+
+
+def test_enrollment_confirms_the_authenticator_and_shows_recovery_codes(cast):
+    TOTPDevice.objects.filter(user=cast.owner.caseworker).delete()
+    client = Client()
+    sign_in(client, cast.owner.caseworker.username)
+    client.get("/sign-in/second-factor/set-up/")
+    device = TOTPDevice(key=client.session["orgs.totp_setup_key"])
+    response = client.post("/sign-in/second-factor/set-up/", {"code": current_totp(device)})
+    assert response.status_code == 200
+    assert "recovery-codes" in response.content.decode()
+    assert TOTPDevice.objects.get(user=cast.owner.caseworker).confirmed
+    assert AuditEvent.objects.filter(action="auth.2fa_enrolled", actor=cast.owner.caseworker).exists()
+    assert client.get("/").status_code == 200
+
+
+def test_showing_the_enrollment_page_saves_no_device(cast):
+    TOTPDevice.objects.filter(user=cast.owner.caseworker).delete()
+    client = Client()
+    sign_in(client, cast.owner.caseworker.username)
+    client.get("/sign-in/second-factor/set-up/")
+    assert not TOTPDevice.objects.filter(user=cast.owner.caseworker).exists()
+
+
+def test_an_enrolled_user_cannot_enroll_a_new_authenticator_without_the_old_one(cast):
+    client = Client()
+    sign_in(client, cast.owner.caseworker.username)
+    assert client.get("/sign-in/second-factor/set-up/").url == "/sign-in/second-factor/"
+
+
+def test_unknown_and_known_usernames_get_the_same_answer(cast):
+    known = sign_in(Client(), cast.owner.caseworker.username, "wrong password")
+    unknown = sign_in(Client(), "nobody-by-this-name", "wrong password")
+    assert known.status_code == unknown.status_code == 200
+
+    def page(response, username):
+        body = response.content.decode().split('id="main"')[1].replace(username, "NAME")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+
+    assert page(known, cast.owner.caseworker.username) == page(unknown, "nobody-by-this-name")
+
+
+def test_failed_sign_ins_are_audited_without_the_username(cast):
+    sign_in(Client(), cast.owner.caseworker.username, "wrong password")
+    event = AuditEvent.objects.get(action="auth.sign_in", outcome="failure")
+    assert cast.owner.caseworker.username not in str(event.details)
+
+
+def test_an_account_is_throttled_after_repeated_failures_even_with_the_right_password(cast, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    for _ in range(3):
+        sign_in(Client(), cast.owner.caseworker.username, "wrong password")
+    response = sign_in(Client(), cast.owner.caseworker.username)
+    assert response.status_code == 200
+    assert "Too many failed attempts" in response.content.decode()
+
+
+def test_the_throttle_cools_off(cast, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    settings.LOGIN_COOL_OFF_SECONDS = 600
+    for _ in range(3):
+        sign_in(Client(), cast.owner.caseworker.username, "wrong password")
+    with time_machine.travel(timezone.now() + timezone.timedelta(seconds=601)):
+        response = sign_in(Client(), cast.owner.caseworker.username)
+    assert response.url == "/sign-in/second-factor/"
+
+
+def test_an_address_is_throttled_across_accounts(cast, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 4
+    for n in range(4):
+        sign_in(Client(), f"guess-{n}", "wrong password")
+    response = sign_in(Client(), cast.owner.caseworker.username)
+    assert "Too many failed attempts" in response.content.decode()
+
+
+def test_another_address_is_not_affected_by_a_throttled_one(cast, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 2
+    for n in range(2):
+        sign_in(Client(REMOTE_ADDR="203.0.113.9"), f"guess-{n}", "wrong password")
+    response = sign_in(Client(REMOTE_ADDR="198.51.100.7"), cast.owner.caseworker.username)
+    assert response.url == "/sign-in/second-factor/"
+
+
+def test_second_factor_guesses_are_throttled_too(cast, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    client = Client()
+    sign_in(client, cast.owner.caseworker.username)
+    for _ in range(3):
+        client.post("/sign-in/second-factor/", {"code": "000000"})
+    code = current_totp(authenticator(cast.owner.caseworker))
+    response = client.post("/sign-in/second-factor/", {"code": code})
+    assert "Too many failed attempts" in response.content.decode()
+
+
+def test_an_idle_session_expires(cast, settings):
+    client = verified_client(cast.owner.caseworker)
+    with time_machine.travel(timezone.now() + timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE + 5)):
+        assert client.get("/").url.startswith("/sign-in/")
+
+
+def test_an_active_session_stays_open(cast, settings):
+    client = verified_client(cast.owner.caseworker)
+    start = timezone.now()
+    for step in range(1, 4):
+        with time_machine.travel(start + timezone.timedelta(seconds=step * settings.SESSION_COOKIE_AGE * 0.6)):
+            assert client.get("/").status_code == 200
+
+
+def test_sign_out_everywhere_ends_every_session(cast):
+    laptop = verified_client(cast.owner.caseworker)
+    phone = verified_client(cast.owner.caseworker)
+    laptop.post("/sign-out/everywhere/")
+    assert phone.get("/").url.startswith("/sign-in/")
+
+
+def test_sign_out_ends_this_session_only(cast):
+    laptop = verified_client(cast.owner.caseworker)
+    phone = verified_client(cast.owner.caseworker)
+    laptop.post("/sign-out/")
+    assert laptop.get("/").url.startswith("/sign-in/")
+    assert phone.get("/").status_code == 200
+
+
+def test_password_reset_mails_a_link_that_sets_a_new_password(cast):
+    cast.owner.caseworker.email = "cw@example.org"
+    cast.owner.caseworker.save()
+    Client().post("/password-reset/", {"email": "cw@example.org"})
+    (message,) = mail.outbox
+    link = next(line for line in message.body.splitlines() if "/password-reset/" in line)
+    path = link.split("testserver", 1)[1]
+    client = Client()
+    form_url = client.get(path).url
+    new = "a fresh and unusual passphrase 8"
+    client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert User.objects.get(pk=cast.owner.caseworker.pk).check_password(new)
+
+
+def test_password_reset_answers_the_same_for_unknown_addresses(cast):
+    response = Client().post("/password-reset/", {"email": "nobody@example.org"})
+    assert response.url == "/password-reset/sent/"
+    assert mail.outbox == []

@@ -1,0 +1,251 @@
+"""Every route × every kind of person, from the URL configuration: a route missing here fails.
+
+Codes: 200/403/404/401 are status codes; L = sent to sign-in, 2 = sent to the second factor,
+P = sent to the pending-application page, H = sent home, Q = sent to the review queue,
+R = redirected back after doing the action.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from orgs import services
+from orgs.models import ApplicationDocument, Organization, OrganizationReference, OrganizationStatus, Role
+from tests.factories import make_cast, member, verified_client
+from tests.referrals.factories import LocationFactory, directory_service
+
+ACTORS = [
+    "anon",
+    "unverified",
+    "caseworker",
+    "coordinator",
+    "org_admin",
+    "other_admin",
+    "suspended",
+    "pending",
+    "platform",
+]
+
+# name: (method, expected per actor in ACTORS order)
+MATRIX = {
+    "home": ("GET", "L 2 200 200 200 200 403 P Q"),
+    "orgs:login": ("GET", "200 200 H H H H H H H"),
+    "orgs:two_factor": ("GET", "L 200 H H H H H H H"),
+    "orgs:two_factor_setup": ("GET", "L 2 200 200 200 200 200 200 200"),
+    "orgs:recovery_codes": ("POST", "L 2 200 200 200 200 200 200 200"),
+    "orgs:logout": ("POST", "L L L L L L L L L"),
+    "orgs:sign_out_everywhere": ("POST", "L 2 L L L L L L L"),
+    "orgs:tokens": ("GET", "L 2 200 200 200 200 403 P 200"),
+    "orgs:token_revoke": ("POST", "L 2 R 404 404 404 403 P 404"),
+    "orgs:pending": ("GET", "L 2 H H H H H 200 H"),
+    "orgs:suspended": ("GET", "L 2 H H H H 403 H H"),
+    "orgs:apply": ("GET", "200 H H H H H H H H"),
+    "orgs:references": ("GET", "L 2 403 403 200 200 403 P 403"),
+    "orgs:reference_answer": ("POST", "L 2 403 403 R 404 403 P 403"),
+    "orgs:members": ("GET", "L 2 403 403 200 200 403 P 403"),
+    "orgs:member_invite": ("POST", "L 2 403 403 R R 403 P 403"),
+    "orgs:member_role": ("POST", "L 2 403 403 R 404 403 P 403"),
+    "orgs:member_deactivate": ("POST", "L 2 403 403 R 404 403 P 403"),
+    "orgs:invitation_revoke": ("POST", "L 2 403 403 R 404 403 P 403"),
+    "orgs:invitation_accept": ("GET", "200 200 200 200 200 200 200 200 200"),
+    "orgs:review_queue": ("GET", "L 2 403 403 403 403 403 P 200"),
+    "orgs:review_detail": ("GET", "L 2 403 403 403 403 403 P 200"),
+    "orgs:review_checklist": ("POST", "L 2 403 403 403 403 403 P R"),
+    "orgs:review_decide": ("POST", "L 2 403 403 403 403 403 P R"),
+    "orgs:review_document": ("GET", "L 2 403 403 403 403 403 P 200"),
+    "audit_log": ("GET", "L 2 403 403 403 403 403 P 200"),
+    "set_language": ("POST", "R R R R R R R R R"),
+    "password_reset": ("GET", "200 200 200 200 200 200 200 200 200"),
+    "password_reset_done": ("GET", "200 200 200 200 200 200 200 200 200"),
+    "password_reset_confirm": ("GET", "200 200 200 200 200 200 200 200 200"),
+    "password_reset_complete": ("GET", "200 200 200 200 200 200 200 200 200"),
+    "api:me": ("GET", "401 401 200 200 200 200 403 403 200"),
+    "api:organizations": ("GET", "401 401 200 200 200 200 403 403 200"),
+    "api_schema": ("GET", "401 401 200 200 200 200 403 403 200"),
+    "api_docs": ("GET", "401 401 200 200 200 200 403 403 200"),
+    # Service directory (referrals/): the service and location belong to the owner organization.
+    "referrals:service_list": ("GET", "L 2 403 200 200 200 403 P 403"),
+    "referrals:service_create": ("GET", "L 2 403 200 200 200 403 P 403"),
+    "referrals:service_detail": ("GET", "L 2 200 200 200 200 403 P 403"),
+    "referrals:service_edit": ("GET", "L 2 403 200 200 404 403 P 403"),
+    "referrals:service_capacity": ("POST", "L 2 403 R R 404 403 P 403"),
+    "referrals:location_create": ("GET", "L 2 403 200 200 200 403 P 403"),
+    "referrals:location_edit": ("GET", "L 2 403 200 200 404 403 P 403"),
+    "referrals:match": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "api:directory_services": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "api:directory_service": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "api:directory_service_create": ("POST", "401 401 403 201 201 201 403 403 403"),
+    "api:directory_service_update": ("POST", "401 401 403 200 200 404 403 403 403"),
+    "api:directory_capacity": ("POST", "401 401 403 200 200 404 403 403 403"),
+    "api:directory_locations": ("GET", "401 401 403 200 200 200 403 403 403"),
+    "api:directory_location_create": ("POST", "401 401 403 201 201 201 403 403 403"),
+    "api:directory_location_update": ("POST", "401 401 403 200 200 404 403 403 403"),
+    "api:directory_match": ("GET", "401 401 200 200 403 403 403 403 403"),
+    "api:directory_export_json": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "api:directory_export_tabular": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "api:directory_import_json": ("POST", "401 401 403 403 403 403 403 403 201"),
+    "api:directory_import_tabular": ("POST", "401 401 403 403 403 403 403 403 400"),
+    "hsds:root": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "hsds:services": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "hsds:service": ("GET", "401 401 200 200 200 200 403 403 403"),
+}
+
+# JSON bodies for the directory API's writes (its parser takes JSON only).
+DIRECTORY_JSON = {
+    "api:directory_service_create": {"kind": "shelter", "name": "Casa"},
+    "api:directory_service_update": {"kind": "shelter", "name": "Casa"},
+    "api:directory_capacity": {"status": "waitlist"},
+    "api:directory_location_create": {"name": "Office"},
+    "api:directory_location_update": {"name": "Office"},
+    "api:directory_import_json": [],
+}
+
+
+def route_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_route_has_a_row_in_the_matrix():
+    assert route_names() - MATRIX.keys() == set()
+
+
+def test_the_matrix_names_no_route_that_does_not_exist():
+    assert MATRIX.keys() - route_names() == set()
+
+
+class World:
+    """The cast plus the objects that routes with parameters point at."""
+
+    def __init__(self):
+        self.cast = make_cast()
+        owner = self.cast.owner
+        self.applicant = Organization.objects.create(
+            name="Applicant", kind="ngo", country="MX", contact_email="a@example.org", status=OrganizationStatus.APPLIED
+        )
+        services.organization_role_groups_create(organization=self.applicant)
+        self.pending = member(self.applicant, Role.ORG_ADMIN, username="applicant-admin")
+        self.document = ApplicationDocument.objects.create(
+            organization=self.applicant,
+            file=SimpleUploadedFile("d.pdf", b"%PDF-1.4 test"),
+            original_name="d.pdf",
+            content_type="application/pdf",
+            size=13,
+        )
+        self.reference = OrganizationReference.objects.create(applicant=self.applicant, referee=owner.organization)
+        self.invitation, self.invitation_token = services.invitation_create(
+            organization=owner.organization, email="new@example.org", role=Role.CASEWORKER, by=owner.org_admin
+        )
+        self.token, _raw = services.api_token_create(user=owner.caseworker, name="hotline", days=30)
+        self.target_membership = owner.caseworker.membership
+        self.location = LocationFactory(organization=owner.organization)
+        self.service = directory_service(owner.organization, location=self.location)
+
+    def client_for(self, actor: str) -> Client:
+        cast = self.cast
+        if actor == "anon":
+            return Client()
+        if actor == "unverified":
+            client = Client()
+            client.force_login(cast.owner.coordinator)
+            return client
+        user = {
+            "caseworker": cast.owner.caseworker,
+            "coordinator": cast.owner.coordinator,
+            "org_admin": cast.owner.org_admin,
+            "other_admin": cast.partner.org_admin,
+            "suspended": cast.suspended.coordinator,
+            "pending": self.pending,
+            "platform": cast.admin,
+        }[actor]
+        return verified_client(user)
+
+    def path(self, name: str) -> str:
+        org = self.applicant.uuid
+        paths = {
+            "orgs:token_revoke": f"/account/tokens/{self.token.pk}/revoke/",
+            "orgs:reference_answer": f"/organization/references/{self.reference.pk}/answer/",
+            "orgs:member_role": f"/organization/members/{self.target_membership.pk}/role/",
+            "orgs:member_deactivate": f"/organization/members/{self.target_membership.pk}/deactivate/",
+            "orgs:invitation_revoke": f"/organization/invitations/{self.invitation.pk}/revoke/",
+            "orgs:invitation_accept": f"/invitations/{self.invitation_token}/",
+            "orgs:review_detail": f"/platform/organizations/{org}/",
+            "orgs:review_checklist": f"/platform/organizations/{org}/checklist/",
+            "orgs:review_decide": f"/platform/organizations/{org}/decide/",
+            "orgs:review_document": f"/platform/organizations/{org}/documents/{self.document.pk}/",
+            "password_reset_confirm": "/password-reset/MQ/not-a-token/",
+            "referrals:service_detail": f"/directory/services/{self.service.id}/",
+            "referrals:service_edit": f"/directory/services/{self.service.id}/edit/",
+            "referrals:service_capacity": f"/directory/services/{self.service.id}/capacity/",
+            "referrals:location_edit": f"/directory/locations/{self.location.id}/edit/",
+            "referrals:match": "/directory/match/?kind=shelter",
+            "api:directory_service": f"/api/v1/directory/services/{self.service.id}/",
+            "api:directory_service_update": f"/api/v1/directory/services/{self.service.id}/update/",
+            "api:directory_capacity": f"/api/v1/directory/services/{self.service.id}/capacity/",
+            "api:directory_location_update": f"/api/v1/directory/locations/{self.location.id}/update/",
+            "api:directory_match": "/api/v1/directory/match/?kind=shelter",
+            "hsds:service": f"/api/hsds/services/{self.service.id}",
+        }
+        return paths.get(name) or reverse(name)
+
+    def request(self, name: str, client: Client):
+        method, _expected = MATRIX[name]
+        if method == "GET":
+            return client.get(self.path(name))
+        if name in DIRECTORY_JSON:
+            return client.post(self.path(name), DIRECTORY_JSON[name], content_type="application/json")
+        data = {
+            "orgs:reference_answer": {"vouch": "yes"},
+            "orgs:member_invite": {"email": "someone@example.org", "role": "caseworker"},
+            "orgs:member_role": {"role": "coordinator"},
+            "orgs:review_decide": {"decision": "start_review"},
+            "orgs:review_checklist": {"documents_checked": "on"},
+            "set_language": {"language": "es", "next": "/"},
+            "referrals:service_capacity": {"status": "waitlist"},
+        }.get(name, {})
+        return client.post(self.path(name), data)
+
+
+def outcome(response) -> str:
+    if response.status_code not in (301, 302):
+        return str(response.status_code)
+    location = response["Location"]
+    for prefix, code in [
+        ("/sign-in/second-factor/", "2"),
+        ("/sign-in/", "L"),
+        ("/organization/pending/", "P"),
+        ("/platform/organizations/", "Q"),
+    ]:
+        if location.startswith(prefix):
+            if code == "Q" and response.request["REQUEST_METHOD"] == "POST":
+                return "R"
+            return code
+    if location == "/":
+        return "H" if response.request["REQUEST_METHOD"] == "GET" else "R"
+    return "R"
+
+
+CELLS = [(name, index, actor) for name in MATRIX for index, actor in enumerate(ACTORS)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "index", "actor"), CELLS, ids=[f"{n}-{a}" for n, _i, a in CELLS])
+def test_route_answers_each_actor_as_the_matrix_says(name, index, actor):
+    # given
+    world = World()
+    expected = MATRIX[name][1].split()[index]
+    # when
+    response = world.request(name, world.client_for(actor))
+    # then
+    assert outcome(response) == expected

@@ -1,0 +1,43 @@
+"""GET never changes anything, for every route and every kind of person."""
+
+import pytest
+from django.apps import apps
+
+from tests.test_authorization_matrix import ACTORS, MATRIX, World
+
+# Sessions and the audit trail record requests themselves (a refused GET is audited); they are not data changes.
+BOOKKEEPING = {"sessions.session", "casehub.auditevent", "casehub.audithead"}
+
+
+def snapshot():
+    return {
+        model._meta.label_lower: list(model.objects.order_by("pk").values())
+        for model in apps.get_models()
+        if model._meta.label_lower not in BOOKKEEPING
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ACTORS)
+def test_get_changes_nothing_on_any_route(actor):
+    world = World()
+    client = world.client_for(actor)
+    before = snapshot()
+    for name in MATRIX:
+        client.get(world.path(name))
+    assert snapshot() == before
+
+
+# Django's own set_language answers GET with a redirect and changes nothing (the test above proves it).
+POST_ROUTES = [name for name, (method, _e) in MATRIX.items() if method == "POST" and name != "set_language"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", POST_ROUTES)
+def test_a_state_changing_route_refuses_get_from_someone_allowed_to_post(name):
+    world = World()
+    codes = dict(zip(ACTORS, MATRIX[name][1].split(), strict=True))
+    # 201: created; 400: allowed in, refused for its (empty) input.
+    actor = next(a for a in ACTORS[2:] if codes[a] in ("R", "200", "201", "400", "L"))
+    response = world.client_for(actor).get(world.path(name))
+    assert response.status_code == 405

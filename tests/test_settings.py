@@ -1,0 +1,85 @@
+"""Settings come from the environment; bad values and missing secrets stop start-up loudly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from casehub import env
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "SECRET_KEY": "x" * 64 + "production-like-secret-key-value-for-the-check",
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "casehub.example.org",
+    "CASEHUB_HTTPS": "1",
+}
+
+
+def manage(*args, environment):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "CASEHUB_HTTPS", "ALLOWED_HOSTS"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", "tru"])
+def test_a_boolean_that_is_not_one_is_refused(monkeypatch, raw):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    with pytest.raises(ImproperlyConfigured, match="SOME_FLAG"):
+        env.env_bool("SOME_FLAG")
+
+
+def test_a_number_below_its_minimum_is_refused(monkeypatch):
+    monkeypatch.setenv("SOME_NUMBER", "5")
+    with pytest.raises(ImproperlyConfigured, match="at least 60"):
+        env.env_int("SOME_NUMBER", 10, minimum=60)
+
+
+def test_a_number_that_is_not_a_number_is_refused(monkeypatch):
+    monkeypatch.setenv("SOME_NUMBER", "ten")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        env.env_int("SOME_NUMBER", 10)
+
+
+def test_a_database_url_of_an_unknown_kind_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="sqlite:// or postgres://"):
+        env.database_from_url("mysql://root@localhost/x")
+
+
+def test_a_postgres_url_becomes_a_database_entry():
+    entry = env.database_from_url("postgres://user:p%40ss@db.example.org:6543/casehub")
+    assert (entry["NAME"], entry["USER"], entry["PASSWORD"], entry["HOST"], entry["PORT"]) == (
+        "casehub",
+        "user",
+        "p@ss",
+        "db.example.org",
+        "6543",
+    )
+
+
+def test_a_development_secret_is_generated_once_with_mode_0600(tmp_path):
+    path = tmp_path / "var" / "secret_key"
+    first = env.secret_from_file(path)
+    assert env.secret_from_file(path) == first
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_without_a_secret_key_and_debug_off_start_up_is_refused():
+    result = manage("check", environment={"DEBUG": "0"})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_the_deploy_check_reports_nothing_with_production_values():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", environment=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
