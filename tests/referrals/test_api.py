@@ -62,3 +62,49 @@ def test_capacity_is_confirmed_through_the_api(cast):
     )
     assert response.status_code == 200
     assert response.json()["capacity"]["status"] == "waitlist"
+
+
+@pytest.mark.django_db
+def test_a_location_with_half_coordinates_is_a_400_and_nothing_is_saved(cast):
+    from referrals.models import Location
+
+    response = verified_client(cast.owner.org_admin).post(
+        "/api/v1/directory/locations/create/", {"name": "Office", "latitude": 20.5}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "longitude" in response.json()
+    assert not Location.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_service_list_runs_the_same_number_of_queries_for_one_or_many_services(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = verified_client(cast.partner.caseworker)
+    directory_service(cast.owner.organization)
+    client.get("/api/v1/directory/services/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/directory/services/")
+    for _ in range(4):
+        directory_service(cast.owner.organization)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/api/v1/directory/services/")
+    assert len(many) == len(one)
+
+
+@pytest.mark.django_db
+def test_the_hsds_services_page_runs_the_same_number_of_queries_for_one_or_many_services(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = verified_client(cast.partner.caseworker)
+    directory_service(cast.owner.organization)
+    client.get("/api/hsds/services")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/hsds/services")
+    for _ in range(4):
+        directory_service(cast.owner.organization)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/api/hsds/services")
+    assert len(many) == len(one)

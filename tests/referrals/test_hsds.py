@@ -276,3 +276,13 @@ def test_capacity_timestamps_survive_a_round_trip(db):
     _move_out(organization)
     import_json(documents)
     assert abs(Service.objects.get().capacity_updated_at - confirmed) < timezone.timedelta(milliseconds=1)
+
+
+@pytest.mark.django_db
+def test_the_eligibility_description_is_generated_from_the_rules(cast):
+    rich_directory(cast.owner.organization)
+    [document] = export_json()["contents"]
+    text = document["eligibility_description"]
+    assert text.startswith("Ages 16-60. Serves women and girls, non-binary people. Accepts accompanying children.")
+    assert "Documents required: any photo id" in text
+    assert (document["minimum_age"], document["maximum_age"]) == (16, 60)

@@ -105,3 +105,49 @@ def test_a_location_form_with_a_partial_address_is_refused(cast):
     )
     assert response.status_code == 400
     assert b"An address needs street" in response.content
+
+
+@pytest.mark.django_db
+def test_the_service_list_shows_only_the_organizations_own_services(cast):
+    directory_service(cast.owner.organization, name="Ours")
+    directory_service(cast.partner.organization, name="Theirs")
+    response = verified_client(cast.owner.coordinator).get("/directory/services/")
+    assert b"Ours" in response.content
+    assert b"Theirs" not in response.content
+
+
+@pytest.mark.django_db
+def test_stale_capacity_is_shown_as_such(cast, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.DIRECTORY_CAPACITY_STALE_DAYS = 7
+    directory_service(cast.owner.organization, capacity_updated_at=timezone.now() - timedelta(days=10))
+    response = verified_client(cast.owner.coordinator).get("/directory/services/")
+    assert b"Not updated for 1\xc2\xa0week" in response.content
+
+
+@pytest.mark.django_db
+def test_a_coordinator_edits_a_service_and_the_change_is_audited(cast):
+    from casehub.models import AuditEvent
+
+    service = directory_service(cast.owner.organization)
+    response = verified_client(cast.owner.coordinator).post(
+        f"/directory/services/{service.id}/edit/", service_post(name="Renamed")
+    )
+    service.refresh_from_db()
+    assert response.status_code == 302
+    assert service.name == "Renamed"
+    assert AuditEvent.objects.filter(action="directory.service_update", actor=cast.owner.coordinator).exists()
+
+
+@pytest.mark.django_db
+def test_a_location_can_be_made_confidential(cast):
+    location = LocationFactory(organization=cast.owner.organization, visibility=Visibility.PUBLIC)
+    verified_client(cast.owner.org_admin).post(
+        f"/directory/locations/{location.id}/edit/",
+        {"name": location.name, "visibility": "confidential", "location_type": "physical"},
+    )
+    location.refresh_from_db()
+    assert location.visibility == Visibility.CONFIDENTIAL
