@@ -6,6 +6,7 @@ confidential location, not even to its own organization: an HSDS answer is a pub
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -20,7 +21,7 @@ from referrals.hsds import HSDS_VERSION, PROFILE_URI
 from referrals.hsds.documents import service_documents
 from referrals.hsds.export import export_tables
 from referrals.hsds.io import export_json, export_tabular, import_json, import_tabular, page
-from referrals.models import Service
+from referrals.models import Service, TaxonomyTerm
 
 MAX_PER_PAGE = 200
 
@@ -32,6 +33,23 @@ def _vetted_services():
 class PageInput(serializers.Serializer):
     page = serializers.IntegerField(min_value=1, default=1)
     per_page = serializers.IntegerField(min_value=1, max_value=MAX_PER_PAGE, default=50)
+    taxonomy_term_id = serializers.UUIDField(required=False, help_text="services of this term or its subtree")
+    organization_id = serializers.UUIDField(required=False)
+    modified_after = serializers.DateTimeField(required=False)
+
+    def filter(self, services):
+        """HSDS filters; several combine as AND."""
+        data = self.validated_data
+        if "taxonomy_term_id" in data:
+            term = TaxonomyTerm.objects.filter(id=data["taxonomy_term_id"]).first()
+            if term is None:
+                return services.none()
+            services = services.filter(Q(kind=term) | Q(kind__code__startswith=f"{term.code}."))
+        if "organization_id" in data:
+            services = services.filter(organization__uuid=data["organization_id"])
+        if "modified_after" in data:
+            services = services.filter(updated_at__gt=data["modified_after"])
+        return services
 
 
 class HsdsRootApi(APIView):
@@ -63,7 +81,7 @@ class HsdsServicesApi(APIView):
         params = PageInput(data=request.query_params)
         params.is_valid(raise_exception=True)
         number, per_page = params.validated_data["page"], params.validated_data["per_page"]
-        services = _vetted_services().order_by("name", "id")
+        services = params.filter(_vetted_services()).order_by("name", "id")
         total = services.count()
         ids = list(services.values_list("id", flat=True)[(number - 1) * per_page : number * per_page])
         documents = service_documents(export_tables(services=Service.objects.filter(id__in=ids)))

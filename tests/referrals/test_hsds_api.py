@@ -136,3 +136,42 @@ def test_the_import_command_imports_a_package(db, tmp_path):
     _move_out(organization)
     call_command("hsds_import", str(target), stdout=io.StringIO())
     assert Location.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_hsds_services_endpoint_filters_by_taxonomy_subtree(cast):
+    from tests.referrals.factories import term
+
+    directory_service(cast.owner.organization, name="Wages", kind="legal_aid.labour")
+    directory_service(cast.owner.organization, name="Beds", kind="shelter")
+    body = (
+        verified_client(cast.partner.caseworker)
+        .get("/api/hsds/services", {"taxonomy_term_id": str(term("legal_aid").id)})
+        .json()
+    )
+    assert [d["name"] for d in body["contents"]] == ["Wages"]
+
+
+@pytest.mark.django_db
+def test_the_hsds_services_endpoint_filters_by_organization(cast):
+    directory_service(cast.owner.organization, name="Ours")
+    directory_service(cast.partner.organization, name="Theirs")
+    body = (
+        verified_client(cast.partner.caseworker)
+        .get("/api/hsds/services", {"organization_id": str(cast.partner.organization.uuid)})
+        .json()
+    )
+    assert [d["name"] for d in body["contents"]] == ["Theirs"]
+
+
+@pytest.mark.django_db
+def test_the_hsds_services_endpoint_filters_by_modification_time(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    directory_service(cast.owner.organization, name="Old", updated_at=timezone.now() - timedelta(days=30))
+    directory_service(cast.owner.organization, name="New")
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    body = verified_client(cast.partner.caseworker).get("/api/hsds/services", {"modified_after": since}).json()
+    assert [d["name"] for d in body["contents"]] == ["New"]
