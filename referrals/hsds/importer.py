@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from casehub.audit import audit_record
+from casehub.models import AuditOutcome
 from orgs.models import Organization, OrganizationKind, OrganizationStatus
 from orgs.services import organization_role_groups_create
 from referrals.hsds.export import SERVICE_TYPE
@@ -517,7 +518,12 @@ def hsds_import(*, tables: dict[str, list[dict]], by=None) -> ImportReport:
     checker = _Checker(tables)
     report = checker.run()
     if not report.ok:
-        audit_record("directory.import_refused", actor=by, details={"rejected": len(report.rejections)})
+        audit_record(
+            "directory.import",
+            actor=by,
+            outcome=AuditOutcome.FAILURE,
+            details={"rejected": len(report.rejections)},
+        )
         return report
     with transaction.atomic():
         _write(checker.tables, report)

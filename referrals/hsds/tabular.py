@@ -153,8 +153,13 @@ def read_package(data: bytes) -> dict[str, list[dict]]:
             except UnicodeDecodeError:
                 raise PackageError(f"{path} is not UTF-8 text") from None
             rows = []
-            for raw in csv.DictReader(io.StringIO(text)):
-                row = {k: _typed(v or "", kinds.get(k, "string")) for k, v in raw.items() if k}
-                rows.append({k: v for k, v in row.items() if v is not None})
+            try:
+                for raw in csv.DictReader(io.StringIO(text)):
+                    row = {
+                        k: _typed(v or "", kinds.get(k, "string")) for k, v in raw.items() if isinstance(k, str) and k
+                    }
+                    rows.append({k: v for k, v in row.items() if v is not None})
+            except csv.Error as error:
+                raise PackageError(f"{path} is not valid CSV: {error}") from None
             tables[table] = rows
     return tables

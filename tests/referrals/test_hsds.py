@@ -286,3 +286,26 @@ def test_the_eligibility_description_is_generated_from_the_rules(cast):
     assert text.startswith("Ages 16-60. Serves women and girls, non-binary people. Accepts accompanying children.")
     assert "Documents required: any photo id" in text
     assert (document["minimum_age"], document["maximum_age"]) == (16, 60)
+
+
+@pytest.mark.django_db
+def test_a_package_with_garbled_csv_is_rejected_with_a_reason(db):
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("datapackage.json", json.dumps({"resources": [{"name": "service", "path": "services.csv"}]}))
+        archive.writestr("services.csv", 'id,name\n"a\0b,c\n')
+    report = import_tabular(out.getvalue())
+    assert not report.ok
+    assert all(r.reason for r in report.rejections)
+    assert not Service.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_import_is_audited_as_a_failure(db):
+    from casehub.models import AuditEvent, AuditOutcome
+
+    import_json([{"id": "nope"}])
+    assert AuditEvent.objects.get(action="directory.import").outcome == AuditOutcome.FAILURE
