@@ -140,6 +140,8 @@ def _location_rows(loc: Location, tables: dict) -> None:
         )
     for p in loc.phones.all():
         tables["phone"].append(_phone_row(p, location_id=str(loc.id)))
+    for sc in loc.schedules.all():
+        tables["schedule"].append(_schedule_row(sc, location_id=str(loc.id)))
     for lang in loc.languages.all():
         tables["language"].append(
             _clean(
@@ -213,7 +215,9 @@ def taxonomy_tables() -> dict:
 def export_tables(*, scope: str = "network", services=None) -> dict[str, list[dict]]:
     """The directory of vetted organizations (or the given services) as HSDS tables."""
     visible = SCOPES[scope]
-    located = Location.objects.select_related("organization").prefetch_related("addresses", "phones", "languages")
+    located = Location.objects.select_related("organization").prefetch_related(
+        "addresses", "phones", "languages", "schedules"
+    )
     if services is None:
         services = Service.objects.filter(organization__status=OrganizationStatus.VETTED)
     services = services.select_related("organization", "kind").prefetch_related(

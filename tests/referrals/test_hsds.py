@@ -12,7 +12,7 @@ from referrals.hsds.export import export_tables
 from referrals.hsds.io import export_json, export_tabular, import_json, import_tabular
 from referrals.hsds.schema import document_errors
 from referrals.hsds.tabular import read_package
-from referrals.models import Location, Phone, Schedule, Service, ServiceArea, Visibility
+from referrals.models import Language, Location, Phone, Schedule, Service, ServiceArea, Visibility
 from tests.factories import OrganizationFactory
 from tests.referrals.factories import LocationFactory, directory_service, street_address
 
@@ -23,6 +23,10 @@ def rich_directory(organization) -> Service:
     public = LocationFactory(organization=organization, name="Drop-in centre", visibility=Visibility.PUBLIC)
     street_address(public, "Avenida Abierta 1")
     Phone.objects.create(location=public, number="+52 33 1111 2222", type="voice")
+    Language.objects.create(location=public, code="es", name="Spanish", note="front desk")
+    Schedule.objects.create(
+        location=public, freq="WEEKLY", byday="MO,TU,WE,TH,FR", opens_at=time(8), closes_at=time(20)
+    )
     service = directory_service(
         organization,
         name="Casa Alfa",
