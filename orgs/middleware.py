@@ -1,5 +1,8 @@
+from urllib.parse import urlencode
+
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from orgs.access import Access, access_state
@@ -50,7 +53,7 @@ class AccessGateMiddleware:
         user = request.user
         is_api = request.path_info.startswith("/api/")
         if not user.is_authenticated:
-            return None if is_api else redirect(f"/sign-in/?next={request.path}")
+            return None if is_api else redirect(f"{reverse('orgs:login')}?{urlencode({'next': request.path})}")
         if not user.is_verified():
             if name in BEFORE_SECOND_FACTOR or is_api:
                 return None  # the API refuses unverified sessions itself

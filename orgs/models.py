@@ -104,10 +104,14 @@ class OrganizationStatusChange(models.Model):
         ordering = ["decided_at", "id"]
 
 
+def application_document_path(instance, filename) -> str:
+    # A random name: uploaded file names can say more than they should.
+    return f"applications/{uuid.uuid4().hex}"
+
+
 class ApplicationDocument(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="documents")
-    file = models.FileField(upload_to="applications/%Y/%m/")
-    original_name = models.CharField(max_length=200)
+    file = models.FileField(upload_to=application_document_path)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField(auto_now_add=True)

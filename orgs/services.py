@@ -74,7 +74,6 @@ def organization_apply(
         ApplicationDocument.objects.create(
             organization=organization,
             file=upload,
-            original_name=upload.name[:200],
             content_type=upload.content_type,
             size=upload.size,
         )

@@ -139,7 +139,6 @@ class World:
         self.document = ApplicationDocument.objects.create(
             organization=self.applicant,
             file=SimpleUploadedFile("d.pdf", b"%PDF-1.4 test"),
-            original_name="d.pdf",
             content_type="application/pdf",
             size=13,
         )

@@ -11,6 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -24,6 +25,14 @@ from casehub.audit import audit_record
 from orgs import services, throttle
 from orgs.access import Access, access_state
 from orgs.forms import OtpForm, SignInForm
+
+NEXT_KEY = "orgs.after_sign_in"
+
+
+def _remember_next(request) -> None:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        request.session[NEXT_KEY] = target
 
 
 @never_cache
@@ -47,6 +56,7 @@ def sign_in(request):
             else:
                 throttle.login_succeeded(username)
                 login(request, user)
+                _remember_next(request)
                 audit_record("auth.sign_in", actor=user, details={"step": "password"})
                 return redirect("orgs:two_factor")
     return render(request, "orgs/sign_in.html", {"form": form})
@@ -75,7 +85,7 @@ def two_factor(request):
             else:
                 otp_login(request, device)
                 audit_record("auth.second_factor", actor=request.user, details={"device": device.__class__.__name__})
-                return redirect("home")
+                return redirect(request.session.pop(NEXT_KEY, None) or "home")
     return render(request, "orgs/two_factor.html", {"form": form})
 
 

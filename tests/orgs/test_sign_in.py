@@ -200,3 +200,23 @@ def test_password_reset_answers_the_same_for_unknown_addresses(cast):
     response = Client().post("/password-reset/", {"email": "nobody@example.org"})
     assert response.url == "/password-reset/sent/"
     assert mail.outbox == []
+
+
+def test_sign_in_returns_to_the_page_first_asked_for(cast):
+    client = Client()
+    login_url = client.get("/organization/members/").url
+    assert login_url == "/sign-in/?next=%2Forganization%2Fmembers%2F"
+    client.post(
+        login_url, {"username": cast.owner.org_admin.username, "password": PASSWORD, "next": "/organization/members/"}
+    )
+    response = client.post("/sign-in/second-factor/", {"code": current_totp(authenticator(cast.owner.org_admin))})
+    assert response.url == "/organization/members/"
+
+
+def test_sign_in_never_returns_to_another_site(cast):
+    client = Client()
+    client.post(
+        "/sign-in/", {"username": cast.owner.caseworker.username, "password": PASSWORD, "next": "https://evil.example/"}
+    )
+    response = client.post("/sign-in/second-factor/", {"code": current_totp(authenticator(cast.owner.caseworker))})
+    assert response.url == "/"

@@ -244,3 +244,10 @@ class TestSuspension:
         decide(cast.admin, cast.owner.organization, "suspend", "Breach under investigation.")
         decide(cast.admin, cast.owner.organization, "reinstate", "Resolved.")
         assert verified_client(cast.owner.coordinator).get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_stored_document_does_not_keep_its_uploaded_name(cast):
+    apply(cast, document_1=SimpleUploadedFile("Maria-Lopez-passport.pdf", PDF, content_type="application/pdf"))
+    document = Organization.objects.get(name="Refugio Norte").documents.get()
+    assert "Maria" not in document.file.name
