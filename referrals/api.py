@@ -319,6 +319,8 @@ class MatchOutput(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
     uncertainties = serializers.ListField(child=serializers.CharField())
     distance_km = serializers.FloatField(allow_null=True)
+    places = serializers.ListField(child=serializers.CharField())
+    intake_phones = serializers.ListField(child=serializers.CharField())
 
     def get_service(self, match) -> dict:
         service = match.service

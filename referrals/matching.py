@@ -102,6 +102,12 @@ class Match:
     reasons: list[str] = field(default_factory=list)
     uncertainties: list[str] = field(default_factory=list)
     distance_km: float | None = None
+    # Where the viewer may see the service delivered: names and regions of visible locations.
+    places: list[str] = field(default_factory=list)
+
+    @property
+    def intake_phones(self) -> list[str]:
+        return [phone.number for phone in self.service.phones.all()]
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -183,6 +189,7 @@ def _candidates(need: Need, viewer: Organization):
         queryset = queryset.filter(places)
     return queryset.select_related("kind", "organization").prefetch_related(
         "languages",
+        "phones",
         "service_areas",
         Prefetch("service_at_locations", ServiceAtLocation.objects.select_related("location")),
     )
@@ -238,6 +245,7 @@ def _distance(need: Need, service: Service, viewer: Organization, match: Match) 
     visible = [link.location for link in service.service_at_locations.all()]
     visible = [loc for loc in visible if location_is_visible(loc, viewer)]
     hidden = len(visible) < len(service.service_at_locations.all())
+    match.places = [", ".join(p for p in (loc.name, loc.region) if p) for loc in visible]
     in_region = bool(need.region) and (
         need.region.casefold() in area_regions
         or any(loc.region.casefold() == need.region.casefold() for loc in visible)

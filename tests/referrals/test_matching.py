@@ -263,3 +263,31 @@ def test_the_matching_api_refuses_half_coordinates(cast):
     )
     assert response.status_code == 400
     assert "longitude" in response.json()
+
+
+@pytest.mark.django_db
+def test_a_match_shows_intake_phones_and_visible_places_but_no_confidential_one(cast):
+    from referrals.models import Phone
+
+    hidden = LocationFactory(
+        organization=cast.owner.organization, name="Hidden house", visibility=Visibility.CONFIDENTIAL
+    )
+    service = directory_service(cast.owner.organization, location=hidden, region="Jalisco")
+    Phone.objects.create(service=service, number="+52 800 123 4567")
+    response = verified_client(cast.partner.coordinator).get(
+        "/api/v1/directory/match/", {"kind": "shelter", "region": "Jalisco"}
+    )
+    [result] = response.json()["results"]
+    assert result["intake_phones"] == ["+52 800 123 4567"]
+    assert result["places"] == []
+    assert "Hidden house" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_owner_sees_its_own_confidential_place_in_a_match(cast):
+    hidden = LocationFactory(
+        organization=cast.owner.organization, name="Hidden house", visibility=Visibility.CONFIDENTIAL
+    )
+    directory_service(cast.owner.organization, location=hidden, region="Jalisco")
+    [match] = match_services(need=need(region="Jalisco"), viewer=cast.owner.organization)
+    assert match.places == ["Hidden house, Jalisco"]
