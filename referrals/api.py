@@ -23,13 +23,19 @@ from referrals.models import (
     TaxonomyTerm,
     Visibility,
 )
-from referrals.services import AreaInput, LocationInput, ServiceInput
+from referrals.services import WEEKDAYS, AreaInput, HoursInput, LocationInput, ServiceInput
 
 
 class AreaSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, default="")
     region = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
     country = serializers.CharField(max_length=2, required=False, default="", allow_blank=True)
+
+
+class HoursSerializer(serializers.Serializer):
+    days = serializers.ListField(child=serializers.ChoiceField(WEEKDAYS), allow_empty=False)
+    opens_at = serializers.TimeField()
+    closes_at = serializers.TimeField()
 
 
 class ServiceInputSerializer(serializers.Serializer):
@@ -62,9 +68,11 @@ class ServiceInputSerializer(serializers.Serializer):
     location_ids = serializers.ListField(child=serializers.UUIDField(), default=list)
     areas = AreaSerializer(many=True, default=list)
     intake_phone = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    hours = HoursSerializer(required=False, allow_null=True, default=None)
 
     def to_input(self) -> ServiceInput:
         data = dict(self.validated_data)
+        data["hours"] = HoursInput(**data["hours"]) if data["hours"] else None
         data["areas"] = [AreaInput(**area) for area in data["areas"]]
         data["languages"] = [code.lower() for code in data["languages"]]
         return ServiceInput(**data)
@@ -144,6 +152,17 @@ class ServiceOutput(serializers.Serializer):
     locations = serializers.SerializerMethodField()
     confidential_location = serializers.SerializerMethodField()
     intake_phones = serializers.SerializerMethodField()
+    hours = serializers.SerializerMethodField()
+
+    def get_hours(self, service) -> dict | None:
+        schedule = next(iter(service.schedules.all()), None)
+        if schedule is None:
+            return None
+        return {
+            "days": [d for d in schedule.byday.split(",") if d],
+            "opens_at": schedule.opens_at.strftime("%H:%M") if schedule.opens_at else None,
+            "closes_at": schedule.closes_at.strftime("%H:%M") if schedule.closes_at else None,
+        }
 
     def get_organization(self, service) -> dict:
         return {"id": str(service.organization.uuid), "name": service.organization.name}
@@ -172,6 +191,7 @@ def _with_related(queryset):
     return queryset.prefetch_related(
         "languages",
         "phones",
+        "schedules",
         Prefetch(
             "service_at_locations",
             ServiceAtLocation.objects.select_related("location").prefetch_related("location__addresses"),

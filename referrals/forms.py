@@ -17,7 +17,15 @@ from referrals.models import (
     TaxonomyTerm,
     Visibility,
 )
-from referrals.services import AreaInput, LocationInput, ServiceInput
+from referrals.services import WEEKDAYS, AreaInput, HoursInput, LocationInput, ServiceInput
+
+WEEKDAY_CHOICES = list(
+    zip(
+        WEEKDAYS,
+        [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")],
+        strict=True,
+    )
+)
 
 
 def split_list(text: str) -> list[str]:
@@ -68,6 +76,13 @@ class ServiceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One a line: a region (Jalisco), a region and country (Jalisco, MX), or a country code (MX)."),
     )
+    open_days = forms.MultipleChoiceField(
+        label=_("Open on"), choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    opens_at = forms.TimeField(label=_("Opens at"), required=False, help_text=_("For example 09:00"))
+    closes_at = forms.TimeField(
+        label=_("Closes at"), required=False, help_text=_("00:00 to 23:59 every day means open all the time")
+    )
     minimum_age = forms.IntegerField(label=_("Minimum age"), min_value=0, max_value=130, required=False)
     maximum_age = forms.IntegerField(label=_("Maximum age"), min_value=0, max_value=130, required=False)
     genders = forms.MultipleChoiceField(
@@ -117,11 +132,27 @@ class ServiceForm(forms.Form):
             required_documents="\n".join(service.required_documents),
             intake_phone=getattr(service.phones.first(), "number", ""),
         )
+        schedule = service.schedules.first()
+        if schedule is not None:
+            initial.update(
+                open_days=[d for d in schedule.byday.split(",") if d],
+                opens_at=schedule.opens_at,
+                closes_at=schedule.closes_at,
+            )
         return initial
+
+    def clean(self):
+        data = super().clean()
+        given = [bool(data.get("open_days")), data.get("opens_at") is not None, data.get("closes_at") is not None]
+        if any(given) and not all(given):
+            self.add_error("open_days", _("Give the days, the opening and the closing time, or none of them."))
+        return data
 
     def to_input(self) -> ServiceInput:
         data = dict(self.cleaned_data)
+        days, opens_at, closes_at = data.pop("open_days"), data.pop("opens_at"), data.pop("closes_at")
         return ServiceInput(
+            hours=HoursInput(days=days, opens_at=opens_at, closes_at=closes_at) if days else None,
             kind=data.pop("kind"),
             languages=[c.lower() for c in split_list(data.pop("languages"))],
             location_ids=[loc.id for loc in data.pop("locations")],
@@ -178,7 +209,7 @@ class LocationForm(forms.Form):
 
 def add_service_errors(form: forms.Form, error) -> None:
     """Put a service's ValidationError on the form fields it names (or on the form)."""
-    aliases = {"location_ids": "locations", "organization": None}
+    aliases = {"location_ids": "locations", "organization": None, "hours": "open_days"}
     for key, messages in error.message_dict.items():
         name = aliases.get(key, key)
         if name not in form.fields:

@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +20,8 @@ from referrals.models import (
     Location,
     LocationType,
     Phone,
+    Schedule,
+    ScheduleFrequency,
     Service,
     ServiceArea,
     ServiceAtLocation,
@@ -33,6 +36,18 @@ class AreaInput:
     name: str
     region: str = ""
     country: str = ""
+
+
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+@dataclass
+class HoursInput:
+    """Weekly opening hours (HSDS schedule, freq WEEKLY); 00:00–23:59 every day is 24/7."""
+
+    days: list[str]
+    opens_at: time
+    closes_at: time
 
 
 @dataclass
@@ -66,6 +81,7 @@ class ServiceInput:
     location_ids: list[uuid.UUID] = field(default_factory=list)
     areas: list[AreaInput] = field(default_factory=list)
     intake_phone: str = ""
+    hours: HoursInput | None = None
 
 
 @dataclass
@@ -131,6 +147,11 @@ def _check_service(*, organization: Organization, data: ServiceInput) -> None:
         errors["languages"] = _("Use ISO 639 language codes such as en, es or tl; not: %(codes)s") % {
             "codes": ", ".join(bad_codes)
         }
+    if data.hours is not None:
+        if not data.hours.days or set(data.hours.days) - set(WEEKDAYS):
+            errors["hours"] = _("Choose the days the service is open.")
+        elif data.hours.opens_at >= data.hours.closes_at:
+            errors["hours"] = _("Opening time must be before closing time (use 00:00 to 23:59 for all day).")
     own = set(Location.objects.filter(organization=organization, id__in=data.location_ids).values_list("id", flat=True))
     if own != set(data.location_ids):
         errors["location_ids"] = _("Choose locations of your own organization.")
@@ -151,6 +172,15 @@ def _write_service_children(service: Service, data: ServiceInput) -> None:
     ServiceAtLocation.objects.bulk_create(
         ServiceAtLocation(service=service, location_id=lid) for lid in data.location_ids if lid not in linked
     )
+    service.schedules.all().delete()
+    if data.hours is not None:
+        Schedule.objects.create(
+            service=service,
+            freq=ScheduleFrequency.WEEKLY,
+            byday=",".join(d for d in WEEKDAYS if d in data.hours.days),
+            opens_at=data.hours.opens_at,
+            closes_at=data.hours.closes_at,
+        )
     intake = service.phones.first()
     if data.intake_phone and intake:
         intake.number = data.intake_phone

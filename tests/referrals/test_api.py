@@ -108,3 +108,13 @@ def test_the_hsds_services_page_runs_the_same_number_of_queries_for_one_or_many_
     with CaptureQueriesContext(connection) as many:
         client.get("/api/hsds/services")
     assert len(many) == len(one)
+
+
+@pytest.mark.django_db
+def test_opening_hours_are_set_through_the_api(cast):
+    response = verified_client(cast.owner.org_admin).post(
+        "/api/v1/directory/services/create/",
+        {"kind": "hotline", "name": "Line", "hours": {"days": ["MO", "SU"], "opens_at": "00:00", "closes_at": "23:59"}},
+        content_type="application/json",
+    )
+    assert response.json()["hours"] == {"days": ["MO", "SU"], "opens_at": "00:00", "closes_at": "23:59"}

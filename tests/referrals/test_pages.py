@@ -151,3 +151,29 @@ def test_a_location_can_be_made_confidential(cast):
     )
     location.refresh_from_db()
     assert location.visibility == Visibility.CONFIDENTIAL
+
+
+@pytest.mark.django_db
+def test_opening_hours_are_saved_from_the_form(cast):
+    verified_client(cast.owner.coordinator).post(
+        "/directory/services/new/", service_post(open_days=["MO", "FR"], opens_at="09:00", closes_at="17:00")
+    )
+    schedule = Service.objects.get().schedules.get()
+    assert (schedule.byday, schedule.opens_at.hour, schedule.closes_at.hour) == ("MO,FR", 9, 17)
+
+
+@pytest.mark.django_db
+def test_half_given_opening_hours_are_refused(cast):
+    response = verified_client(cast.owner.coordinator).post("/directory/services/new/", service_post(open_days=["MO"]))
+    assert response.status_code == 400
+    assert b"Give the days, the opening and the closing time" in response.content
+    assert not Service.objects.exists()
+
+
+@pytest.mark.django_db
+def test_closing_before_opening_is_refused(cast):
+    response = verified_client(cast.owner.coordinator).post(
+        "/directory/services/new/", service_post(open_days=["MO"], opens_at="18:00", closes_at="09:00")
+    )
+    assert response.status_code == 400
+    assert b"Opening time must be before closing time" in response.content
