@@ -177,3 +177,11 @@ def test_closing_before_opening_is_refused(cast):
     )
     assert response.status_code == 400
     assert b"Opening time must be before closing time" in response.content
+
+
+@pytest.mark.django_db
+def test_the_menu_offers_the_directory_to_editors_and_matching_to_caseworkers(cast):
+    editor = verified_client(cast.owner.org_admin).get("/").content.decode()
+    caseworker = verified_client(cast.owner.caseworker).get("/").content.decode()
+    assert "/directory/services/" in editor and "/directory/match/" not in editor
+    assert "/directory/match/" in caseworker and "/directory/services/" not in caseworker
