@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "orgs",
     "casehub",
+    "referrals",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,14 @@ RECOVERY_CODE_COUNT = 10
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1, maximum=60)
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365, minimum=1)
 APPLICATION_DOCUMENT_MAX_BYTES = env_int("APPLICATION_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+
+# Service directory: capacity not confirmed for this many days is shown (and ranked) as stale.
+DIRECTORY_CAPACITY_STALE_DAYS = env_int("DIRECTORY_CAPACITY_STALE_DAYS", 7, minimum=1, maximum=365)
+# Matching: the farthest a provider may be from the need's coordinates, in kilometres.
+DIRECTORY_MATCH_MAX_KM = env_int("DIRECTORY_MATCH_MAX_KM", 150, minimum=1)
+# The official Open Referral HSDS 3.0 schemas (schema/compiled/*.json) that imports and
+# exports are validated against; by default the copy next to the repository.
+HSDS_SCHEMA_DIR = Path(env_str("HSDS_SCHEMA_DIR", str(BASE_DIR.parent / "shared" / "hsds" / "schema")))
 
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:

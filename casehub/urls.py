@@ -7,15 +7,18 @@ from casehub import views
 from casehub.crypto import views as crypto_views
 from orgs import api as orgs_api
 from orgs.views.auth import PasswordResetConfirm
+from referrals import urls as referrals_urls
 
 api_v1 = [
     path("me/", orgs_api.MeApi.as_view(), name="me"),
     path("organizations/", orgs_api.OrganizationListApi.as_view(), name="organizations"),
+    path("directory/", include(referrals_urls.api_v1)),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("orgs.urls")),
+    path("", include("referrals.urls")),
     path("platform/audit/", views.audit_log, name="audit_log"),
     path("platform/keys/", crypto_views.key_rotation, name="key_rotation"),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -40,6 +43,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("api/v1/", include((api_v1, "api"))),
+    path("api/hsds/", include(("referrals.hsds.urls", "hsds"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]

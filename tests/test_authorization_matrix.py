@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from orgs import services
 from orgs.models import ApplicationDocument, Organization, OrganizationReference, OrganizationStatus, Role
 from tests.factories import make_cast, member, verified_client
+from tests.referrals.factories import LocationFactory, directory_service
 
 ACTORS = [
     "anon",
@@ -64,6 +65,41 @@ MATRIX = {
     "api:organizations": ("GET", "401 401 200 200 200 200 403 403 200"),
     "api_schema": ("GET", "401 401 200 200 200 200 403 403 200"),
     "api_docs": ("GET", "401 401 200 200 200 200 403 403 200"),
+    # Service directory (referrals/): the service and location belong to the owner organization.
+    "referrals:service_list": ("GET", "L 2 403 200 200 200 403 P 403"),
+    "referrals:service_create": ("GET", "L 2 403 200 200 200 403 P 403"),
+    "referrals:service_detail": ("GET", "L 2 200 200 200 200 403 P 403"),
+    "referrals:service_edit": ("GET", "L 2 403 200 200 404 403 P 403"),
+    "referrals:service_capacity": ("POST", "L 2 403 R R 404 403 P 403"),
+    "referrals:location_create": ("GET", "L 2 403 200 200 200 403 P 403"),
+    "referrals:location_edit": ("GET", "L 2 403 200 200 404 403 P 403"),
+    "referrals:match": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "api:directory_services": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "api:directory_service": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "api:directory_service_create": ("POST", "401 401 403 201 201 201 403 403 403"),
+    "api:directory_service_update": ("POST", "401 401 403 200 200 404 403 403 403"),
+    "api:directory_capacity": ("POST", "401 401 403 200 200 404 403 403 403"),
+    "api:directory_locations": ("GET", "401 401 403 200 200 200 403 403 403"),
+    "api:directory_location_create": ("POST", "401 401 403 201 201 201 403 403 403"),
+    "api:directory_location_update": ("POST", "401 401 403 200 200 404 403 403 403"),
+    "api:directory_match": ("GET", "401 401 200 200 403 403 403 403 403"),
+    "api:directory_export_json": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "api:directory_export_tabular": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "api:directory_import_json": ("POST", "401 401 403 403 403 403 403 403 201"),
+    "api:directory_import_tabular": ("POST", "401 401 403 403 403 403 403 403 400"),
+    "hsds:root": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "hsds:services": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "hsds:service": ("GET", "401 401 200 200 200 200 403 403 403"),
+}
+
+# JSON bodies for the directory API's writes (its parser takes JSON only).
+DIRECTORY_JSON = {
+    "api:directory_service_create": {"kind": "shelter", "name": "Casa"},
+    "api:directory_service_update": {"kind": "shelter", "name": "Casa"},
+    "api:directory_capacity": {"status": "waitlist"},
+    "api:directory_location_create": {"name": "Office"},
+    "api:directory_location_update": {"name": "Office"},
+    "api:directory_import_json": [],
 }
 
 
@@ -113,6 +149,8 @@ class World:
         )
         self.token, _raw = services.api_token_create(user=owner.caseworker, name="hotline", days=30)
         self.target_membership = owner.caseworker.membership
+        self.location = LocationFactory(organization=owner.organization)
+        self.service = directory_service(owner.organization, location=self.location)
 
     def client_for(self, actor: str) -> Client:
         cast = self.cast
@@ -147,6 +185,17 @@ class World:
             "orgs:review_decide": f"/platform/organizations/{org}/decide/",
             "orgs:review_document": f"/platform/organizations/{org}/documents/{self.document.pk}/",
             "password_reset_confirm": "/password-reset/MQ/not-a-token/",
+            "referrals:service_detail": f"/directory/services/{self.service.id}/",
+            "referrals:service_edit": f"/directory/services/{self.service.id}/edit/",
+            "referrals:service_capacity": f"/directory/services/{self.service.id}/capacity/",
+            "referrals:location_edit": f"/directory/locations/{self.location.id}/edit/",
+            "referrals:match": "/directory/match/?kind=shelter",
+            "api:directory_service": f"/api/v1/directory/services/{self.service.id}/",
+            "api:directory_service_update": f"/api/v1/directory/services/{self.service.id}/update/",
+            "api:directory_capacity": f"/api/v1/directory/services/{self.service.id}/capacity/",
+            "api:directory_location_update": f"/api/v1/directory/locations/{self.location.id}/update/",
+            "api:directory_match": "/api/v1/directory/match/?kind=shelter",
+            "hsds:service": f"/api/hsds/services/{self.service.id}",
         }
         return paths.get(name) or reverse(name)
 
@@ -154,6 +203,8 @@ class World:
         method, _expected = MATRIX[name]
         if method == "GET":
             return client.get(self.path(name))
+        if name in DIRECTORY_JSON:
+            return client.post(self.path(name), DIRECTORY_JSON[name], content_type="application/json")
         data = {
             "orgs:reference_answer": {"vouch": "yes"},
             "orgs:member_invite": {"email": "someone@example.org", "role": "caseworker"},
@@ -161,6 +212,7 @@ class World:
             "orgs:review_decide": {"decision": "start_review"},
             "orgs:review_checklist": {"documents_checked": "on"},
             "set_language": {"language": "es", "next": "/"},
+            "referrals:service_capacity": {"status": "waitlist"},
         }.get(name, {})
         return client.post(self.path(name), data)
 

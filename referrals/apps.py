@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ReferralsConfig(AppConfig):
+    name = "referrals"
+    verbose_name = "Service directory and referrals"
+
+    def ready(self):
+        from referrals import checks  # noqa: F401  (registers the system checks)

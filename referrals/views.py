@@ -1,0 +1,145 @@
+"""Directory pages: editors keep their organization's services current; members look them up."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from referrals import access, matching, selectors, services
+from referrals.forms import CapacityForm, LocationForm, MatchForm, ServiceForm, add_service_errors
+
+
+@require_GET
+def service_list(request):
+    organization = access.editor_organization(request.user)
+    return render(
+        request,
+        "referrals/service_list.html",
+        {
+            "services": selectors.services_of(organization),
+            "locations": selectors.locations_of(organization),
+            "capacity_form": CapacityForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def service_create(request):
+    organization = access.editor_organization(request.user)
+    form = ServiceForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.service_create(organization=organization, by=request.user, data=form.to_input())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Service added."))
+            return redirect("referrals:service_detail", service_id=service.id)
+    return render(request, "referrals/service_form.html", {"form": form, "service": None}, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def service_edit(request, service_id):
+    service = access.service_for_editor(request.user, service_id)
+    if request.method == "POST":
+        form = ServiceForm(request.POST, organization=service.organization)
+        if form.is_valid():
+            try:
+                services.service_update(service=service, by=request.user, data=form.to_input())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Service saved."))
+                return redirect("referrals:service_detail", service_id=service.id)
+    else:
+        form = ServiceForm(initial=ServiceForm.initial_for(service), organization=service.organization)
+    return render(request, "referrals/service_form.html", {"form": form, "service": service}, status=_status(form))
+
+
+@require_POST
+def service_capacity(request, service_id):
+    service = access.service_for_editor(request.user, service_id)
+    form = CapacityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.service_capacity_update(service=service, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if form.errors:
+        return render(request, "referrals/capacity_form.html", {"form": form, "service": service}, status=400)
+    messages.success(request, _("Capacity updated."))
+    return redirect("referrals:service_list")
+
+
+@require_GET
+def service_detail(request, service_id):
+    service = access.service_for_viewer(request.user, service_id)
+    viewer = request.user.membership.organization
+    return render(
+        request,
+        "referrals/service_detail.html",
+        {
+            "service": service,
+            "places": selectors.service_places(service, viewer),
+            "can_edit": service.organization_id == viewer.pk and request.user.membership.role in access.EDITOR_ROLES,
+            "capacity_form": CapacityForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def location_create(request):
+    organization = access.editor_organization(request.user)
+    form = LocationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.location_create(organization=organization, by=request.user, data=form.to_input())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Location added."))
+            return redirect("referrals:service_list")
+    return render(request, "referrals/location_form.html", {"form": form, "location": None}, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def location_edit(request, location_id):
+    location = access.location_for_editor(request.user, location_id)
+    if request.method == "POST":
+        form = LocationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.location_update(location=location, by=request.user, data=form.to_input())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Location saved."))
+                return redirect("referrals:service_list")
+    else:
+        form = LocationForm(initial=LocationForm.initial_for(location))
+    return render(request, "referrals/location_form.html", {"form": form, "location": location}, status=_status(form))
+
+
+@require_GET
+def match(request):
+    """Find services for a need; a read, so the need travels in the query string."""
+    viewer = access.require_matcher(request.user)
+    form = MatchForm(request.GET or None)
+    results = None
+    if form.is_bound and form.is_valid():
+        results = matching.match_services(need=form.to_need(), viewer=viewer)
+    return render(
+        request,
+        "referrals/match.html",
+        {
+            "form": form,
+            "results": results,
+            "weights": [(matching.COMPONENT_LABELS[k], w) for k, w in matching.WEIGHTS.items()],
+        },
+        status=_status(form),
+    )
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200

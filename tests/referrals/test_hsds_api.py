@@ -1,0 +1,177 @@
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from casehub.models import AuditEvent
+from orgs.models import Organization
+from referrals.hsds.io import export_json, export_tabular
+from referrals.models import Location, Service, Visibility
+from tests.factories import OrganizationFactory, verified_client
+from tests.referrals.factories import LocationFactory, directory_service, street_address
+from tests.referrals.test_hsds import _move_out, confidential_shelter, rich_directory
+
+
+@pytest.mark.django_db
+def test_the_hsds_root_names_the_version_and_profile(cast):
+    body = verified_client(cast.partner.caseworker).get("/api/hsds/").json()
+    assert body["version"] == "3.0"
+    assert body["profile"].startswith("https://")
+
+
+@pytest.mark.django_db
+def test_the_hsds_services_endpoint_pages(cast):
+    for name in ["A", "B", "C"]:
+        directory_service(cast.owner.organization, name=name)
+    body = verified_client(cast.partner.caseworker).get("/api/hsds/services", {"page": 2, "per_page": 2}).json()
+    assert [d["name"] for d in body["contents"]] == ["C"]
+    assert (body["total_items"], body["total_pages"], body["page_number"], body["last_page"]) == (3, 2, 2, True)
+
+
+@pytest.mark.django_db
+def test_the_hsds_services_endpoint_refuses_a_bad_page_size(cast):
+    response = verified_client(cast.partner.caseworker).get("/api/hsds/services", {"per_page": 0})
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_hsds_service_endpoint_answers_one_nested_service(cast):
+    service = rich_directory(cast.owner.organization)
+    body = verified_client(cast.partner.caseworker).get(f"/api/hsds/services/{service.id}").json()
+    assert body["id"] == str(service.id)
+    assert body["service_at_locations"][0]["location"]["addresses"][0]["address_1"] == "Avenida Abierta 1"
+
+
+@pytest.mark.django_db
+def test_the_hsds_api_never_shows_a_confidential_location_even_to_its_owner(cast):
+    hidden = confidential_shelter(cast.owner.organization)
+    client = verified_client(cast.owner.org_admin)
+    service = Service.objects.get(name="Safe house")
+    for path in ["/api/hsds/services", f"/api/hsds/services/{service.id}"]:
+        text = client.get(path).content.decode()
+        assert "Calle Secreta" not in text
+        assert str(hidden.id) not in text
+
+
+@pytest.mark.django_db
+def test_the_hsds_api_hides_services_of_organizations_that_are_not_vetted(cast):
+    service = directory_service(cast.suspended.organization)
+    response = verified_client(cast.partner.caseworker).get(f"/api/hsds/services/{service.id}")
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_export_endpoints_answer_json_and_a_zip(cast):
+    rich_directory(cast.owner.organization)
+    client = verified_client(cast.partner.coordinator)
+    assert client.get("/api/v1/directory/export/json/").json()["total_items"] == 1
+    response = client.get("/api/v1/directory/export/tabular/")
+    assert response["Content-Type"] == "application/zip"
+    assert response.content[:2] == b"PK"
+
+
+@pytest.mark.django_db
+def test_a_platform_admin_imports_json_and_gets_a_report(cast):
+    organization = OrganizationFactory(name="Imported NGO")
+    rich_directory(organization)
+    documents = export_json(services=Service.objects.filter(organization=organization))
+    _move_out(organization)
+    response = verified_client(cast.admin).post(
+        "/api/v1/directory/import/json/", documents, content_type="application/json"
+    )
+    assert response.status_code == 201
+    assert response.json()["created"]["service"] == 1
+    assert AuditEvent.objects.filter(action="directory.import").exists()
+
+
+@pytest.mark.django_db
+def test_a_rejected_import_is_a_400_with_every_rejection(cast):
+    response = verified_client(cast.admin).post(
+        "/api/v1/directory/import/json/",
+        [{"id": "nope", "status": "active"}],
+        content_type="application/json",
+    )
+    body = response.json()
+    assert response.status_code == 400
+    assert {(r["table"], r["field"]) for r in body["rejected"]} == {
+        ("service", "id"),
+        ("service", "name"),
+        ("service", "organization_id"),
+    }
+
+
+@pytest.mark.django_db
+def test_a_platform_admin_imports_a_tabular_package(cast):
+    organization = OrganizationFactory(name="Tabular NGO")
+    rich_directory(organization)
+    package = export_tabular(services=Service.objects.filter(organization=organization))
+    _move_out(organization)
+    upload = io.BytesIO(package)
+    upload.name = "hsds.zip"
+    response = verified_client(cast.admin).post("/api/v1/directory/import/tabular/", {"file": upload})
+    assert response.status_code == 201
+    assert Organization.objects.filter(name="Tabular NGO").exists()
+
+
+@pytest.mark.django_db
+def test_the_export_command_writes_a_public_file_without_network_locations(cast, tmp_path):
+    network = LocationFactory(
+        organization=cast.owner.organization, name="Members office", visibility=Visibility.NETWORK
+    )
+    street_address(network, "Calle Red 5")
+    directory_service(cast.owner.organization, location=network)
+    target = tmp_path / "directory.json"
+    call_command("hsds_export", str(target), stdout=io.StringIO())
+    assert "Calle Red" not in target.read_text()
+    assert json.loads(target.read_text())["total_items"] == 1
+
+
+@pytest.mark.django_db
+def test_the_import_command_imports_a_package(db, tmp_path):
+    organization = OrganizationFactory(name="Command NGO")
+    rich_directory(organization)
+    target = tmp_path / "directory.zip"
+    target.write_bytes(export_tabular(services=Service.objects.filter(organization=organization)))
+    _move_out(organization)
+    call_command("hsds_import", str(target), stdout=io.StringIO())
+    assert Location.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_hsds_services_endpoint_filters_by_taxonomy_subtree(cast):
+    from tests.referrals.factories import term
+
+    directory_service(cast.owner.organization, name="Wages", kind="legal_aid.labour")
+    directory_service(cast.owner.organization, name="Beds", kind="shelter")
+    body = (
+        verified_client(cast.partner.caseworker)
+        .get("/api/hsds/services", {"taxonomy_term_id": str(term("legal_aid").id)})
+        .json()
+    )
+    assert [d["name"] for d in body["contents"]] == ["Wages"]
+
+
+@pytest.mark.django_db
+def test_the_hsds_services_endpoint_filters_by_organization(cast):
+    directory_service(cast.owner.organization, name="Ours")
+    directory_service(cast.partner.organization, name="Theirs")
+    body = (
+        verified_client(cast.partner.caseworker)
+        .get("/api/hsds/services", {"organization_id": str(cast.partner.organization.uuid)})
+        .json()
+    )
+    assert [d["name"] for d in body["contents"]] == ["Theirs"]
+
+
+@pytest.mark.django_db
+def test_the_hsds_services_endpoint_filters_by_modification_time(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    directory_service(cast.owner.organization, name="Old", updated_at=timezone.now() - timedelta(days=30))
+    directory_service(cast.owner.organization, name="New")
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    body = verified_client(cast.partner.caseworker).get("/api/hsds/services", {"modified_after": since}).json()
+    assert [d["name"] for d in body["contents"]] == ["New"]
