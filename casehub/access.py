@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from casehub import fieldgroups
-from casehub.models import Case
+from casehub.models import Case, CaseNote
 from orgs.access import member_role
 from orgs.models import Role
 
@@ -99,3 +99,11 @@ def record_for_user(user, model, case_uuid, record_uuid, *, action: CaseAction =
         return case, model.objects.select_related("case").get(case=case, uuid=record_uuid)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def note_for_author(user, case_uuid, note_uuid) -> CaseNote:
+    """A note the user may edit: their own, on a case where they may add notes; another's note is 403."""
+    _case, note = record_for_user(user, CaseNote, case_uuid, note_uuid, action=CaseAction.NOTE)
+    if note.author_id != user.pk:
+        raise PermissionDenied
+    return note

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from casehub import fieldgroups
 from casehub.audit import audit_record
+from casehub.crypto.blind_index import blind_index_search
+from casehub.crypto.fields import with_data_keys
 from casehub.crypto.files import attachment_store
 from casehub.crypto.keyring import data_key_create
 from casehub.models import (
@@ -48,6 +50,16 @@ ENCRYPTED_FIELDS = (
 IDENTIFIER_FIELDS = ("legal_name", "preferred_name", "aliases", "phones", "identity_documents")
 CODED_FIELDS = (*fieldgroups.CASE_FIELDS[fieldgroups.CASE_DETAILS], "risk_level")
 DETAIL_FIELDS = frozenset(ENCRYPTED_FIELDS + IDENTIFIER_FIELDS + CODED_FIELDS)
+# The field group each writable detail belongs to (writes outside a caller's groups are refused).
+DETAIL_GROUP = {
+    **dict.fromkeys(
+        ("legal_name", "preferred_name", "aliases", "identity_documents", "date_of_birth", "estimated_age"),
+        fieldgroups.IDENTITY,
+    ),
+    **dict.fromkeys(("phones", "email", "current_address", "contact_instructions", "safety_plan"), fieldgroups.CONTACT),
+    "narrative": fieldgroups.NARRATIVE,
+    **dict.fromkeys(CODED_FIELDS, fieldgroups.CASE_DETAILS),
+}
 
 CASE_NUMBER_PREFIX = {
     "shelter": "SHL",
@@ -353,6 +365,43 @@ def task_set_done(*, task: CaseTask, by, done: bool) -> CaseTask:
     return task
 
 
+_UNSET = object()
+
+
+@transaction.atomic
+def task_update(*, task: CaseTask, by, done=_UNSET, due_on=_UNSET, assignee=_UNSET) -> CaseTask:
+    """Mark a task done or not, move its due date, or give it to another member; one history entry."""
+    changed = []
+    if assignee is not _UNSET and assignee != task.assignee:
+        if (
+            assignee is not None
+            and not Membership.objects.filter(
+                user=assignee, organization=task.case.organization, is_active=True
+            ).exists()
+        ):
+            raise ValidationError({"assignee": [_("Assign the task to a member of the organization.")]})
+        task.assignee = assignee
+        changed.append("assignee")
+    if due_on is not _UNSET and due_on != task.due_on:
+        task.due_on = due_on
+        changed.append("due_on")
+    if done is not _UNSET and done != (task.done_at is not None):
+        task.done_at = timezone.now() if done else None
+        changed.append("done_at")
+    if not changed:
+        return task
+    task.save(update_fields=changed)
+    _event(task.case, actor=by, action="task_updated", fields=["tasks"])
+    audit_record(
+        "case.task_updated",
+        actor=by,
+        organization=task.case.organization,
+        target=task.case,
+        details={"task": str(task.uuid), "fields": changed},
+    )
+    return task
+
+
 @transaction.atomic
 def attachment_add(*, case: Case, by, upload, kind: str, description: str = "") -> CaseAttachment:
     """Encrypt and store a document or photo; raises casehub.crypto.files.AttachmentRejected."""
@@ -405,3 +454,56 @@ def survivor_details(case: Case, groups) -> dict:
     if fieldgroups.CASE_DETAILS in groups:
         details.update({name: getattr(case, name) for name in CODED_FIELDS})
     return details
+
+
+# Selectors for lists -----------------------------------------------------------------------------
+
+SEARCH_MODELS = {"name": SurvivorName, "phone": SurvivorPhone, "document": SurvivorDocument}
+
+
+def cases_matching(cases, *, organization, name: str = "", phone: str = "", document: str = ""):
+    """The cases among ``cases`` whose name (any kind), phone or document number equals the one given.
+
+    Exact match through the blind indexes; only the candidates of visible cases are decrypted
+    (to drop the false positives that the truncated index lets through).
+    """
+    for kind, value in (("name", name), ("phone", phone), ("document", document)):
+        if value:
+            model = SEARCH_MODELS[kind]
+            rows = blind_index_search(
+                model.objects.filter(case__in=cases), index="value_index", value=value, organization=organization
+            )
+            cases = cases.filter(pk__in=[row.case_id for row in rows])
+    return cases
+
+
+def case_display_names(cases) -> dict[int, str]:
+    """The name each case is listed under (preferred, else legal), decrypting those names only."""
+    rows = with_data_keys(
+        SurvivorName.objects.filter(case__in=[case.pk for case in cases], kind__in=[NameKind.PREFERRED, NameKind.LEGAL])
+    ).order_by("case_id", "id")
+    chosen: dict[int, SurvivorName] = {}
+    for row in rows:
+        current = chosen.get(row.case_id)
+        if current is None or (current.kind == NameKind.LEGAL and row.kind == NameKind.PREFERRED):
+            chosen[row.case_id] = row
+    return {case_id: row.value for case_id, row in chosen.items()}
+
+
+def cases_filtered(
+    cases, *, status: str = "", risk: str = "", need: str = "", exploitation_type: str = "", assigned=None
+):
+    """Narrow a case queryset by coded fields and by assigned worker (a user uuid)."""
+    if status:
+        cases = cases.filter(status=status)
+    if risk:
+        cases = cases.filter(risk_level=risk)
+    if need:
+        cases = cases.filter(needs__has=need)
+    if exploitation_type:
+        cases = cases.filter(exploitation_types__has=exploitation_type)
+    if assigned is not None:
+        cases = cases.filter(
+            pk__in=Case.assigned_caseworkers.through.objects.filter(user__uuid=assigned).values("case_id")
+        )
+    return cases

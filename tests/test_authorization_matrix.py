@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from casehub import cases
 from orgs import services
 from orgs.models import ApplicationDocument, Organization, OrganizationReference, OrganizationStatus, Role
 from tests.factories import make_cast, member, verified_client
@@ -90,17 +91,43 @@ MATRIX = {
     "hsds:root": ("GET", "401 401 200 200 200 200 403 403 403"),
     "hsds:services": ("GET", "401 401 200 200 200 200 403 403 403"),
     "hsds:service": ("GET", "401 401 200 200 200 200 403 403 403"),
+    # Case API: the case belongs to the owner organization and is assigned to its caseworker; the
+    # note is the coordinator's own (only its author may edit it).
+    "api:cases": ("GET", "401 401 200 200 200 200 403 403 200"),
+    "api:case_create": ("POST", "401 401 201 201 403 403 403 403 403"),
+    "api:case": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:case_update": ("PATCH", "401 401 200 200 404 404 403 403 404"),
+    "api:case_notes": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:case_note_create": ("POST", "401 401 201 201 404 404 403 403 404"),
+    "api:case_note": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:case_note_update": ("PATCH", "401 401 403 200 404 404 403 403 404"),
+    "api:case_tasks": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:case_task_create": ("POST", "401 401 201 201 404 404 403 403 404"),
+    "api:case_task_update": ("PATCH", "401 401 200 200 404 404 403 403 404"),
+    "api:case_documents": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:case_document_upload": ("POST", "401 401 201 201 404 404 403 403 404"),
+    "api:case_document_download": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:case_export_json": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:case_export_pdf": ("GET", "401 401 200 200 404 404 403 403 404"),
 }
 
-# JSON bodies for the directory API's writes (its parser takes JSON only).
-DIRECTORY_JSON = {
+# JSON bodies for the JSON APIs' writes (their parsers take JSON only).
+JSON_BODIES = {
     "api:directory_service_create": {"kind": "shelter", "name": "Casa"},
     "api:directory_service_update": {"kind": "shelter", "name": "Casa"},
     "api:directory_capacity": {"status": "waitlist"},
     "api:directory_location_create": {"name": "Office"},
     "api:directory_location_update": {"name": "Office"},
     "api:directory_import_json": [],
+    "api:case_create": {"legal_name": "Ana", "needs": ["shelter"]},
+    "api:case_update": {"risk_level": "high"},
+    "api:case_note_create": {"body": "Called back."},
+    "api:case_note_update": {"body": "Called back twice."},
+    "api:case_task_create": {"title": "Book interpreter"},
+    "api:case_task_update": {"done": True},
 }
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 def route_names() -> set[str]:
@@ -151,6 +178,12 @@ class World:
         self.target_membership = owner.caseworker.membership
         self.location = LocationFactory(organization=owner.organization)
         self.service = directory_service(owner.organization, location=self.location)
+        self.case = cases.case_create(organization=owner.organization, by=owner.caseworker, legal_name="Ana")
+        self.note = cases.note_add(case=self.case, by=owner.coordinator, body="First contact.")
+        self.task = cases.task_add(case=self.case, by=owner.coordinator, title="Call back")
+        self.attachment = cases.attachment_add(
+            case=self.case, by=owner.coordinator, upload=SimpleUploadedFile("p.png", PNG), kind="photo"
+        )
 
     def client_for(self, actor: str) -> Client:
         cast = self.cast
@@ -196,15 +229,39 @@ class World:
             "api:directory_location_update": f"/api/v1/directory/locations/{self.location.id}/update/",
             "api:directory_match": "/api/v1/directory/match/?kind=shelter",
             "hsds:service": f"/api/hsds/services/{self.service.id}",
+            **self.case_paths(),
         }
         return paths.get(name) or reverse(name)
+
+    def case_paths(self) -> dict:
+        case = f"/api/v1/cases/{self.case.uuid}"
+        return {
+            "api:case": f"{case}/",
+            "api:case_update": f"{case}/update/",
+            "api:case_notes": f"{case}/notes/",
+            "api:case_note_create": f"{case}/notes/create/",
+            "api:case_note": f"{case}/notes/{self.note.uuid}/",
+            "api:case_note_update": f"{case}/notes/{self.note.uuid}/update/",
+            "api:case_tasks": f"{case}/tasks/",
+            "api:case_task_create": f"{case}/tasks/create/",
+            "api:case_task_update": f"{case}/tasks/{self.task.uuid}/update/",
+            "api:case_documents": f"{case}/documents/",
+            "api:case_document_upload": f"{case}/documents/upload/",
+            "api:case_document_download": f"{case}/documents/{self.attachment.uuid}/",
+            "api:case_export_json": f"{case}/export.json",
+            "api:case_export_pdf": f"{case}/export.pdf",
+        }
 
     def request(self, name: str, client: Client):
         method, _expected = MATRIX[name]
         if method == "GET":
             return client.get(self.path(name))
-        if name in DIRECTORY_JSON:
-            return client.post(self.path(name), DIRECTORY_JSON[name], content_type="application/json")
+        if method == "PATCH":
+            return client.patch(self.path(name), JSON_BODIES[name], content_type="application/json")
+        if name == "api:case_document_upload":
+            return client.post(self.path(name), {"file": SimpleUploadedFile("p.png", PNG), "kind": "photo"})
+        if name in JSON_BODIES:
+            return client.post(self.path(name), JSON_BODIES[name], content_type="application/json")
         data = {
             "orgs:reference_answer": {"vouch": "yes"},
             "orgs:member_invite": {"email": "someone@example.org", "role": "caseworker"},

@@ -1,0 +1,92 @@
+"""Data-subject export: everything a case holds, as JSON (HTCDS names) and as a readable PDF."""
+
+import shutil
+import subprocess
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from casehub import cases, export
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+@pytest.fixture
+def case(cast):
+    owner = cast.owner
+    case = cases.case_create(
+        organization=owner.organization,
+        by=owner.caseworker,
+        legal_name="José Núñez Peña",
+        aliases=["Ñandú"],
+        phones=["+52 33 1234 5678"],
+        identity_documents=[{"kind": "passport", "number": "G123"}],
+        gender="Feminine",
+        citizenship=["HN"],
+        primary_language="es",
+        other_languages=["en"],
+        exploitation_types=["ForcedLabour"],
+        recruitment_methods=["ThroughOnlineSocialNetworks"],
+        recruitment_websites=["Facebook"],
+        control_methods=["DebtBondage"],
+        vulnerabilities=["Poverty"],
+        trafficking_status="PossibleVictimOfTrafficking",
+        forced_labour_industry="A_AgricultureForestryAndFishing",
+        narrative="Llegó en camión a Guadalajara; habla español y “quiché”.",
+    )
+    note = cases.note_add(case=case, by=owner.caseworker, body="Primera llamada")
+    cases.note_edit(note=note, by=owner.caseworker, body="Primera llamada, sin señal")
+    cases.task_add(case=case, by=owner.caseworker, title="Cita médica", assignee=owner.caseworker)
+    cases.attachment_add(
+        case=case, by=owner.caseworker, upload=SimpleUploadedFile("p.png", PNG), kind="photo", description="Foto"
+    )
+    cases.case_close(case=case, by=owner.coordinator, reason="Reubicada")
+    return case
+
+
+def test_the_json_export_uses_htcds_names_where_they_exist(case):
+    survivor = export.case_export_json(case)["survivor"]
+    assert survivor["prs_Gender"] == "Feminine"
+    assert survivor["prs_Citizenship"] == ["HN"]
+    assert survivor["prs_PrimaryLanguage"] == "es"
+    assert survivor["prs_SecondaryLanguage"] == ["en"]
+    assert survivor["vic_TypeOfExploitation"] == ["ForcedLabour"]
+    assert survivor["vic_MethodOfRecruitment"] == ["ThroughOnlineSocialNetworks"]
+    assert survivor["vic_RecruitmentWebsitesAndApps"] == ["Facebook"]
+    assert survivor["vic_MethodsOfControl"] == ["DebtBondage"]
+    assert survivor["vic_Vulnerabilities"] == ["Poverty"]
+    assert survivor["vic_TraffickingStatus"] == "PossibleVictimOfTrafficking"
+    assert survivor["vic_ForcedLabourIndustry"] == "A_AgricultureForestryAndFishing"
+    assert survivor["needs"] == []
+
+
+def test_the_json_export_holds_everything_the_case_holds(case):
+    data = export.case_export_json(case)
+    assert data["case"]["cas_Status"] == "closed"
+    assert data["survivor"]["legal_name"] == "José Núñez Peña"
+    assert data["survivor"]["aliases"] == ["Ñandú"]
+    assert data["survivor"]["phones"] == ["+52 33 1234 5678"]
+    assert data["survivor"]["identity_documents"] == [{"kind": "passport", "number": "G123"}]
+    [note] = data["notes"]
+    assert note["body"] == "Primera llamada, sin señal"
+    assert [revision["body"] for revision in note["revisions"]] == ["Primera llamada"]
+    assert data["tasks"][0]["title"] == "Cita médica"
+    assert data["attachments"][0]["description"] == "Foto"
+    actions = [event["action"] for event in data["history"]]
+    assert {"created", "note_added", "note_edited", "task_added", "attachment_added", "closed"} <= set(actions)
+    assert next(e for e in data["history"] if e["action"] == "closed")["comment"] == "Reubicada"
+
+
+def test_the_pdf_export_embeds_a_font_with_accents(case):
+    pdf = export.case_export_pdf(case)
+    assert pdf.startswith(b"%PDF")
+    assert b"DejaVuSans" in pdf or b"Helvetica" in pdf
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
+def test_accented_text_survives_in_the_pdf(case, tmp_path):
+    path = tmp_path / "export.pdf"
+    path.write_bytes(export.case_export_pdf(case))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    for expected in ("José Núñez Peña", "Ñandú", "Primera llamada, sin señal", "Cita médica", "Llegó en camión"):
+        assert expected in text
