@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from casehub import fieldgroups
 from casehub.audit import audit_record
 from casehub.crypto.blind_index import blind_index_search
-from casehub.crypto.fields import with_data_keys
 from casehub.crypto.files import attachment_store
-from casehub.crypto.keyring import data_key_create
+from casehub.crypto.keyring import data_key_create, data_keys_prefetch
 from casehub.models import (
     Case,
     CaseAttachment,
@@ -459,6 +458,18 @@ def survivor_details(case: Case, groups) -> dict:
 # Selectors for lists -----------------------------------------------------------------------------
 
 SEARCH_MODELS = {"name": SurvivorName, "phone": SurvivorPhone, "document": SurvivorDocument}
+_SEARCH_COLUMNS = (
+    "uuid",
+    "case_id",
+    "value",
+    "value_index",
+    "case__organization_id",
+    "case__data_key_id",
+    "case__data_key__uuid",
+    "case__data_key__master_key_id",
+    "case__data_key__wrapped",
+    "case__data_key__destroyed_at",
+)
 
 
 def cases_matching(cases, *, organization, name: str = "", phone: str = "", document: str = ""):
@@ -470,24 +481,31 @@ def cases_matching(cases, *, organization, name: str = "", phone: str = "", docu
     for kind, value in (("name", name), ("phone", phone), ("document", document)):
         if value:
             model = SEARCH_MODELS[kind]
-            rows = blind_index_search(
-                model.objects.filter(case__in=cases), index="value_index", value=value, organization=organization
-            )
+            # Only the columns that decrypting and comparing need (not the whole case row).
+            candidates = model.objects.filter(case__in=cases).only(*_SEARCH_COLUMNS)
+            rows = blind_index_search(candidates, index="value_index", value=value, organization=organization)
             cases = cases.filter(pk__in=[row.case_id for row in rows])
     return cases
 
 
 def case_display_names(cases) -> dict[int, str]:
     """The name each case is listed under (preferred, else legal), decrypting those names only."""
-    rows = with_data_keys(
-        SurvivorName.objects.filter(case__in=[case.pk for case in cases], kind__in=[NameKind.PREFERRED, NameKind.LEGAL])
-    ).order_by("case_id", "id")
+    by_id = {case.pk: case for case in cases}
+    # The cases' wrapped keys in one light query; each is unwrapped only if one of its names is read.
+    data_keys_prefetch(cases)
+    rows = SurvivorName.objects.filter(case_id__in=by_id, kind__in=[NameKind.PREFERRED, NameKind.LEGAL]).order_by(
+        "case_id", "id"
+    )
     chosen: dict[int, SurvivorName] = {}
     for row in rows:
         current = chosen.get(row.case_id)
         if current is None or (current.kind == NameKind.LEGAL and row.kind == NameKind.PREFERRED):
             chosen[row.case_id] = row
-    return {case_id: row.value for case_id, row in chosen.items()}
+    names = {}
+    for case_id, row in chosen.items():
+        row.case = by_id[case_id]  # the case is in hand: decrypting needs its data key id, not a query
+        names[case_id] = row.value
+    return names
 
 
 def cases_filtered(

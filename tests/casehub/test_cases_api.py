@@ -159,6 +159,16 @@ class CaseApiMatrix(TestCase):
             got.append(str(response.status_code))
         assert got == self.expected(endpoint), endpoint
 
+    def test_every_other_method_is_refused_on_every_endpoint(self):
+        client = self.client_for("coordinator")
+        for endpoint, (allowed, suffix, _codes) in ENDPOINTS.items():
+            path = "/api/v1/cases/" + suffix.format(
+                case=self.case.uuid, note=self.note.uuid, task=self.task.uuid, document=self.document.uuid
+            )
+            for method in {"GET", "POST", "PUT", "PATCH", "DELETE"} - {allowed}:
+                response = getattr(client, method.lower())(path, {}, content_type="application/json")
+                assert response.status_code == 405, (endpoint, method)
+
 
 def _add_endpoint_tests(cls):
     for endpoint in ENDPOINTS:
