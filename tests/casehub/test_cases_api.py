@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
@@ -595,3 +596,13 @@ def test_the_pdf_export_is_a_pdf_and_is_audited(owner, case):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert AuditEvent.objects.get(action="case.exported").details["format"] == "pdf"
+
+
+def test_the_openapi_schema_documents_the_case_api_without_warnings(db, tmp_path):
+    # given / when: --fail-on-warn makes any drf-spectacular warning or error fail the command
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--fail-on-warn", "--file", str(out))
+    # then
+    schema = out.read_text()
+    assert "/api/v1/cases/{case_id}/export.pdf:" in schema
+    assert "/api/v1/cases/{case_id}/documents/upload/:" in schema
