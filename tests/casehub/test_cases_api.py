@@ -606,3 +606,48 @@ def test_the_openapi_schema_documents_the_case_api_without_warnings(db, tmp_path
     schema = out.read_text()
     assert "/api/v1/cases/{case_id}/export.pdf:" in schema
     assert "/api/v1/cases/{case_id}/documents/upload/:" in schema
+
+
+@pytest.mark.parametrize("records", ["tasks", "documents"])
+def test_the_task_and_document_lists_cost_the_same_number_of_queries_for_any_number_of_records(owner, case, records):
+    client = bearer_client(owner.coordinator)
+
+    def add():
+        if records == "tasks":
+            cases.task_add(case=case, by=owner.coordinator, title="Call", assignee=owner.caseworker)
+        else:
+            upload = SimpleUploadedFile("p.png", PNG)
+            cases.attachment_add(case=case, by=owner.coordinator, upload=upload, kind="photo", description="Foto")
+
+    def listed():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/cases/{case.uuid}/{records}/").status_code == 200
+        return len(queries)
+
+    add()
+    one = listed()
+    for _ in range(4):
+        add()
+    assert listed() == one
+
+
+def test_the_list_decrypts_one_name_per_case_and_nothing_else(owner, case, monkeypatch):
+    # given three cases, each with several encrypted fields and names
+    from casehub.crypto.fields import EncryptedField
+
+    details = {k: v for k, v in PERSONAL.items() if k != "date_of_birth"}
+    for _ in range(2):
+        cases.case_create(organization=owner.organization, by=owner.coordinator, **details)
+    decrypted = []
+    original = EncryptedField.decrypt
+
+    def counting(self, instance, raw):
+        decrypted.append(f"{type(instance).__name__}.{self.name}")
+        return original(self, instance, raw)
+
+    monkeypatch.setattr(EncryptedField, "decrypt", counting)
+    # when
+    response = verified_client(owner.coordinator).get("/api/v1/cases/")
+    # then
+    assert len(response.json()["results"]) == 3
+    assert decrypted == ["SurvivorName.value"] * 3
