@@ -42,3 +42,12 @@ def chromium_page(live_server, monkeypatch):
             # open and keep the test database from being dropped.
             connections.close_all()
 
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup):
+    """A real Celery worker on the test database, for tests marked `worker` (helpers in tests/worker.py)."""
+    from tests import worker
+
+    worker.require_worker()
+    with worker.running_worker() as running:
+        yield running
