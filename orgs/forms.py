@@ -89,7 +89,10 @@ class ApplicationForm(NewAccountForm):
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
     registration_number = forms.CharField(label=_("Registration number"), max_length=100, required=False)
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    # A text input, not type=url: browsers refuse "example.org" there, and we add https:// ourselves.
+    website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https", widget=forms.TextInput(attrs={"inputmode": "url"})
+    )
     contact_email = forms.EmailField(label=_("Organization contact e-mail"))
     contact_phone = forms.CharField(label=_("Organization contact phone"), max_length=40, required=False)
     languages = forms.CharField(
