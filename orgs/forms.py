@@ -82,6 +82,22 @@ def _vetted():
     return Organization.objects.filter(status=OrganizationStatus.VETTED).order_by("name")
 
 
+# The organization's own fields on the application form, in the order they are asked.
+ORGANIZATION_FIELDS = (
+    "name",
+    "kind",
+    "country",
+    "region",
+    "registration_number",
+    "address",
+    "website",
+    "contact_email",
+    "contact_phone",
+    "languages",
+    "description",
+)
+
+
 class ApplicationForm(NewAccountForm):
     name = forms.CharField(label=_("Organization name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of organization"), choices=Organization._meta.get_field("kind").choices)
@@ -108,17 +124,7 @@ class ApplicationForm(NewAccountForm):
     referee_2 = forms.ModelChoiceField(label=_("Second referee organization"), queryset=_vetted())
 
     field_order = [
-        "name",
-        "kind",
-        "country",
-        "region",
-        "registration_number",
-        "address",
-        "website",
-        "contact_email",
-        "contact_phone",
-        "languages",
-        "description",
+        *ORGANIZATION_FIELDS,
         "document_1",
         "document_2",
         "referee_1",
@@ -170,20 +176,7 @@ class ApplicationForm(NewAccountForm):
         return data
 
     def organization_fields(self) -> dict:
-        keys = [
-            "name",
-            "kind",
-            "country",
-            "region",
-            "registration_number",
-            "address",
-            "website",
-            "contact_email",
-            "contact_phone",
-            "languages",
-            "description",
-        ]
-        return {key: self.cleaned_data[key] for key in keys}
+        return {key: self.cleaned_data[key] for key in ORGANIZATION_FIELDS}
 
 
 class ChecklistForm(forms.Form):
