@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.hmac import HMAC
 from django.conf import settings
 from django.db import models
 
+from casehub.crypto.fields import with_data_key_owner
 from casehub.crypto.keyring import _cache
 from casehub.crypto.keys import key_provider
 
@@ -187,7 +188,7 @@ def blind_index_search(queryset, *, index: str, value: str, organization) -> lis
     org_path = getattr(model, "crypto_organization", "organization")
     rows = queryset.filter(**{f"{index}__in": field.candidates(value, organization.pk), org_path: organization})
     # The candidates' data keys come in the same query, so decrypting them costs no more queries.
-    rows = rows.select_related(getattr(model, "crypto_data_key", "data_key"))
+    rows = with_data_key_owner(rows)
     return [row for row in rows if (found := getattr(row, field.source)) is not None and normalize(found) == wanted]
 
 

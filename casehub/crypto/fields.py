@@ -2,7 +2,9 @@
 
 A model with encrypted fields needs a ``uuid`` field (made by the application before the first
 save: the ciphertexts are bound to it) and says where its data key is with
-``crypto_data_key = "data_key"`` (the Case itself) or ``"case__data_key"`` (a record of a case).
+``crypto_data_key = "data_key"`` (the Case itself, whose row holds its data key's columns
+``data_key_id``, ``data_key_wrapped`` and ``data_key_master_id``) or ``"case__data_key"`` (a
+record of a case).
 
 Like a foreign key, an encrypted field has two attributes:
 
@@ -23,7 +25,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import uuid
 
 from cryptography.exceptions import InvalidTag
 from django import forms
@@ -65,28 +66,35 @@ def data_key_id_for(instance) -> int:
 
 
 def _loaded_data_key(instance, key_id: int):
-    """The data key's row if the query brought it (with_data_keys or select_related), else None."""
-    annotated = instance.__dict__.get("crypto_dk_id")
+    """The data key's columns if the row brought them (a case row, with_data_keys or select_related), else None."""
+    data = instance.__dict__
+    annotated = data.get("crypto_dk_id")
     if annotated is not None:
         if annotated != key_id:
             return None
-        data = instance.__dict__
-        key_uuid = data["crypto_dk_uuid"]
-        return keyring.WrappedKey(
-            key_id,
-            key_uuid if isinstance(key_uuid, uuid.UUID) else uuid.UUID(key_uuid),
-            data["crypto_dk_master"],
-            data["crypto_dk_wrapped"],
-            None,
-        )
+        return keyring.WrappedKey(key_id, data["crypto_dk_uuid"], data["crypto_dk_master"], data["crypto_dk_wrapped"])
     relations, name = _key_path(type(instance))
     owner = instance
     for part in relations:
         owner = owner._state.fields_cache.get(part)
         if owner is None:
             return None
-    data_key = owner._state.fields_cache.get(name)
-    return data_key if data_key is not None and data_key.pk == key_id else None
+    owned = owner.__dict__
+    if owned.get(name + "_id") != key_id or name + "_wrapped" not in owned or name + "_master_id" not in owned:
+        return None  # another key, or the key's columns were deferred
+    return keyring.WrappedKey(key_id, owner.uuid, owned[name + "_master_id"], owned[name + "_wrapped"])
+
+
+def data_key_owner_relation(model) -> str | None:
+    """The relation from ``model`` to the case that holds its data key ("case"), or None for the case itself."""
+    relations, _ = _key_path(model)
+    return "__".join(relations) or None
+
+
+def with_data_key_owner(queryset):
+    """The queryset with each row's case (and so its data key) joined in, for rows of case records."""
+    relation = data_key_owner_relation(queryset.model)
+    return queryset.select_related(relation) if relation else queryset
 
 
 class EncryptedAttribute(property):
@@ -409,15 +417,19 @@ def records_of_case(model, case):
 def with_data_keys(queryset):
     """The queryset with each row's wrapped data key in the same query (cheaper than select_related).
 
-    For list pages and exports that read encrypted fields of many cases: no extra query, no
-    DataKey instances; each key is still unwrapped only when a field of its case is first read.
+    For list pages and exports that read encrypted fields of many records: no extra query, no
+    Case instances; each key is still unwrapped only when a field of its case is first read.
+    A case row already carries its own data key, so a queryset of cases is returned as it is.
     """
-    path = getattr(queryset.model, "crypto_data_key", "data_key")
+    relations, name = _key_path(queryset.model)
+    if not relations:
+        return queryset
+    path = "__".join(relations)
     return queryset.annotate(
-        crypto_dk_id=models.F(f"{path}__id"),
+        crypto_dk_id=models.F(f"{path}__{name}_id"),
         # Read as stored (text on SQLite), turned into a UUID only if the key is unwrapped.
         crypto_dk_uuid=models.ExpressionWrapper(models.F(f"{path}__uuid"), output_field=models.CharField()),
-        crypto_dk_master=models.F(f"{path}__master_key_id"),
+        crypto_dk_master=models.F(f"{path}__{name}_master_id"),
         # A destroyed key has no wrapped bytes, so NULL here is enough to refuse it.
-        crypto_dk_wrapped=models.F(f"{path}__wrapped"),
+        crypto_dk_wrapped=models.F(f"{path}__{name}_wrapped"),
     )

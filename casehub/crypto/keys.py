@@ -128,6 +128,17 @@ class KeyProvider(ABC):
     def wrap(self, plaintext: bytes, *, aad: bytes) -> tuple[str, bytes]:
         """Encrypt a data key under the active master key; returns (key id, wrapped bytes)."""
 
+    def wrap_many(self, plaintexts: list[bytes], *, aads: list[bytes]) -> tuple[str, list[bytes]]:
+        """Wrap a batch of data keys under the active master key (bulk inserts); override to batch calls."""
+        key_id = self.active_key_id
+        wrapped = []
+        for plaintext, aad in zip(plaintexts, aads, strict=True):
+            used, blob = self.wrap(plaintext, aad=aad)
+            if used != key_id:
+                raise CryptoError("the active master key changed during a batch")
+            wrapped.append(blob)
+        return key_id, wrapped
+
     @abstractmethod
     def unwrap(self, key_id: str, wrapped: bytes, *, aad: bytes) -> bytes:
         """Decrypt a wrapped data key; raises CryptoError if the key is unknown or the bytes were altered."""
@@ -161,6 +172,18 @@ class StaticKeyProvider(KeyProvider):
         key_id = self.active_key_id
         nonce = os.urandom(NONCE_BYTES)
         return key_id, nonce + self._aead[key_id].encrypt(nonce, plaintext, key_id.encode() + b"|" + aad)
+
+    def wrap_many(self, plaintexts: list[bytes], *, aads: list[bytes]) -> tuple[str, list[bytes]]:
+        key_id = self.active_key_id
+        encrypt = self._aead[key_id].encrypt
+        prefix = key_id.encode() + b"|"
+        # One urandom call for the whole batch: a distinct random 96-bit nonce per key, as in wrap().
+        nonces = os.urandom(NONCE_BYTES * len(plaintexts))
+        wrapped = []
+        for index, (plaintext, aad) in enumerate(zip(plaintexts, aads, strict=True)):
+            nonce = nonces[NONCE_BYTES * index : NONCE_BYTES * (index + 1)]
+            wrapped.append(nonce + encrypt(nonce, plaintext, prefix + aad))
+        return key_id, wrapped
 
     def unwrap(self, key_id: str, wrapped: bytes, *, aad: bytes) -> bytes:
         aead = self._aead.get(key_id)
