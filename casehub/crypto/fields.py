@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
+import operator
+from collections.abc import Callable
 
 from cryptography.exceptions import InvalidTag
 from django import forms
@@ -33,6 +34,11 @@ from django.db import models
 
 from casehub.crypto import aead as _aead
 from casehub.crypto import keyring
+from casehub.crypto.aead import HEADER_BYTES as _HEADER_BYTES
+from casehub.crypto.aead import NONCE_BYTES as _NONCE_BYTES
+from casehub.crypto.aead import OVERHEAD as _OVERHEAD
+from casehub.crypto.aead import VERSION as _VERSION
+from casehub.crypto.aead import random_nonce as _random_nonce
 from casehub.crypto.errors import (
     CryptoError,
     DataKeyDestroyed,
@@ -40,10 +46,13 @@ from casehub.crypto.errors import (
     EncryptedFieldMisuse,
     ErasedError,
 )
+from casehub.crypto.keyring import _cache_var
 
 # Stored in the attname slot when plaintext was assigned and is not encrypted yet; it can never
 # reach the database (get_db_prep_value refuses it).
 _DIRTY = object()
+_NONCE_END = _HEADER_BYTES + _NONCE_BYTES
+_pack_header = _aead._HEADER.pack
 _MISSING = object()
 _KEY_PATHS: dict[type, tuple[tuple[str, ...], str]] = {}
 
@@ -56,13 +65,21 @@ def _key_path(model: type) -> tuple[tuple[str, ...], str]:
     return path
 
 
+_KEY_ID_GETTERS: dict[type, Callable] = {}
+
+
+def _key_id_getter(model: type) -> Callable:
+    """``operator.attrgetter`` of the data key id ("data_key_id" or "case.data_key_id"), one per model."""
+    getter = _KEY_ID_GETTERS.get(model)
+    if getter is None:
+        relations, name = _key_path(model)
+        getter = _KEY_ID_GETTERS[model] = operator.attrgetter(".".join((*relations, name + "_id")))
+    return getter
+
+
 def data_key_id_for(instance) -> int:
     """The id of the data key that encrypts ``instance``'s fields."""
-    relations, name = _key_path(type(instance))
-    owner = instance
-    for part in relations:
-        owner = getattr(owner, part)
-    return getattr(owner, name + "_id")
+    return _key_id_getter(type(instance))(instance)
 
 
 def _loaded_data_key(instance, key_id: int):
@@ -117,9 +134,30 @@ class EncryptedAttribute(property):
         cached = data.get(field.plain_key)
         if cached is not None and cached[0] is raw:
             return cached[1]
-        if raw is _DIRTY:  # a new instance whose field was left at its default
+        if raw is None:
+            value = None
+        elif raw is _DIRTY:  # a new instance whose field was left at its default
             return field.pending_value(instance)
-        value = None if raw is None else field.decrypt(instance, raw)
+        else:
+            # Inlined fast path of field.decrypt(): the data key is already unwrapped in this
+            # request and the value is in the current format (one Python call per value).
+            aead = None
+            if len(raw) >= _OVERHEAD and raw[0] == _VERSION:
+                cache = _cache_var.get()
+                if cache is not None:
+                    aead = cache.get(int.from_bytes(raw[1:_HEADER_BYTES], "big"))
+            if aead is None:
+                value = field._decrypt_slow(instance, raw)
+            else:
+                try:
+                    plaintext = aead.decrypt(
+                        raw[_HEADER_BYTES:_NONCE_END],
+                        raw[_NONCE_END:],
+                        raw[:_HEADER_BYTES] + field.context_prefix + instance.uuid.bytes,
+                    )
+                except InvalidTag:
+                    raise field._error(instance) from None
+                value = field.decode(plaintext)
         data[field.plain_key] = (raw, value)
         return value
 
@@ -206,23 +244,27 @@ class EncryptedField(models.BinaryField):
         return record.bytes
 
     def seal(self, instance, value) -> bytes:
-        key_id = data_key_id_for(instance)
-        aead = keyring.cached_aead(key_id)
+        record = instance.uuid
+        if record is None:
+            raise EncryptedFieldMisuse(f"{self.label()} needs the record's uuid before it is encrypted")
+        key_id = _key_id_getter(type(instance))(instance)
+        cache = _cache_var.get()
+        aead = cache.get(key_id) if cache is not None else None
         if aead is None:
             try:
-                # No in-memory DataKey here: a copy loaded before an erasure would still unwrap.
+                # Not the key columns loaded with the row: a copy loaded before an erasure would still unwrap.
                 aead = keyring.aead_for(key_id)
             except DataKeyDestroyed:
-                raise ErasedError(model=self.model._meta.label, field=self.name, record=instance.uuid) from None
-        header = _aead.header(key_id)
-        nonce = os.urandom(_aead.NONCE_BYTES)
-        aad = header + self.context_prefix + self._record_bytes(instance)
-        return header + nonce + aead.encrypt(nonce, self.encode(value), aad)
+                raise ErasedError(model=self.model._meta.label, field=self.name, record=record) from None
+        header = _pack_header(_VERSION, key_id)
+        nonce = _random_nonce()
+        return header + nonce + aead.encrypt(nonce, self.encode(value), header + self.context_prefix + record.bytes)
 
     def decrypt(self, instance, raw: bytes):
         # Fast path: the data key is already unwrapped in this request (the common case).
-        if len(raw) >= _aead.OVERHEAD and raw[0] == _aead.VERSION:
-            aead = keyring.cached_aead(int.from_bytes(raw[1 : _aead.HEADER_BYTES], "big"))
+        # EncryptedAttribute.__get__ inlines this; keep the two in step.
+        if len(raw) >= _OVERHEAD and raw[0] == _VERSION:
+            aead = keyring.cached_aead(int.from_bytes(raw[1:_HEADER_BYTES], "big"))
             if aead is not None:
                 try:
                     return self.decode(_aead.open_value(aead, raw, context=self.context_prefix + instance.uuid.bytes))
@@ -255,17 +297,25 @@ class EncryptedField(models.BinaryField):
     def pre_save(self, model_instance, add):
         data = model_instance.__dict__
         raw = data.get(self.attname)
-        cached = data.get(self.plain_key)
-        if raw is _DIRTY or (self.reseal_when_read and raw is not None and cached is not None and cached[0] is raw):
-            value = self.pending_value(model_instance) if raw is _DIRTY else cached[1]
-            if value is None:
-                data[self.attname] = None
-                data[self.plain_key] = (None, None)
-                return None
+        if raw is _DIRTY:
+            cached = data.get(self.plain_key)
+            value = cached[1] if cached is not None and cached[0] is _DIRTY else self.pending_value(model_instance)
+        elif self.reseal_when_read and raw is not None:
+            cached = data.get(self.plain_key)
+            if cached is None or cached[0] is not raw:
+                return raw
+            value = cached[1]
+        else:
+            return raw  # stored bytes (unchanged) or None
+        if value is None:
+            data[self.attname] = None
+            data[self.plain_key] = (None, None)
+            return None
+        if self.max_length is not None:  # check_size is a no-op without a maximum
             self.check_size(value)
-            raw = self.seal(model_instance, value)
-            data[self.attname] = raw
-            data[self.plain_key] = (raw, value)
+        raw = self.seal(model_instance, value)
+        data[self.attname] = raw
+        data[self.plain_key] = (raw, value)
         return raw
 
     def value_from_object(self, obj):
