@@ -92,7 +92,7 @@ class SealedCase(models.Model):
     # The data key's columns, as on casehub.models.Case (same types and indexes).
     data_key_id = models.BigIntegerField(unique=True)
     data_key_wrapped = models.BinaryField(null=True)
-    data_key_master_id = models.CharField(max_length=16, db_index=True)
+    data_key_master_id = models.CharField(max_length=16)
     name = EncryptedTextField(max_length=200)
     born_on = EncryptedDateField()
     phone = EncryptedTextField(max_length=40)

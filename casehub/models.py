@@ -70,8 +70,10 @@ class Case(models.Model):
     # Crypto-shredding sets ``data_key_wrapped`` to NULL: every value under the key is then lost.
     data_key_id = models.BigIntegerField(unique=True, editable=False)
     data_key_wrapped = models.BinaryField(null=True, editable=False)
-    # Plain and indexed so that rotation finds keys still wrapped under an old master key with SQL.
-    data_key_master_id = models.CharField(max_length=16, db_index=True, editable=False)
+    # Plain so that rotation finds keys still wrapped under an old master key with SQL. Not
+    # indexed: every case insert would pay for an index that only rotation reads, and rotation
+    # walks the cases in primary-key order anyway (one pass; see crypto/rotation.py).
+    data_key_master_id = models.CharField(max_length=16, editable=False)
 
     class Meta:
         constraints = [

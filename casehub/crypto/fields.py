@@ -31,6 +31,7 @@ from cryptography.exceptions import InvalidTag
 from django import forms
 from django.core import checks
 from django.db import models
+from django.utils.functional import cached_property
 
 from casehub.crypto import aead as _aead
 from casehub.crypto import keyring
@@ -131,9 +132,8 @@ class EncryptedAttribute(property):
         if raw is _MISSING:
             # Deferred (.only()/.defer()): Django's attname descriptor fetches the bytes alone.
             raw = getattr(instance, field.attname)
-        cached = data.get(field.plain_key)
-        if cached is not None and cached[0] is raw:
-            return cached[1]
+        if data.get(field.seen_key, _MISSING) is raw:
+            return data[field.plain_key]
         if raw is None:
             value = None
         elif raw is _DIRTY:  # a new instance whose field was left at its default
@@ -158,18 +158,16 @@ class EncryptedAttribute(property):
                 except InvalidTag:
                     raise field._error(instance) from None
                 value = field.decode(plaintext)
-        data[field.plain_key] = (raw, value)
+        data[field.seen_key] = raw
+        data[field.plain_key] = value
         return value
 
     def __set__(self, instance, value):
         data = instance.__dict__
         field = self.field
-        if value is None:
-            data[field.attname] = None
-            data[field.plain_key] = (None, None)
-        else:
-            data[field.attname] = _DIRTY
-            data[field.plain_key] = (_DIRTY, value)
+        raw = None if value is None else _DIRTY
+        data[field.attname] = data[field.seen_key] = raw
+        data[field.plain_key] = value
 
     def __delete__(self, instance):
         raise AttributeError(f"{self.field.name} cannot be deleted")
@@ -191,12 +189,20 @@ class EncryptedField(models.BinaryField):
 
     def pending_value(self, instance):
         """The plaintext waiting to be encrypted: the assigned value, else the field's default."""
-        cached = instance.__dict__.get(self.plain_key)
-        if cached is not None and cached[0] is _DIRTY:
-            return cached[1]
+        data = instance.__dict__
+        if data.get(self.seen_key, _MISSING) is _DIRTY:
+            return data[self.plain_key]
         value = self.default() if callable(self.default) else self.default
-        instance.__dict__[self.plain_key] = (_DIRTY, value)
+        data[self.seen_key] = _DIRTY
+        data[self.plain_key] = value
         return value
+
+    def cached_plaintext(self, instance):
+        """The plaintext of the stored (or pending) value if it was read or assigned, else _MISSING."""
+        data = instance.__dict__
+        if data.get(self.seen_key, _MISSING) is data.get(self.attname, _MISSING):
+            return data[self.plain_key]
+        return _MISSING
 
     def get_attname(self):
         return f"{self.name}_sealed"
@@ -207,7 +213,11 @@ class EncryptedField(models.BinaryField):
 
     def contribute_to_class(self, cls, name, private_only=False):
         super().contribute_to_class(cls, name, private_only=private_only)
+        # The plaintext, once decrypted or assigned, lives in the instance's __dict__ under
+        # plain_key, next to the stored bytes it stands for under seen_key (two entries, not a
+        # tuple: no object for the garbage collector to track per value read).
         self.plain_key = f"_plain_{self.name}"
+        self.seen_key = f"_plain_{self.name}_of"
         self.context_prefix = f"{cls._meta.label_lower}\0{self.name}\0".encode()
         setattr(cls, self.name, EncryptedAttribute(self))
 
@@ -226,6 +236,11 @@ class EncryptedField(models.BinaryField):
                 )
             )
         return errors
+
+    @cached_property
+    def key_id_of(self) -> Callable:
+        """The data key id of an instance of this field's model (a field belongs to one model)."""
+        return _key_id_getter(self.model)
 
     def label(self) -> str:
         return f"{self.model._meta.label}.{self.name}"
@@ -247,7 +262,7 @@ class EncryptedField(models.BinaryField):
         record = instance.uuid
         if record is None:
             raise EncryptedFieldMisuse(f"{self.label()} needs the record's uuid before it is encrypted")
-        key_id = _key_id_getter(type(instance))(instance)
+        key_id = self.key_id_of(instance)
         cache = _cache_var.get()
         aead = cache.get(key_id) if cache is not None else None
         if aead is None:
@@ -298,24 +313,22 @@ class EncryptedField(models.BinaryField):
         data = model_instance.__dict__
         raw = data.get(self.attname)
         if raw is _DIRTY:
-            cached = data.get(self.plain_key)
-            value = cached[1] if cached is not None and cached[0] is _DIRTY else self.pending_value(model_instance)
+            seen = data.get(self.seen_key, _MISSING)
+            value = data[self.plain_key] if seen is _DIRTY else self.pending_value(model_instance)
         elif self.reseal_when_read and raw is not None:
-            cached = data.get(self.plain_key)
-            if cached is None or cached[0] is not raw:
-                return raw
-            value = cached[1]
+            if data.get(self.seen_key, _MISSING) is not raw:
+                return raw  # never read: keep the stored bytes
+            value = data[self.plain_key]
         else:
             return raw  # stored bytes (unchanged) or None
         if value is None:
-            data[self.attname] = None
-            data[self.plain_key] = (None, None)
+            data[self.attname] = data[self.seen_key] = data[self.plain_key] = None
             return None
         if self.max_length is not None:  # check_size is a no-op without a maximum
             self.check_size(value)
         raw = self.seal(model_instance, value)
-        data[self.attname] = raw
-        data[self.plain_key] = (raw, value)
+        data[self.attname] = data[self.seen_key] = raw
+        data[self.plain_key] = value
         return raw
 
     def value_from_object(self, obj):

@@ -71,10 +71,14 @@ def cached_data_key_count() -> int:
     return len(cache) if cache else 0
 
 
-# Data key ids are random 63-bit numbers at or above 2**62, drawn with the key, so a case's
-# ciphertexts can name their key before the case row exists (bulk inserts). Ids below 2**62 are
-# the sequential ids of keys made before the keys moved onto the case rows.
+# Data key ids are 63-bit numbers at or above 2**62, drawn with the keys, so a case's ciphertexts
+# can name their key before the case row exists (bulk inserts). A batch takes consecutive ids
+# from a random start (an insert then touches one place of the unique index, not a random page
+# per case); the unique constraint refuses the astronomically unlikely overlap of two batches.
+# Ids are not secret (every ciphertext header names its key). Ids below 2**62 are the
+# sequential ids of keys made before the keys moved onto the case rows.
 _KEY_ID_BASE = 1 << 62
+_KEY_ID_SPAN = (1 << 62) - (1 << 32)  # room for a batch of up to 2**32 keys above any start
 
 
 def _wrap_aad(key_id: int, case_uuid: uuid.UUID) -> bytes:
@@ -106,19 +110,17 @@ def data_keys_assign(cases) -> None:
     provider = key_provider()
     cases = list(cases)
     count = len(cases)
-    # One urandom call per batch instead of two per case (ids and secrets alike are random bytes).
-    ids = os.urandom(8 * count)
+    first_id = _KEY_ID_BASE + int.from_bytes(os.urandom(8), "big") % _KEY_ID_SPAN
+    # One urandom call for every secret of the batch instead of one per case.
     secrets = os.urandom(KEY_BYTES * count)
-    wrap_many = provider.wrap_many
     aads = []
-    for index, case in enumerate(cases):
+    for key_id, case in enumerate(cases, first_id):
         if case.uuid is None:
             raise ValueError("a case needs its uuid before it gets a data key")
-        key_id = _KEY_ID_BASE | (int.from_bytes(ids[8 * index : 8 * index + 8], "big") >> 2)
         case.data_key_id = key_id
         aads.append(b"casehub/datakey/v2|" + key_id.to_bytes(8, "big") + case.uuid.bytes)
     plain = [secrets[KEY_BYTES * index : KEY_BYTES * (index + 1)] for index in range(count)]
-    master_key_id, wrapped = wrap_many(plain, aads=aads)
+    master_key_id, wrapped = provider.wrap_many(plain, aads=aads)
     cache = _cache()
     for case, secret, blob in zip(cases, plain, wrapped, strict=True):
         case.data_key_master_id = master_key_id

@@ -87,9 +87,14 @@ def master_key_rotation_run(
         return rotation
     KeyRotation.objects.filter(pk=rotation_id).update(status=KeyRotationStatus.RUNNING)
     stale = _stale_data_keys(rotation.target_key_id)
+    # One pass in primary-key order (the master key id is not indexed, so each batch starts
+    # where the last one ended instead of scanning the done rows again); rows skipped because
+    # another transaction held them locked are picked up by another pass.
+    after_pk = 0
     while True:
         with transaction.atomic():
-            batch = list(stale.select_for_update(skip_locked=True).only(*_KEY_COLUMNS).order_by("pk")[:batch_size])
+            rows = stale.filter(pk__gt=after_pk).select_for_update(skip_locked=True).only(*_KEY_COLUMNS)
+            batch = list(rows.order_by("pk")[:batch_size])
             changed = [case for case in batch if data_key_rewrap(case)]
             if changed:
                 Case._base_manager.bulk_update(changed, ["data_key_wrapped", "data_key_master_id"])
@@ -97,11 +102,14 @@ def master_key_rotation_run(
         rotation.refresh_from_db()
         if on_progress:
             on_progress(rotation)
-        if not batch:
-            if not stale.exists():
-                break
-            # Every remaining key is locked by another transaction (an erasure): wait for it.
-            time.sleep(LOCKED_ROWS_PAUSE)
+        if batch:
+            after_pk = batch[-1].pk
+            continue
+        if not stale.exists():
+            break
+        # Every remaining key was locked by another transaction (an erasure): wait, then go round again.
+        after_pk = 0
+        time.sleep(LOCKED_ROWS_PAUSE)
     if rebuild_indexes:
         rotation.indexes_rebuilt = blind_indexes_rebuild(batch_size=batch_size)
     with transaction.atomic():

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="case",
             name="data_key_master_id",
-            field=models.CharField(db_index=True, default="", editable=False, max_length=16),
+            field=models.CharField(default="", editable=False, max_length=16),
             preserve_default=False,
         ),
         migrations.RunPython(_keys_onto_cases, migrations.RunPython.noop, elidable=False),
