@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import json
 import operator
+import os
 from collections.abc import Callable
 
 from cryptography.exceptions import InvalidTag
@@ -39,7 +40,6 @@ from casehub.crypto.aead import HEADER_BYTES as _HEADER_BYTES
 from casehub.crypto.aead import NONCE_BYTES as _NONCE_BYTES
 from casehub.crypto.aead import OVERHEAD as _OVERHEAD
 from casehub.crypto.aead import VERSION as _VERSION
-from casehub.crypto.aead import random_nonce as _random_nonce
 from casehub.crypto.errors import (
     CryptoError,
     DataKeyDestroyed,
@@ -217,6 +217,8 @@ class EncryptedField(models.BinaryField):
         # plain_key, next to the stored bytes it stands for under seen_key (two entries, not a
         # tuple: no object for the garbage collector to track per value read).
         self.plain_key = f"_plain_{self.name}"
+        # The base check_size (a character count) can be inlined in pre_save; overrides cannot.
+        self.limits_characters = self.max_length is not None and type(self).check_size is EncryptedField.check_size
         self.seen_key = f"_plain_{self.name}_of"
         self.context_prefix = f"{cls._meta.label_lower}\0{self.name}\0".encode()
         setattr(cls, self.name, EncryptedAttribute(self))
@@ -272,7 +274,15 @@ class EncryptedField(models.BinaryField):
             except DataKeyDestroyed:
                 raise ErasedError(model=self.model._meta.label, field=self.name, record=record) from None
         header = _pack_header(_VERSION, key_id)
-        nonce = _random_nonce()
+        # aead.random_nonce(), inlined (this runs for every value written).
+        pool = _aead._pool
+        offset = pool.offset
+        buffer = pool.buffer
+        if offset >= len(buffer):
+            buffer = pool.buffer = os.urandom(_NONCE_BYTES * _aead.NONCES_PER_DRAW)
+            offset = 0
+        pool.offset = offset + _NONCE_BYTES
+        nonce = buffer[offset : offset + _NONCE_BYTES]
         return header + nonce + aead.encrypt(nonce, self.encode(value), header + self.context_prefix + record.bytes)
 
     def decrypt(self, instance, raw: bytes):
@@ -324,7 +334,10 @@ class EncryptedField(models.BinaryField):
         if value is None:
             data[self.attname] = data[self.seen_key] = data[self.plain_key] = None
             return None
-        if self.max_length is not None:  # check_size is a no-op without a maximum
+        if self.limits_characters:
+            if len(value) > self.max_length:
+                self.check_size(value)  # raises
+        elif self.max_length is not None:
             self.check_size(value)
         raw = self.seal(model_instance, value)
         data[self.attname] = data[self.seen_key] = raw

@@ -155,6 +155,7 @@ class StaticKeyProvider(KeyProvider):
         if not keys:
             raise KeyConfigurationError("StaticKeyProvider needs at least one master key")
         self._aead = {key.id: AESGCM(key.secret) for key in keys}
+        self._aad_prefix = {key.id: key.id.encode() + b"|" for key in keys}
         self._secrets = {key.id: key.secret for key in keys}
         self._ids = tuple(key.id for key in keys)
 
@@ -189,10 +190,10 @@ class StaticKeyProvider(KeyProvider):
         aead = self._aead.get(key_id)
         if aead is None:
             raise UnknownKeyError(f"master key {key_id!r} is not configured (retired or missing)")
+        if type(wrapped) is not bytes:  # memoryview from some drivers
+            wrapped = bytes(wrapped)
         try:
-            return aead.decrypt(
-                bytes(wrapped[:NONCE_BYTES]), bytes(wrapped[NONCE_BYTES:]), key_id.encode() + b"|" + aad
-            )
+            return aead.decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], self._aad_prefix[key_id] + aad)
         except InvalidTag:
             raise CryptoError(f"a data key wrapped under master key {key_id!r} failed authentication") from None
 
