@@ -4,13 +4,13 @@
     .venv/bin/python bench/encryption.py --quick    # 2,000 cases, 3 rounds, well under a minute
 
 Both models have the same UUID primary key. The encrypted one is what CaseHub stores: one
-fresh data key per case (created, wrapped and inserted as part of inserting the case), six
-encrypted fields bound to model, field and uuid. Insert = objects built in memory, then
-``bulk_create(batch_size=500)`` in one transaction (data keys included for encrypted cases).
-Read = ``list(Model.objects.all())``, the wrapped data keys joined into the same query
-(``with_data_keys``), then every
-field of every row touched; the data-key cache is emptied first, so reading also unwraps every
-data key. The floor is a bare ``AESGCM`` encrypt (with a fresh random nonce and the same AAD
+fresh data key per case (created and wrapped under the master key as part of inserting the
+case, into the case row's own key columns, as on ``casehub.models.Case``), six encrypted
+fields bound to model, field and uuid. Insert = objects built in memory, then
+``bulk_create(batch_size=500)`` in one transaction (making and wrapping the data keys
+included for encrypted cases). Read = ``list(Model.objects.all())`` (each row carries its
+wrapped data key), then every field of every row touched; the data-key cache is emptied
+first, so reading also unwraps every data key. The floor is a bare ``AESGCM`` encrypt (with a fresh random nonce and the same AAD
 size) plus decrypt of the same values with a cached key object; ``field_vs_floor`` compares
 the field code path alone (seal in ``pre_save`` + decrypt on access, no SQL) against it.
 Rounds alternate the variants so machine drift is shared; medians are reported. The field and

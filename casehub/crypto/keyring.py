@@ -1,5 +1,9 @@
 """Per-case data keys: creating, unwrapping, re-wrapping and destroying them.
 
+A case's data key lives in three columns of its own row (``data_key_id``, ``data_key_wrapped``,
+``data_key_master_id``): made and wrapped before the case is inserted, so the case and its key
+are one INSERT, and read with the case, so reading a case needs no join.
+
 Unwrapped keys exist only as ``AESGCM`` objects in a per-request (or per-task) cache held in
 a context variable: ``DataKeyScopeMiddleware`` gives every request a fresh cache and empties it
 at the end; Celery's task signals do the same around each task. Code outside both (a shell,
