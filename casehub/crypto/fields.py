@@ -157,7 +157,7 @@ class EncryptedAttribute(property):
                     )
                 except InvalidTag:
                     raise field._error(instance) from None
-                value = field.decode(plaintext)
+                value = plaintext.decode() if field.decodes_utf8 else field.decode(plaintext)
         data[field.seen_key] = raw
         data[field.plain_key] = value
         return value
@@ -217,6 +217,8 @@ class EncryptedField(models.BinaryField):
         # plain_key, next to the stored bytes it stands for under seen_key (two entries, not a
         # tuple: no object for the garbage collector to track per value read).
         self.plain_key = f"_plain_{self.name}"
+        # EncryptedTextField.decode (UTF-8) is inlined in the descriptor; other decoders are called.
+        self.decodes_utf8 = type(self).decode is EncryptedTextField.decode
         # The base check_size (a character count) can be inlined in pre_save; overrides cannot.
         self.limits_characters = self.max_length is not None and type(self).check_size is EncryptedField.check_size
         self.seen_key = f"_plain_{self.name}_of"
