@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from casehub import fieldgroups
 from casehub.audit import audit_record
 from casehub.crypto.files import attachment_store
-from casehub.crypto.keyring import data_key_create
+from casehub.crypto.keyring import data_key_assign
 from casehub.models import (
     Case,
     CaseAttachment,
@@ -162,10 +162,10 @@ def case_create(*, organization, by=None, case_number: str | None = None, **deta
     case = Case(
         organization=organization,
         case_number=case_number or case_number_next(organization),
-        data_key=data_key_create(),
         created_by=by,
         updated_by=by,
     )
+    data_key_assign(case)
     changed, _changes = _apply_details(
         case, {k: v for k, v in details.items() if k not in IDENTIFIER_FIELDS}, creating=True
     )

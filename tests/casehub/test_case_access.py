@@ -61,7 +61,7 @@ def test_a_case_of_a_suspended_organization_is_closed_to_its_own_coordinator(cas
 
 def test_an_erased_case_is_gone_from_every_list(cast):
     case = a_case(cast.owner)
-    data_key_destroy(case.data_key)
+    data_key_destroy(case)
     assert visible(cast.owner.coordinator) == set()
 
 
