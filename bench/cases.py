@@ -5,7 +5,7 @@
 
 Builds a throw-away test database next to DATABASE_URL's (test_<name>) and fills one
 organization with 100,000 cases (--quick: 10,000): one fresh data key per case
-(data_keys_create_many), coded fields, an encrypted legal name (a third also have a preferred
+(data_keys_assign, on the case row), coded fields, an encrypted legal name (a third also have a preferred
 name) and phone, each with its blind index, all with bulk inserts. The twin is a bench-only
 model created with schema_editor: the same coded columns and indexes, with the names in plain
 columns of a twin names table (indexed on the value).
@@ -162,7 +162,7 @@ def coded(rng: random.Random) -> dict:
 
 def build(size: int, rng: random.Random):
     """One organization, its coordinator's token, `size` encrypted cases and `size` twin cases."""
-    from casehub.crypto.keyring import clear_data_keys, data_keys_create_many
+    from casehub.crypto.keyring import clear_data_keys, data_keys_assign
     from casehub.models import Case, NameKind, SurvivorName, SurvivorPhone
     from orgs import services
     from orgs.models import Organization, OrganizationStatus, Role, User
@@ -182,21 +182,19 @@ def build(size: int, rng: random.Random):
     for offset in range(0, size, batch):
         count = min(batch, size - offset)
         with transaction.atomic():
-            keys = data_keys_create_many(count)
             rows, plain = [], []
-            for n, key in enumerate(keys):
+            for n in range(count):
                 i = offset + n
                 fields = coded(rng)
                 created = start + timedelta(seconds=i * 300)
                 number = f"SHL-2026-{i + 1:06d}"
-                rows.append(
-                    Case(organization=organization, case_number=number, data_key=key, created_at=created, **fields)
-                )
+                rows.append(Case(organization=organization, case_number=number, created_at=created, **fields))
                 plain.append(
                     PlainCase(
                         uuid=rows[-1].uuid, organization=organization, case_number=number, created_at=created, **fields
                     )
                 )
+            data_keys_assign(rows)  # one fresh data key per case, on the case row
             Case.objects.bulk_create(rows, batch_size=1000)
             PlainCase.objects.bulk_create(plain, batch_size=1000)
             names, phones, plain_names = [], [], []
@@ -237,7 +235,7 @@ def explain(organization_id: int, name: str) -> None:
     from orgs.models import Organization
 
     organization = Organization.objects.get(pk=organization_id)
-    visible = Case.objects.filter(organization=organization, data_key__destroyed_at__isnull=True)
+    visible = Case.objects.filter(organization=organization, data_key_wrapped__isnull=False)
     print("list plan:\n" + visible.order_by("-created_at", "-id")[:51].explain())
     found = cases_matching(visible, organization=organization, name=name)
     print("search plan:\n" + found.order_by("-created_at", "-id")[:51].explain())

@@ -4,13 +4,13 @@
     .venv/bin/python bench/encryption.py --quick    # 2,000 cases, 3 rounds, well under a minute
 
 Both models have the same UUID primary key. The encrypted one is what CaseHub stores: one
-fresh data key per case (created, wrapped and inserted as part of inserting the case), six
-encrypted fields bound to model, field and uuid. Insert = objects built in memory, then
-``bulk_create(batch_size=500)`` in one transaction (data keys included for encrypted cases).
-Read = ``list(Model.objects.all())``, the wrapped data keys joined into the same query
-(``with_data_keys``), then every
-field of every row touched; the data-key cache is emptied first, so reading also unwraps every
-data key. The floor is a bare ``AESGCM`` encrypt (with a fresh random nonce and the same AAD
+fresh data key per case (created and wrapped under the master key as part of inserting the
+case, into the case row's own key columns, as on ``casehub.models.Case``), six encrypted
+fields bound to model, field and uuid. Insert = objects built in memory, then
+``bulk_create(batch_size=500)`` in one transaction (making and wrapping the data keys
+included for encrypted cases). Read = ``list(Model.objects.all())`` (each row carries its
+wrapped data key), then every field of every row touched; the data-key cache is emptied
+first, so reading also unwraps every data key. The floor is a bare ``AESGCM`` encrypt (with a fresh random nonce and the same AAD
 size) plus decrypt of the same values with a cached key object; ``field_vs_floor`` compares
 the field code path alone (seal in ``pre_save`` + decrypt on access, no SQL) against it.
 Rounds alternate the variants so machine drift is shared; medians are reported. The field and
@@ -69,7 +69,6 @@ from casehub.crypto.fields import (  # noqa: E402
     with_data_keys,
 )
 from casehub.env import database_from_url  # noqa: E402
-from casehub.models import DataKey  # noqa: E402
 
 FIELDS = ["name", "born_on", "phone", "address", "narrative", "nationality"]
 
@@ -90,7 +89,10 @@ class PlainCase(models.Model):
 
 class SealedCase(models.Model):
     uuid = models.UUIDField(primary_key=True, default=uuid.uuid4)
-    data_key = models.ForeignKey(DataKey, on_delete=models.PROTECT, related_name="+")
+    # The data key's columns, as on casehub.models.Case (same types and indexes).
+    data_key_id = models.BigIntegerField(unique=True)
+    data_key_wrapped = models.BinaryField(null=True)
+    data_key_master_id = models.CharField(max_length=16)
     name = EncryptedTextField(max_length=200)
     born_on = EncryptedDateField()
     phone = EncryptedTextField(max_length=40)
@@ -139,36 +141,17 @@ def insert_plain(alias: str, objects: list) -> float:
 
 
 def insert_sealed(alias: str, objects: list, parts: dict | None = None) -> float:
-    """Each case gets its own fresh data key, made and stored inside the timed transaction."""
+    """Each case gets its own fresh data key, made and wrapped inside the timed transaction."""
     start = time.perf_counter()
     with transaction.atomic(using=alias):
-        keys = keyring.data_keys_create_many(len(objects)) if alias == "default" else _keys_on(alias, len(objects))
+        # A fresh random key per case, wrapped under the master key into the case's own columns.
+        keyring.data_keys_assign(objects)
         keyed = time.perf_counter()
-        for obj, key in zip(objects, keys, strict=True):
-            obj.data_key_id = key.pk
         SealedCase.objects.using(alias).bulk_create(objects, batch_size=500)
     end = time.perf_counter()
     if parts is not None:
         parts.setdefault("insert_keys", []).append(keyed - start)
     return end - start
-
-
-def _keys_on(alias: str, count: int) -> list:
-    # data_keys_create_many writes to the default database; the PostgreSQL run needs its own.
-    from casehub.crypto.keys import KEY_BYTES
-
-    keys, secrets = [], []
-    for _ in range(count):
-        secret = os.urandom(KEY_BYTES)
-        key = DataKey()
-        key.master_key_id, key.wrapped = keyring.key_provider().wrap(secret, aad=keyring._wrap_aad(key))
-        keys.append(key)
-        secrets.append(secret)
-    DataKey.objects.using(alias).bulk_create(keys, batch_size=500)
-    cache = keyring._cache()
-    for key, secret in zip(keys, secrets, strict=True):
-        cache[key.pk] = AESGCM(secret)
-    return keys
 
 
 def read(alias: str, model, parts: dict | None = None) -> float:
@@ -199,7 +182,6 @@ def empty(alias: str) -> None:
     with connections[alias].cursor() as cursor:
         cursor.execute("DELETE FROM bench_sealed_case")
         cursor.execute("DELETE FROM bench_plain_case")
-        cursor.execute(f"DELETE FROM {DataKey._meta.db_table}")
 
 
 def field_and_floor(rows: list[dict], rounds: int) -> tuple[float, float]:
@@ -209,21 +191,20 @@ def field_and_floor(rows: list[dict], rounds: int) -> tuple[float, float]:
     (decrypt) on objects holding the stored bytes; building the objects is not timed.
     """
     fields = encrypted_fields(SealedCase)
-    data_key = DataKey(pk=1, master_key_id="bench")
     keyring._cache()[1] = aead = AESGCM(os.urandom(32))
     plaintexts = [field.encode(row[field.name]) for row in rows for field in fields]
     aad = b"\x01" + bytes(8) + fields[0].context_prefix + bytes(16)
     count = len(plaintexts)
     field_times, floor_times = [], []
     for _ in range(rounds):
-        objects = [SealedCase(data_key=data_key, **row) for row in rows]
+        objects = [SealedCase(data_key_id=1, data_key_master_id="bench", **row) for row in rows]
         with no_gc(always=True):
             start = time.perf_counter()
             for obj in objects:
                 for field in fields:
                     field.pre_save(obj, True)
             sealed = time.perf_counter() - start
-        fresh_objects = [SealedCase(uuid=obj.uuid, data_key=data_key) for obj in objects]
+        fresh_objects = [SealedCase(uuid=obj.uuid, data_key_id=1, data_key_master_id="bench") for obj in objects]
         for obj, fresh in zip(objects, fresh_objects, strict=True):
             for field in fields:
                 fresh.__dict__[field.attname] = obj.__dict__[field.attname]
@@ -282,7 +263,7 @@ def report(label: str, size: int, medians: dict) -> tuple[float, float]:
     )
     print(f"  read    plain {medians['read_plain']:.3f} s  encrypted {medians['read_sealed']:.3f} s  ×{read_ratio:.2f}")
     print(
-        f"          encrypted insert = make, wrap and insert {size} data keys {medians['part_insert_keys']:.3f} s"
+        f"          encrypted insert = make and wrap {size} data keys {medians['part_insert_keys']:.3f} s"
         f" + encrypt and insert the cases {medians['insert_sealed'] - medians['part_insert_keys']:.3f} s"
     )
     print(

@@ -11,7 +11,7 @@ Sharing across organizations (a later issue) adds branches here, never in views.
 
 import enum
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -50,7 +50,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
     if role not in {Role.CASEWORKER, Role.COORDINATOR}:
         return Case.objects.none()
     organization = user.membership.organization
-    cases = Case.objects.filter(organization=organization, data_key__destroyed_at__isnull=True)
+    cases = Case.objects.filter(organization=organization, data_key_wrapped__isnull=False)
     if role == Role.COORDINATOR:
         return cases
     assigned = Q(pk__in=Case.assigned_caseworkers.through.objects.filter(user=user).values("case_id"))
@@ -84,8 +84,8 @@ def case_for_user(user, case_uuid, *, action: CaseAction = CaseAction.VIEW) -> C
     """The case if the user may do `action` with it: an invisible or unknown case is 404, a visible
     case without the right is 403."""
     try:
-        case = cases_visible_to(user).select_related("organization", "data_key").get(uuid=case_uuid)
-    except (Case.DoesNotExist, ValueError, TypeError):
+        case = cases_visible_to(user).select_related("organization").get(uuid=case_uuid)
+    except (Case.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
     if action not in case_actions(user, case):
         raise PermissionDenied
@@ -97,7 +97,7 @@ def record_for_user(user, model, case_uuid, record_uuid, *, action: CaseAction =
     case = case_for_user(user, case_uuid, action=action)
     try:
         return case, model.objects.select_related("case").get(case=case, uuid=record_uuid)
-    except (model.DoesNotExist, ValueError, TypeError):
+    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
 
 

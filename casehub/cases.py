@@ -18,7 +18,7 @@ from casehub import fieldgroups
 from casehub.audit import audit_record
 from casehub.crypto.blind_index import blind_index_search
 from casehub.crypto.files import attachment_store
-from casehub.crypto.keyring import data_key_create, data_keys_prefetch
+from casehub.crypto.keyring import data_key_assign
 from casehub.models import (
     Case,
     CaseAttachment,
@@ -173,10 +173,10 @@ def case_create(*, organization, by=None, case_number: str | None = None, **deta
     case = Case(
         organization=organization,
         case_number=case_number or case_number_next(organization),
-        data_key=data_key_create(),
         created_by=by,
         updated_by=by,
     )
+    data_key_assign(case)
     changed, _changes = _apply_details(
         case, {k: v for k, v in details.items() if k not in IDENTIFIER_FIELDS}, creating=True
     )
@@ -463,12 +463,11 @@ _SEARCH_COLUMNS = (
     "case_id",
     "value",
     "value_index",
+    "case__uuid",
     "case__organization_id",
     "case__data_key_id",
-    "case__data_key__uuid",
-    "case__data_key__master_key_id",
-    "case__data_key__wrapped",
-    "case__data_key__destroyed_at",
+    "case__data_key_master_id",
+    "case__data_key_wrapped",
 )
 
 
@@ -491,8 +490,6 @@ def cases_matching(cases, *, organization, name: str = "", phone: str = "", docu
 def case_display_names(cases) -> dict[int, str]:
     """The name each case is listed under (preferred, else legal), decrypting those names only."""
     by_id = {case.pk: case for case in cases}
-    # The cases' wrapped keys in one light query; each is unwrapped only if one of its names is read.
-    data_keys_prefetch(cases)
     rows = SurvivorName.objects.filter(case_id__in=by_id, kind__in=[NameKind.PREFERRED, NameKind.LEGAL]).order_by(
         "case_id", "id"
     )
@@ -503,7 +500,7 @@ def case_display_names(cases) -> dict[int, str]:
             chosen[row.case_id] = row
     names = {}
     for case_id, row in chosen.items():
-        row.case = by_id[case_id]  # the case is in hand: decrypting needs its data key id, not a query
+        row.case = by_id[case_id]  # the case row in hand carries its data key: no query to decrypt
         names[case_id] = row.value
     return names
 

@@ -57,29 +57,6 @@ class AuditHead(models.Model):
     seal = models.CharField(max_length=64)
 
 
-class DataKey(models.Model):
-    """A case's 256-bit data key, stored only wrapped (AES-GCM) under a master key.
-
-    The wrapping binds the key to its own uuid (associated data), so a wrapped key copied onto
-    another row does not unwrap. Destroying a key (``wrapped=None``) crypto-shreds every value
-    encrypted under it.
-    """
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    wrapped = models.BinaryField(null=True)
-    # Plain and indexed so that rotation finds keys still wrapped under an old master key with SQL.
-    master_key_id = models.CharField(max_length=16, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    destroyed_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return f"data key {self.uuid}"
-
-    @property
-    def is_destroyed(self) -> bool:
-        return self.destroyed_at is not None
-
-
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ACTIVE = "active", _("Active")
@@ -106,7 +83,17 @@ class Case(models.Model):
     organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="cases")
     case_number = models.CharField(max_length=32)
     created_at = models.DateTimeField(default=timezone.now)
-    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="case")
+    # The case's own 256-bit data key, stored only wrapped (AES-GCM) under a master key, on the
+    # case row itself (no second row to insert or join). ``data_key_id`` is a random 63-bit id
+    # named in every ciphertext header; the wrapping binds the key to this id and the case's
+    # uuid (associated data), so wrapped bytes copied onto another case do not unwrap.
+    # Crypto-shredding sets ``data_key_wrapped`` to NULL: every value under the key is then lost.
+    data_key_id = models.BigIntegerField(unique=True, editable=False)
+    data_key_wrapped = models.BinaryField(null=True, editable=False)
+    # Plain so that rotation finds keys still wrapped under an old master key with SQL. Not
+    # indexed: every case insert would pay for an index that only rotation reads, and rotation
+    # walks the cases in primary-key order anyway (one pass; see crypto/rotation.py).
+    data_key_master_id = models.CharField(max_length=16, editable=False)
     status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
     restricted = models.BooleanField(default=False)

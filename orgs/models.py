@@ -68,7 +68,9 @@ class Organization(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # Organization settings (org admins): caseworkers see every unrestricted case, not only theirs.
-    caseworkers_see_all_cases = models.BooleanField(_("caseworkers see all unrestricted cases"), default=False)
+    caseworkers_see_all_cases = models.BooleanField(
+        _("caseworkers see all unrestricted cases"), default=False, db_default=False
+    )
     # Vetting checklist and the reviewer's private notes (never shown to the organization).
     documents_checked = models.BooleanField(default=False)
     contact_verified = models.BooleanField(default=False)

@@ -4,9 +4,9 @@ Modules, from the bottom up:
 
 - ``keys``: master keys (key-encryption keys) from the environment or a key file, behind a
   small ``KeyProvider`` interface so a KMS or Vault transit can stand in later.
-- ``keyring``: per-case data keys, wrapped by a master key; unwrapped keys are cached only
+- ``keyring``: per-case data keys, wrapped by a master key and stored on the case row; unwrapped keys are cached only
   for the current request or task.
-- ``aead``: the ciphertext format (version, key id, nonce, ciphertext and tag) and its AAD.
+- ``aead``: the ciphertext format (version, key id, nonce, ciphertext and tag), its AAD, and the nonce pool.
 - ``fields``: model fields that encrypt on save and decrypt lazily on attribute access.
 - ``blind_index``: truncated HMAC indexes for exact-match search.
 - ``files``: chunked, streamed encryption of attachments through Django's storage API.

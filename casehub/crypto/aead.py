@@ -10,6 +10,7 @@ bytes when authentication fails: callers get ``InvalidTag`` or ``ValueError`` an
 
 import os
 import struct
+import threading
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -21,6 +22,47 @@ HEADER_BYTES = _HEADER.size
 OVERHEAD = HEADER_BYTES + NONCE_BYTES + TAG_BYTES
 
 
+NONCES_PER_DRAW = 256
+
+
+class _NoncePool(threading.local):
+    """Random bytes drawn from the OS 256 nonces at a time, one buffer per thread.
+
+    One ``os.urandom`` call per 256 values instead of one per value (the call costs about as
+    much as encrypting a short field). Every nonce is still 96 fresh random bits from the OS and
+    each is handed out once: the buffer is per thread, the offset moves before the nonce is
+    returned, and a forked child starts with an empty pool (see below), so a process that forks
+    never shares unused nonces with its children.
+    """
+
+    def __init__(self):
+        self.buffer = b""
+        self.offset = 0
+
+
+_pool = _NoncePool()
+
+
+def _new_pool_after_fork() -> None:
+    global _pool
+    _pool = _NoncePool()
+
+
+os.register_at_fork(after_in_child=_new_pool_after_fork)
+
+
+def random_nonce() -> bytes:
+    """A fresh random 96-bit nonce."""
+    pool = _pool
+    offset = pool.offset
+    buffer = pool.buffer
+    if offset >= len(buffer):
+        buffer = pool.buffer = os.urandom(NONCE_BYTES * NONCES_PER_DRAW)
+        offset = 0
+    pool.offset = offset + NONCE_BYTES
+    return buffer[offset : offset + NONCE_BYTES]
+
+
 def header(key_id: int) -> bytes:
     return _HEADER.pack(VERSION, key_id)
 
@@ -28,7 +70,7 @@ def header(key_id: int) -> bytes:
 def seal(aead: AESGCM, *, key_id: int, context: bytes, plaintext: bytes) -> bytes:
     """Encrypt plaintext under a data key with a fresh random 96-bit nonce."""
     header = _HEADER.pack(VERSION, key_id)
-    nonce = os.urandom(NONCE_BYTES)
+    nonce = random_nonce()
     return header + nonce + aead.encrypt(nonce, plaintext, header + context)
 
 

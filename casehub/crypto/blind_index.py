@@ -32,6 +32,8 @@ from cryptography.hazmat.primitives.hmac import HMAC
 from django.conf import settings
 from django.db import models
 
+from casehub.crypto.fields import _MISSING as _NOT_KNOWN
+from casehub.crypto.fields import with_data_key_owner
 from casehub.crypto.keyring import _cache
 from casehub.crypto.keys import key_provider
 
@@ -165,10 +167,10 @@ class BlindIndexField(models.PositiveIntegerField):
     def pre_save(self, model_instance, add):
         source = model_instance._meta.get_field(self.source)
         data = model_instance.__dict__
-        cached = data.get(source.plain_key)
-        if cached is not None and cached[0] is data.get(source.attname):
+        plaintext = source.cached_plaintext(model_instance)
+        if plaintext is not _NOT_KNOWN:
             # The plaintext is known (assigned or read): recompute, it may have changed.
-            value = self.compute(cached[1], organization_id_for(model_instance))
+            value = self.compute(plaintext, organization_id_for(model_instance))
             data[self.attname] = value
             return value
         return super().pre_save(model_instance, add)
@@ -187,7 +189,7 @@ def blind_index_search(queryset, *, index: str, value: str, organization) -> lis
     org_path = getattr(model, "crypto_organization", "organization")
     rows = queryset.filter(**{f"{index}__in": field.candidates(value, organization.pk), org_path: organization})
     # The candidates' data keys come in the same query, so decrypting them costs no more queries.
-    rows = rows.select_related(getattr(model, "crypto_data_key", "data_key"))
+    rows = with_data_key_owner(rows)
     return [row for row in rows if (found := getattr(row, field.source)) is not None and normalize(found) == wanted]
 
 

@@ -2,7 +2,9 @@
 
 A model with encrypted fields needs a ``uuid`` field (made by the application before the first
 save: the ciphertexts are bound to it) and says where its data key is with
-``crypto_data_key = "data_key"`` (the Case itself) or ``"case__data_key"`` (a record of a case).
+``crypto_data_key = "data_key"`` (the Case itself, whose row holds its data key's columns
+``data_key_id``, ``data_key_wrapped`` and ``data_key_master_id``) or ``"case__data_key"`` (a
+record of a case).
 
 Like a foreign key, an encrypted field has two attributes:
 
@@ -22,16 +24,22 @@ from __future__ import annotations
 
 import datetime
 import json
+import operator
 import os
-import uuid
+from collections.abc import Callable
 
 from cryptography.exceptions import InvalidTag
 from django import forms
 from django.core import checks
 from django.db import models
+from django.utils.functional import cached_property
 
 from casehub.crypto import aead as _aead
 from casehub.crypto import keyring
+from casehub.crypto.aead import HEADER_BYTES as _HEADER_BYTES
+from casehub.crypto.aead import NONCE_BYTES as _NONCE_BYTES
+from casehub.crypto.aead import OVERHEAD as _OVERHEAD
+from casehub.crypto.aead import VERSION as _VERSION
 from casehub.crypto.errors import (
     CryptoError,
     DataKeyDestroyed,
@@ -39,10 +47,13 @@ from casehub.crypto.errors import (
     EncryptedFieldMisuse,
     ErasedError,
 )
+from casehub.crypto.keyring import _cache_var
 
 # Stored in the attname slot when plaintext was assigned and is not encrypted yet; it can never
 # reach the database (get_db_prep_value refuses it).
 _DIRTY = object()
+_NONCE_END = _HEADER_BYTES + _NONCE_BYTES
+_pack_header = _aead._HEADER.pack
 _MISSING = object()
 _KEY_PATHS: dict[type, tuple[tuple[str, ...], str]] = {}
 
@@ -55,38 +66,53 @@ def _key_path(model: type) -> tuple[tuple[str, ...], str]:
     return path
 
 
+_KEY_ID_GETTERS: dict[type, Callable] = {}
+
+
+def _key_id_getter(model: type) -> Callable:
+    """``operator.attrgetter`` of the data key id ("data_key_id" or "case.data_key_id"), one per model."""
+    getter = _KEY_ID_GETTERS.get(model)
+    if getter is None:
+        relations, name = _key_path(model)
+        getter = _KEY_ID_GETTERS[model] = operator.attrgetter(".".join((*relations, name + "_id")))
+    return getter
+
+
 def data_key_id_for(instance) -> int:
     """The id of the data key that encrypts ``instance``'s fields."""
-    relations, name = _key_path(type(instance))
-    owner = instance
-    for part in relations:
-        owner = getattr(owner, part)
-    return getattr(owner, name + "_id")
+    return _key_id_getter(type(instance))(instance)
 
 
 def _loaded_data_key(instance, key_id: int):
-    """The data key's row if the query brought it (with_data_keys or select_related), else None."""
-    annotated = instance.__dict__.get("crypto_dk_id")
+    """The data key's columns if the row brought them (a case row, with_data_keys or select_related), else None."""
+    data = instance.__dict__
+    annotated = data.get("crypto_dk_id")
     if annotated is not None:
         if annotated != key_id:
             return None
-        data = instance.__dict__
-        key_uuid = data["crypto_dk_uuid"]
-        return keyring.WrappedKey(
-            key_id,
-            key_uuid if isinstance(key_uuid, uuid.UUID) else uuid.UUID(key_uuid),
-            data["crypto_dk_master"],
-            data["crypto_dk_wrapped"],
-            None,
-        )
+        return keyring.WrappedKey(key_id, data["crypto_dk_uuid"], data["crypto_dk_master"], data["crypto_dk_wrapped"])
     relations, name = _key_path(type(instance))
     owner = instance
     for part in relations:
         owner = owner._state.fields_cache.get(part)
         if owner is None:
             return None
-    data_key = owner._state.fields_cache.get(name)
-    return data_key if data_key is not None and data_key.pk == key_id else None
+    owned = owner.__dict__
+    if owned.get(name + "_id") != key_id or name + "_wrapped" not in owned or name + "_master_id" not in owned:
+        return None  # another key, or the key's columns were deferred
+    return keyring.WrappedKey(key_id, owner.uuid, owned[name + "_master_id"], owned[name + "_wrapped"])
+
+
+def data_key_owner_relation(model) -> str | None:
+    """The relation from ``model`` to the case that holds its data key ("case"), or None for the case itself."""
+    relations, _ = _key_path(model)
+    return "__".join(relations) or None
+
+
+def with_data_key_owner(queryset):
+    """The queryset with each row's case (and so its data key) joined in, for rows of case records."""
+    relation = data_key_owner_relation(queryset.model)
+    return queryset.select_related(relation) if relation else queryset
 
 
 class EncryptedAttribute(property):
@@ -106,24 +132,42 @@ class EncryptedAttribute(property):
         if raw is _MISSING:
             # Deferred (.only()/.defer()): Django's attname descriptor fetches the bytes alone.
             raw = getattr(instance, field.attname)
-        cached = data.get(field.plain_key)
-        if cached is not None and cached[0] is raw:
-            return cached[1]
-        if raw is _DIRTY:  # a new instance whose field was left at its default
+        if data.get(field.seen_key, _MISSING) is raw:
+            return data[field.plain_key]
+        if raw is None:
+            value = None
+        elif raw is _DIRTY:  # a new instance whose field was left at its default
             return field.pending_value(instance)
-        value = None if raw is None else field.decrypt(instance, raw)
-        data[field.plain_key] = (raw, value)
+        else:
+            # Inlined fast path of field.decrypt(): the data key is already unwrapped in this
+            # request and the value is in the current format (one Python call per value).
+            aead = None
+            if len(raw) >= _OVERHEAD and raw[0] == _VERSION:
+                cache = _cache_var.get()
+                if cache is not None:
+                    aead = cache.get(int.from_bytes(raw[1:_HEADER_BYTES], "big"))
+            if aead is None:
+                value = field._decrypt_slow(instance, raw)
+            else:
+                try:
+                    plaintext = aead.decrypt(
+                        raw[_HEADER_BYTES:_NONCE_END],
+                        raw[_NONCE_END:],
+                        raw[:_HEADER_BYTES] + field.context_prefix + instance.uuid.bytes,
+                    )
+                except InvalidTag:
+                    raise field._error(instance) from None
+                value = plaintext.decode() if field.decodes_utf8 else field.decode(plaintext)
+        data[field.seen_key] = raw
+        data[field.plain_key] = value
         return value
 
     def __set__(self, instance, value):
         data = instance.__dict__
         field = self.field
-        if value is None:
-            data[field.attname] = None
-            data[field.plain_key] = (None, None)
-        else:
-            data[field.attname] = _DIRTY
-            data[field.plain_key] = (_DIRTY, value)
+        raw = None if value is None else _DIRTY
+        data[field.attname] = data[field.seen_key] = raw
+        data[field.plain_key] = value
 
     def __delete__(self, instance):
         raise AttributeError(f"{self.field.name} cannot be deleted")
@@ -145,12 +189,20 @@ class EncryptedField(models.BinaryField):
 
     def pending_value(self, instance):
         """The plaintext waiting to be encrypted: the assigned value, else the field's default."""
-        cached = instance.__dict__.get(self.plain_key)
-        if cached is not None and cached[0] is _DIRTY:
-            return cached[1]
+        data = instance.__dict__
+        if data.get(self.seen_key, _MISSING) is _DIRTY:
+            return data[self.plain_key]
         value = self.default() if callable(self.default) else self.default
-        instance.__dict__[self.plain_key] = (_DIRTY, value)
+        data[self.seen_key] = _DIRTY
+        data[self.plain_key] = value
         return value
+
+    def cached_plaintext(self, instance):
+        """The plaintext of the stored (or pending) value if it was read or assigned, else _MISSING."""
+        data = instance.__dict__
+        if data.get(self.seen_key, _MISSING) is data.get(self.attname, _MISSING):
+            return data[self.plain_key]
+        return _MISSING
 
     def get_attname(self):
         return f"{self.name}_sealed"
@@ -161,7 +213,15 @@ class EncryptedField(models.BinaryField):
 
     def contribute_to_class(self, cls, name, private_only=False):
         super().contribute_to_class(cls, name, private_only=private_only)
+        # The plaintext, once decrypted or assigned, lives in the instance's __dict__ under
+        # plain_key, next to the stored bytes it stands for under seen_key (two entries, not a
+        # tuple: no object for the garbage collector to track per value read).
         self.plain_key = f"_plain_{self.name}"
+        # EncryptedTextField.decode (UTF-8) is inlined in the descriptor; other decoders are called.
+        self.decodes_utf8 = type(self).decode is EncryptedTextField.decode
+        # The base check_size (a character count) can be inlined in pre_save; overrides cannot.
+        self.limits_characters = self.max_length is not None and type(self).check_size is EncryptedField.check_size
+        self.seen_key = f"_plain_{self.name}_of"
         self.context_prefix = f"{cls._meta.label_lower}\0{self.name}\0".encode()
         setattr(cls, self.name, EncryptedAttribute(self))
 
@@ -181,6 +241,11 @@ class EncryptedField(models.BinaryField):
             )
         return errors
 
+    @cached_property
+    def key_id_of(self) -> Callable:
+        """The data key id of an instance of this field's model (a field belongs to one model)."""
+        return _key_id_getter(self.model)
+
     def label(self) -> str:
         return f"{self.model._meta.label}.{self.name}"
 
@@ -198,23 +263,35 @@ class EncryptedField(models.BinaryField):
         return record.bytes
 
     def seal(self, instance, value) -> bytes:
-        key_id = data_key_id_for(instance)
-        aead = keyring.cached_aead(key_id)
+        record = instance.uuid
+        if record is None:
+            raise EncryptedFieldMisuse(f"{self.label()} needs the record's uuid before it is encrypted")
+        key_id = self.key_id_of(instance)
+        cache = _cache_var.get()
+        aead = cache.get(key_id) if cache is not None else None
         if aead is None:
             try:
-                # No in-memory DataKey here: a copy loaded before an erasure would still unwrap.
+                # Not the key columns loaded with the row: a copy loaded before an erasure would still unwrap.
                 aead = keyring.aead_for(key_id)
             except DataKeyDestroyed:
-                raise ErasedError(model=self.model._meta.label, field=self.name, record=instance.uuid) from None
-        header = _aead.header(key_id)
-        nonce = os.urandom(_aead.NONCE_BYTES)
-        aad = header + self.context_prefix + self._record_bytes(instance)
-        return header + nonce + aead.encrypt(nonce, self.encode(value), aad)
+                raise ErasedError(model=self.model._meta.label, field=self.name, record=record) from None
+        header = _pack_header(_VERSION, key_id)
+        # aead.random_nonce(), inlined (this runs for every value written).
+        pool = _aead._pool
+        offset = pool.offset
+        buffer = pool.buffer
+        if offset >= len(buffer):
+            buffer = pool.buffer = os.urandom(_NONCE_BYTES * _aead.NONCES_PER_DRAW)
+            offset = 0
+        pool.offset = offset + _NONCE_BYTES
+        nonce = buffer[offset : offset + _NONCE_BYTES]
+        return header + nonce + aead.encrypt(nonce, self.encode(value), header + self.context_prefix + record.bytes)
 
     def decrypt(self, instance, raw: bytes):
         # Fast path: the data key is already unwrapped in this request (the common case).
-        if len(raw) >= _aead.OVERHEAD and raw[0] == _aead.VERSION:
-            aead = keyring.cached_aead(int.from_bytes(raw[1 : _aead.HEADER_BYTES], "big"))
+        # EncryptedAttribute.__get__ inlines this; keep the two in step.
+        if len(raw) >= _OVERHEAD and raw[0] == _VERSION:
+            aead = keyring.cached_aead(int.from_bytes(raw[1:_HEADER_BYTES], "big"))
             if aead is not None:
                 try:
                     return self.decode(_aead.open_value(aead, raw, context=self.context_prefix + instance.uuid.bytes))
@@ -247,17 +324,26 @@ class EncryptedField(models.BinaryField):
     def pre_save(self, model_instance, add):
         data = model_instance.__dict__
         raw = data.get(self.attname)
-        cached = data.get(self.plain_key)
-        if raw is _DIRTY or (self.reseal_when_read and raw is not None and cached is not None and cached[0] is raw):
-            value = self.pending_value(model_instance) if raw is _DIRTY else cached[1]
-            if value is None:
-                data[self.attname] = None
-                data[self.plain_key] = (None, None)
-                return None
+        if raw is _DIRTY:
+            seen = data.get(self.seen_key, _MISSING)
+            value = data[self.plain_key] if seen is _DIRTY else self.pending_value(model_instance)
+        elif self.reseal_when_read and raw is not None:
+            if data.get(self.seen_key, _MISSING) is not raw:
+                return raw  # never read: keep the stored bytes
+            value = data[self.plain_key]
+        else:
+            return raw  # stored bytes (unchanged) or None
+        if value is None:
+            data[self.attname] = data[self.seen_key] = data[self.plain_key] = None
+            return None
+        if self.limits_characters:
+            if len(value) > self.max_length:
+                self.check_size(value)  # raises
+        elif self.max_length is not None:
             self.check_size(value)
-            raw = self.seal(model_instance, value)
-            data[self.attname] = raw
-            data[self.plain_key] = (raw, value)
+        raw = self.seal(model_instance, value)
+        data[self.attname] = data[self.seen_key] = raw
+        data[self.plain_key] = value
         return raw
 
     def value_from_object(self, obj):
@@ -409,15 +495,19 @@ def records_of_case(model, case):
 def with_data_keys(queryset):
     """The queryset with each row's wrapped data key in the same query (cheaper than select_related).
 
-    For list pages and exports that read encrypted fields of many cases: no extra query, no
-    DataKey instances; each key is still unwrapped only when a field of its case is first read.
+    For list pages and exports that read encrypted fields of many records: no extra query, no
+    Case instances; each key is still unwrapped only when a field of its case is first read.
+    A case row already carries its own data key, so a queryset of cases is returned as it is.
     """
-    path = getattr(queryset.model, "crypto_data_key", "data_key")
+    relations, name = _key_path(queryset.model)
+    if not relations:
+        return queryset
+    path = "__".join(relations)
     return queryset.annotate(
-        crypto_dk_id=models.F(f"{path}__id"),
+        crypto_dk_id=models.F(f"{path}__{name}_id"),
         # Read as stored (text on SQLite), turned into a UUID only if the key is unwrapped.
         crypto_dk_uuid=models.ExpressionWrapper(models.F(f"{path}__uuid"), output_field=models.CharField()),
-        crypto_dk_master=models.F(f"{path}__master_key_id"),
+        crypto_dk_master=models.F(f"{path}__{name}_master_id"),
         # A destroyed key has no wrapped bytes, so NULL here is enough to refuse it.
-        crypto_dk_wrapped=models.F(f"{path}__wrapped"),
+        crypto_dk_wrapped=models.F(f"{path}__{name}_wrapped"),
     )

@@ -1,5 +1,9 @@
 """Per-case data keys: creating, unwrapping, re-wrapping and destroying them.
 
+A case's data key lives in three columns of its own row (``data_key_id``, ``data_key_wrapped``,
+``data_key_master_id``): made and wrapped before the case is inserted, so the case and its key
+are one INSERT, and read with the case, so reading a case needs no join.
+
 Unwrapped keys exist only as ``AESGCM`` objects in a per-request (or per-task) cache held in
 a context variable: ``DataKeyScopeMiddleware`` gives every request a fresh cache and empties it
 at the end; Celery's task signals do the same around each task. Code outside both (a shell,
@@ -10,7 +14,6 @@ Nothing here logs, and no key material is ever written unwrapped.
 from __future__ import annotations
 
 import contextvars
-import datetime
 import os
 import uuid
 from collections.abc import Iterator
@@ -20,7 +23,6 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.utils import timezone
 
 from casehub.crypto.errors import DataKeyDestroyed, UnknownKeyError
 from casehub.crypto.keys import KEY_BYTES, key_provider, reset_key_provider
@@ -73,77 +75,114 @@ def cached_data_key_count() -> int:
     return len(cache) if cache else 0
 
 
-def _wrap_aad(data_key) -> bytes:
-    # Binds the wrapped key to its own row: copied onto another DataKey row, it will not unwrap.
-    return b"casehub/datakey/v1|" + data_key.uuid.bytes
+# Data key ids are 63-bit numbers at or above 2**62, drawn with the keys, so a case's ciphertexts
+# can name their key before the case row exists (bulk inserts). A batch takes consecutive ids
+# from a random start (an insert then touches one place of the unique index, not a random page
+# per case); the unique constraint refuses the astronomically unlikely overlap of two batches.
+# Ids are not secret (every ciphertext header names its key). Ids below 2**62 are the
+# sequential ids of keys made before the keys moved onto the case rows.
+_KEY_ID_BASE = 1 << 62
+_KEY_ID_SPAN = (1 << 62) - (1 << 32)  # room for a batch of up to 2**32 keys above any start
 
 
-def data_key_create():
-    """A fresh random data key, saved wrapped under the active master key."""
-    from casehub.models import DataKey
-
-    secret = os.urandom(KEY_BYTES)
-    data_key = DataKey()
-    data_key.master_key_id, data_key.wrapped = key_provider().wrap(secret, aad=_wrap_aad(data_key))
-    data_key.save(force_insert=True)
-    _cache()[data_key.pk] = AESGCM(secret)
-    return data_key
+def _wrap_aad(key_id: int, case_uuid: uuid.UUID) -> bytes:
+    # Binds the wrapped key to its own id and case: copied onto another case row, it will not unwrap.
+    return b"casehub/datakey/v2|" + key_id.to_bytes(8, "big") + case_uuid.bytes
 
 
 @dataclass(slots=True)
 class WrappedKey:
-    """The columns of a DataKey row that unwrapping needs (cheaper than a model instance)."""
+    """What unwrapping a data key needs: its id, its case's uuid and the wrapped bytes (None once destroyed)."""
 
     pk: int
-    uuid: uuid.UUID
+    case_uuid: uuid.UUID
     master_key_id: str
     wrapped: bytes | None
-    destroyed_at: datetime.datetime | None
+
+
+def wrapped_key_of(case) -> WrappedKey:
+    """The data key columns of a loaded case row."""
+    return WrappedKey(case.data_key_id, case.uuid, case.data_key_master_id, case.data_key_wrapped)
+
+
+def data_keys_assign(cases) -> None:
+    """Give each new (unsaved) case a fresh random data key, wrapped under the active master key.
+
+    The key's columns are set on the case and saved with it (one row, one INSERT); the unwrapped
+    key goes into this request's cache, so encrypting the case's fields needs no unwrap.
+    """
+    provider = key_provider()
+    cases = list(cases)
+    count = len(cases)
+    first_id = _KEY_ID_BASE + int.from_bytes(os.urandom(8), "big") % _KEY_ID_SPAN
+    # One urandom call for every secret of the batch instead of one per case.
+    secrets = os.urandom(KEY_BYTES * count)
+    aads = []
+    for key_id, case in enumerate(cases, first_id):
+        if case.uuid is None:
+            raise ValueError("a case needs its uuid before it gets a data key")
+        case.data_key_id = key_id
+        aads.append(b"casehub/datakey/v2|" + key_id.to_bytes(8, "big") + case.uuid.bytes)
+    plain = [secrets[KEY_BYTES * index : KEY_BYTES * (index + 1)] for index in range(count)]
+    master_key_id, wrapped = provider.wrap_many(plain, aads=aads)
+    cache = _cache()
+    for case, secret, blob in zip(cases, plain, wrapped, strict=True):
+        case.data_key_master_id = master_key_id
+        case.data_key_wrapped = blob
+        cache[case.data_key_id] = AESGCM(secret)
+
+
+def data_key_assign(case) -> None:
+    """A fresh data key for one new case (see data_keys_assign)."""
+    data_keys_assign([case])
 
 
 def data_keys_prefetch(records) -> None:
     """Fetch the wrapped data keys of ``records`` in one query, to unwrap each only when first used.
 
-    For list pages and exports that will read encrypted fields of many cases: one query instead of
-    one per case, and no DataKey model instances. Nothing is unwrapped here.
+    For list pages and exports that will read encrypted fields of many records: one query instead
+    of one per case, and no Case model instances. Nothing is unwrapped here.
     """
     from casehub.crypto.fields import data_key_id_for
-    from casehub.models import DataKey
+    from casehub.models import Case
 
     cache = _cache()
     wanted = {data_key_id_for(record) for record in records} - cache.keys()
     wanted = [key_id for key_id in wanted if ("wrapped", key_id) not in cache]
     for start in range(0, len(wanted), 5000):
-        rows = DataKey.objects.filter(pk__in=wanted[start : start + 5000]).values_list(
-            "pk", "uuid", "master_key_id", "wrapped", "destroyed_at"
+        rows = Case._base_manager.filter(data_key_id__in=wanted[start : start + 5000]).values_list(
+            "data_key_id", "uuid", "data_key_master_id", "data_key_wrapped"
         )
-        for pk, key_uuid, master_key_id, wrapped, destroyed_at in rows:
-            cache[("wrapped", pk)] = WrappedKey(pk, key_uuid, master_key_id, wrapped, destroyed_at)
+        for key_id, case_uuid, master_key_id, wrapped in rows:
+            cache[("wrapped", key_id)] = WrappedKey(key_id, case_uuid, master_key_id, wrapped)
 
 
-def data_keys_create_many(count: int) -> list:
-    """Fresh data keys for a batch of new cases (imports), saved with one bulk insert."""
-    from casehub.models import DataKey
+def _fetch_wrapped(data_key_id: int) -> WrappedKey:
+    from casehub.models import Case
 
-    provider = key_provider()
-    keys, secrets = [], []
-    for _ in range(count):
-        secret = os.urandom(KEY_BYTES)
-        data_key = DataKey()
-        data_key.master_key_id, data_key.wrapped = provider.wrap(secret, aad=_wrap_aad(data_key))
-        keys.append(data_key)
-        secrets.append(secret)
-    DataKey.objects.bulk_create(keys, batch_size=500)
-    cache = _cache()
-    for data_key, secret in zip(keys, secrets, strict=True):
-        cache[data_key.pk] = AESGCM(secret)
-    return keys
+    row = (
+        Case._base_manager.filter(data_key_id=data_key_id)
+        .values_list("data_key_id", "uuid", "data_key_master_id", "data_key_wrapped")
+        .first()
+    )
+    if row is None:
+        raise UnknownKeyError(f"data key #{data_key_id} does not exist")
+    return WrappedKey(*row)
 
 
-def aead_for(data_key_id: int, *, data_key=None) -> AESGCM:
+def _unwrap(data_key: WrappedKey) -> bytes:
+    if data_key.wrapped is None:
+        raise DataKeyDestroyed(f"data key #{data_key.pk} was destroyed")
+    case_uuid = data_key.case_uuid if isinstance(data_key.case_uuid, uuid.UUID) else uuid.UUID(data_key.case_uuid)
+    return key_provider().unwrap(data_key.master_key_id, data_key.wrapped, aad=_wrap_aad(data_key.pk, case_uuid))
+
+
+def aead_for(data_key_id: int, *, data_key: WrappedKey | None = None) -> AESGCM:
     """The AESGCM object of a data key, unwrapping it once per request or task.
 
-    ``data_key`` may be a DataKey row already loaded (select_related), saving a query.
+    ``data_key`` may be the key's columns already loaded with the row (a case, or a record
+    queried with with_data_keys), saving a query. Without it, the key is read from the database,
+    so a case erased since it was loaded is refused.
     """
     cache = _cache()
     aead = cache.get(data_key_id)
@@ -152,34 +191,30 @@ def aead_for(data_key_id: int, *, data_key=None) -> AESGCM:
     if data_key is None or data_key.pk != data_key_id:
         data_key = cache.pop(("wrapped", data_key_id), None)
     if data_key is None:
-        from casehub.models import DataKey
-
-        data_key = DataKey.objects.filter(pk=data_key_id).first()
-        if data_key is None:
-            raise UnknownKeyError(f"data key #{data_key_id} does not exist")
-    if data_key.destroyed_at is not None or data_key.wrapped is None:
-        raise DataKeyDestroyed(f"data key #{data_key_id} was destroyed")
-    aead = AESGCM(key_provider().unwrap(data_key.master_key_id, data_key.wrapped, aad=_wrap_aad(data_key)))
+        data_key = _fetch_wrapped(data_key_id)
+    aead = AESGCM(_unwrap(data_key))
     cache[data_key_id] = aead
     return aead
 
 
-def data_key_rewrap(data_key) -> bool:
-    """Re-wrap one (locked) data key under the active master key; False if nothing was to do."""
+def data_key_rewrap(case) -> bool:
+    """Re-wrap one (locked) case's data key under the active master key; False if nothing was to do."""
     provider = key_provider()
-    if data_key.destroyed_at is not None or data_key.master_key_id == provider.active_key_id:
+    if case.data_key_wrapped is None or case.data_key_master_id == provider.active_key_id:
         return False
-    secret = provider.unwrap(data_key.master_key_id, data_key.wrapped, aad=_wrap_aad(data_key))
-    data_key.master_key_id, data_key.wrapped = provider.wrap(secret, aad=_wrap_aad(data_key))
+    aad = _wrap_aad(case.data_key_id, case.uuid)
+    secret = provider.unwrap(case.data_key_master_id, case.data_key_wrapped, aad=aad)
+    case.data_key_master_id, case.data_key_wrapped = provider.wrap(secret, aad=aad)
     return True
 
 
-def data_key_destroy(data_key) -> None:
-    """Overwrite the wrapped key (call with the row locked, inside the erasure's transaction)."""
-    data_key.wrapped = None
-    data_key.destroyed_at = timezone.now()
-    data_key.save(update_fields=["wrapped", "destroyed_at"])
-    forget_data_key(data_key.pk)
+def data_key_destroy(case) -> None:
+    """Overwrite the case's wrapped key with NULL (call with the row locked, inside the erasure's transaction)."""
+    from casehub.models import Case
+
+    Case._base_manager.filter(pk=case.pk).update(data_key_wrapped=None)
+    case.data_key_wrapped = None
+    forget_data_key(case.data_key_id)
 
 
 @receiver(setting_changed)

@@ -128,6 +128,17 @@ class KeyProvider(ABC):
     def wrap(self, plaintext: bytes, *, aad: bytes) -> tuple[str, bytes]:
         """Encrypt a data key under the active master key; returns (key id, wrapped bytes)."""
 
+    def wrap_many(self, plaintexts: list[bytes], *, aads: list[bytes]) -> tuple[str, list[bytes]]:
+        """Wrap a batch of data keys under the active master key (bulk inserts); override to batch calls."""
+        key_id = self.active_key_id
+        wrapped = []
+        for plaintext, aad in zip(plaintexts, aads, strict=True):
+            used, blob = self.wrap(plaintext, aad=aad)
+            if used != key_id:
+                raise CryptoError("the active master key changed during a batch")
+            wrapped.append(blob)
+        return key_id, wrapped
+
     @abstractmethod
     def unwrap(self, key_id: str, wrapped: bytes, *, aad: bytes) -> bytes:
         """Decrypt a wrapped data key; raises CryptoError if the key is unknown or the bytes were altered."""
@@ -144,6 +155,7 @@ class StaticKeyProvider(KeyProvider):
         if not keys:
             raise KeyConfigurationError("StaticKeyProvider needs at least one master key")
         self._aead = {key.id: AESGCM(key.secret) for key in keys}
+        self._aad_prefix = {key.id: key.id.encode() + b"|" for key in keys}
         self._secrets = {key.id: key.secret for key in keys}
         self._ids = tuple(key.id for key in keys)
 
@@ -162,14 +174,26 @@ class StaticKeyProvider(KeyProvider):
         nonce = os.urandom(NONCE_BYTES)
         return key_id, nonce + self._aead[key_id].encrypt(nonce, plaintext, key_id.encode() + b"|" + aad)
 
+    def wrap_many(self, plaintexts: list[bytes], *, aads: list[bytes]) -> tuple[str, list[bytes]]:
+        key_id = self.active_key_id
+        encrypt = self._aead[key_id].encrypt
+        prefix = key_id.encode() + b"|"
+        # One urandom call for the whole batch: a distinct random 96-bit nonce per key, as in wrap().
+        nonces = os.urandom(NONCE_BYTES * len(plaintexts))
+        wrapped = []
+        for index, (plaintext, aad) in enumerate(zip(plaintexts, aads, strict=True)):
+            nonce = nonces[NONCE_BYTES * index : NONCE_BYTES * (index + 1)]
+            wrapped.append(nonce + encrypt(nonce, plaintext, prefix + aad))
+        return key_id, wrapped
+
     def unwrap(self, key_id: str, wrapped: bytes, *, aad: bytes) -> bytes:
         aead = self._aead.get(key_id)
         if aead is None:
             raise UnknownKeyError(f"master key {key_id!r} is not configured (retired or missing)")
+        if type(wrapped) is not bytes:  # memoryview from some drivers
+            wrapped = bytes(wrapped)
         try:
-            return aead.decrypt(
-                bytes(wrapped[:NONCE_BYTES]), bytes(wrapped[NONCE_BYTES:]), key_id.encode() + b"|" + aad
-            )
+            return aead.decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], self._aad_prefix[key_id] + aad)
         except InvalidTag:
             raise CryptoError(f"a data key wrapped under master key {key_id!r} failed authentication") from None
 

@@ -22,10 +22,10 @@ from django.utils import timezone
 from casehub.audit import audit_record
 from casehub.crypto.blind_index import blind_index_fields, organization_id_for
 from casehub.crypto.errors import CryptoError, ErasedError
-from casehub.crypto.fields import encrypted_fields, encrypted_models, records_of_case
-from casehub.crypto.keyring import data_key_create, data_key_destroy, data_key_rewrap
+from casehub.crypto.fields import encrypted_fields, encrypted_models, records_of_case, with_data_key_owner
+from casehub.crypto.keyring import aead_for, data_key_assign, data_key_rewrap, forget_data_key
 from casehub.crypto.keys import key_provider
-from casehub.models import Case, DataKey, KeyRotation, KeyRotationStatus
+from casehub.models import Case, KeyRotation, KeyRotationStatus
 
 Progress = Callable[[KeyRotation], None]
 BATCH_SIZE = 500
@@ -33,8 +33,13 @@ BATCH_SIZE = 500
 LOCKED_ROWS_PAUSE = 0.2
 
 
+# Only the data key's columns: rotation never loads (or rewrites) a case's other fields.
+_KEY_COLUMNS = ("pk", "uuid", "data_key_id", "data_key_wrapped", "data_key_master_id")
+
+
 def _stale_data_keys(target_key_id: str):
-    return DataKey.objects.filter(destroyed_at__isnull=True).exclude(master_key_id=target_key_id)
+    """Cases whose live data key is not yet wrapped under the target key."""
+    return Case._base_manager.filter(data_key_wrapped__isnull=False).exclude(data_key_master_id=target_key_id)
 
 
 def master_key_rotation_start(*, by=None, enqueue: bool = True) -> KeyRotation:
@@ -82,21 +87,29 @@ def master_key_rotation_run(
         return rotation
     KeyRotation.objects.filter(pk=rotation_id).update(status=KeyRotationStatus.RUNNING)
     stale = _stale_data_keys(rotation.target_key_id)
+    # One pass in primary-key order (the master key id is not indexed, so each batch starts
+    # where the last one ended instead of scanning the done rows again); rows skipped because
+    # another transaction held them locked are picked up by another pass.
+    after_pk = 0
     while True:
         with transaction.atomic():
-            batch = list(stale.select_for_update(skip_locked=True).order_by("pk")[:batch_size])
-            changed = [data_key for data_key in batch if data_key_rewrap(data_key)]
+            rows = stale.filter(pk__gt=after_pk).select_for_update(skip_locked=True).only(*_KEY_COLUMNS)
+            batch = list(rows.order_by("pk")[:batch_size])
+            changed = [case for case in batch if data_key_rewrap(case)]
             if changed:
-                DataKey.objects.bulk_update(changed, ["wrapped", "master_key_id"])
+                Case._base_manager.bulk_update(changed, ["data_key_wrapped", "data_key_master_id"])
                 KeyRotation.objects.filter(pk=rotation_id).update(done=F("done") + len(changed))
         rotation.refresh_from_db()
         if on_progress:
             on_progress(rotation)
-        if not batch:
-            if not stale.exists():
-                break
-            # Every remaining key is locked by another transaction (an erasure): wait for it.
-            time.sleep(LOCKED_ROWS_PAUSE)
+        if batch:
+            after_pk = batch[-1].pk
+            continue
+        if not stale.exists():
+            break
+        # Every remaining key was locked by another transaction (an erasure): wait, then go round again.
+        after_pk = 0
+        time.sleep(LOCKED_ROWS_PAUSE)
     if rebuild_indexes:
         rotation.indexes_rebuilt = blind_indexes_rebuild(batch_size=batch_size)
     with transaction.atomic():
@@ -120,7 +133,7 @@ def master_key_rotation_run(
 
 def master_key_retirable(*, key_id: str) -> bool:
     """True when no live data key is wrapped under ``key_id``, so it may be removed from the keys."""
-    return not DataKey.objects.filter(destroyed_at__isnull=True, master_key_id=key_id).exists()
+    return not Case._base_manager.filter(data_key_wrapped__isnull=False, data_key_master_id=key_id).exists()
 
 
 def blind_indexes_rebuild(*, model=None, batch_size: int = BATCH_SIZE) -> int:
@@ -130,14 +143,13 @@ def blind_indexes_rebuild(*, model=None, batch_size: int = BATCH_SIZE) -> int:
     for each in models:
         index_fields = blind_index_fields(each)
         names = [f.name for f in index_fields]
-        data_key_path = getattr(each, "crypto_data_key", "data_key")
         last_pk = None
         while True:
             with transaction.atomic():
                 rows = each._base_manager.select_for_update().order_by("pk")
                 if last_pk is not None:
                     rows = rows.filter(pk__gt=last_pk)
-                batch = list(rows.select_related(data_key_path)[:batch_size])
+                batch = list(with_data_key_owner(rows)[:batch_size])
                 if not batch:
                     break
                 for row in batch:
@@ -154,7 +166,7 @@ def blind_indexes_rebuild(*, model=None, batch_size: int = BATCH_SIZE) -> int:
 
 
 def case_rekey(*, case: Case, by=None) -> Case:
-    """Re-encrypt every encrypted value of one case under a fresh data key, then destroy the old key.
+    """Re-encrypt every encrypted value of one case under a fresh data key, which replaces the old one.
 
     For a data key suspected compromised. Attachments named in a model's ``crypto_attachments``
     are re-encrypted too (new files; the old ones are deleted after commit).
@@ -162,19 +174,21 @@ def case_rekey(*, case: Case, by=None) -> Case:
     from casehub.crypto.files import attachment_reencrypt
 
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("data_key").get(pk=case.pk)
-        old_key = DataKey.objects.select_for_update().get(pk=case.data_key_id)
-        if old_key.destroyed_at is not None:
+        case = Case._base_manager.select_for_update().get(pk=case.pk)
+        old_key_id = case.data_key_id
+        if case.data_key_wrapped is None:
             raise CryptoError(f"case {case.uuid} is erased and cannot be re-keyed")
         pending: list[tuple] = []
         for model in encrypted_models():
             fields = encrypted_fields(model)
-            for row in records_of_case(model, case).select_related(getattr(model, "crypto_data_key", "data_key")):
+            for row in with_data_key_owner(records_of_case(model, case)):
                 values = {field.name: getattr(row, field.name) for field in fields}
                 pending.append((row, values))
-        new_key = data_key_create()
-        case.data_key = new_key
-        case.save(update_fields=["data_key"])
+        # The old key stays unwrapped in this task's cache until every value and file has moved:
+        # the new key's columns overwrite it on the case row, so the database no longer has it.
+        aead_for(old_key_id)
+        data_key_assign(case)
+        case.save(update_fields=["data_key_id", "data_key_wrapped", "data_key_master_id"])
         old_files: list[tuple] = []
         for row, values in pending:
             if isinstance(row, Case):
@@ -189,7 +203,7 @@ def case_rekey(*, case: Case, by=None) -> Case:
                     setattr(row, attachment_field, attachment_reencrypt(record=row, name=old_name))
                     old_files.append(old_name)
             row.save(update_fields=[*values, *getattr(type(row), "crypto_attachments", ())])
-        data_key_destroy(old_key)
+        forget_data_key(old_key_id)
         audit_record(
             "case.rekeyed", actor=by, organization=case.organization, target=case, details={"records": len(pending)}
         )

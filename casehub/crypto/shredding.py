@@ -21,7 +21,7 @@ from casehub.audit import audit_record
 from casehub.crypto.blind_index import blind_index_fields
 from casehub.crypto.fields import encrypted_models, records_of_case
 from casehub.crypto.keyring import data_key_destroy
-from casehub.models import Case, CaseErasure, DataKey, ErasureReason, ErasureStatus
+from casehub.models import Case, CaseErasure, ErasureReason, ErasureStatus
 from orgs.access import member_role
 from orgs.models import Role
 
@@ -42,8 +42,8 @@ def case_erase_request(*, case: Case, by, reason: str) -> CaseErasure:
     if reason not in ErasureReason.values:
         raise ValueError("unknown erasure reason")
     with transaction.atomic():
-        data_key = DataKey.objects.select_for_update().get(pk=case.data_key_id)
-        if data_key.destroyed_at is not None:
+        locked = Case._base_manager.select_for_update().only("pk", "data_key_wrapped").get(pk=case.pk)
+        if locked.data_key_wrapped is None:
             raise ErasureRefused("the case is already erased")
         if CaseErasure.objects.filter(case=case, status=ErasureStatus.REQUESTED).exists():
             raise ErasureRefused("an erasure of this case is already waiting for confirmation")
@@ -77,10 +77,11 @@ def case_erase_confirm(*, erasure: CaseErasure, by) -> CaseErasure:
             raise ErasureRefused("this erasure is not waiting for confirmation")
         if erasure.requested_by_id == by.pk:
             raise ErasureRefused("a second coordinator must confirm the erasure")
-        # Locking the key row also waits for a rotation batch holding it, so a rotation can
+        # Locking the case row also waits for a rotation batch holding it, so a rotation can
         # never write the wrapped key back after it was destroyed.
-        data_key = DataKey.objects.select_for_update().get(pk=case.data_key_id)
-        data_key_destroy(data_key)
+        locked = Case._base_manager.select_for_update().only("pk", "data_key_id").get(pk=case.pk)
+        data_key_destroy(locked)
+        case.data_key_wrapped = None
         _clear_blind_indexes(case)
         erasure.status, erasure.confirmed_by, erasure.decided_at = ErasureStatus.ERASED, by, timezone.now()
         erasure.save(update_fields=["status", "confirmed_by", "decided_at"])

@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casehub', '0006_case_erasure'),
+        ('casehub', '0007_data_key_on_case'),
         ('orgs', '0002_application_documents_keep_no_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

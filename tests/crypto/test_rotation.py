@@ -15,7 +15,7 @@ from casehub.crypto.rotation import (
     master_key_rotation_run,
     master_key_rotation_start,
 )
-from casehub.models import AuditEvent, DataKey, KeyRotation, KeyRotationStatus
+from casehub.models import AuditEvent, Case, KeyRotation, KeyRotationStatus
 from tests.crypto.factories import a_case, a_record, reloaded
 from tests.crypto.keys import retired, rotated
 from tests.crypto.models import SealedRecord
@@ -36,7 +36,7 @@ def rotate(**kwargs) -> KeyRotation:
 def test_rotation_rewraps_every_data_key_under_the_active_key(records, settings):
     settings.CASEHUB_MASTER_KEYS = rotated()
     rotate(batch_size=2)
-    assert set(DataKey.objects.values_list("master_key_id", flat=True)) == {"new"}
+    assert set(Case.objects.values_list("data_key_master_id", flat=True)) == {"new"}
 
 
 def test_values_still_decrypt_after_the_old_key_is_retired(records, settings):
@@ -76,17 +76,19 @@ def test_an_interrupted_rotation_resumes_where_it_stopped(records, settings):
     rotation = master_key_rotation_start(enqueue=False)
     with pytest.raises(RuntimeError):
         master_key_rotation_run(rotation_id=rotation.pk, batch_size=2, on_progress=crash)
-    assert DataKey.objects.filter(master_key_id="new").count() == 2
+    assert Case.objects.filter(data_key_master_id="new").count() == 2
     resumed = master_key_rotation_start(enqueue=False)
     assert resumed.pk == rotation.pk
     assert master_key_rotation_run(rotation_id=resumed.pk, batch_size=2).done == 5
 
 
 def test_rotation_leaves_destroyed_keys_destroyed(records, settings):
-    DataKey.objects.filter(pk=records[0].case.data_key_id).update(wrapped=None, destroyed_at="2026-01-01T00:00Z")
+    Case.objects.filter(pk=records[0].case.pk).update(data_key_wrapped=None)
     settings.CASEHUB_MASTER_KEYS = rotated()
     rotate()
-    assert DataKey.objects.get(pk=records[0].case.data_key_id).wrapped is None
+    destroyed = Case.objects.get(pk=records[0].case.pk)
+    assert destroyed.data_key_wrapped is None
+    assert destroyed.data_key_master_id == "test1"
 
 
 def test_the_old_key_is_retirable_only_after_rotation(records, settings):
@@ -151,9 +153,19 @@ def test_rekeying_a_case_keeps_its_values(records):
 
 def test_rekeying_a_case_destroys_its_old_key(records):
     old = records[0].case.data_key_id
+    old_wrapped = bytes(Case.objects.get(pk=records[0].case.pk).data_key_wrapped)
+    old_value = SealedRecord.objects.values_list("name", flat=True).get(pk=records[0].pk)
     rekeyed = case_rekey(case=records[0].case)
     assert rekeyed.data_key_id != old
-    assert DataKey.objects.get(pk=old).destroyed_at is not None
+    stored = Case.objects.get(pk=rekeyed.pk)
+    assert stored.data_key_id == rekeyed.data_key_id
+    assert bytes(stored.data_key_wrapped) != old_wrapped
+    assert not Case.objects.filter(data_key_id=old).exists()  # the old wrapped key is gone
+    # A value still under the old key (from a backup, say) no longer decrypts.
+    SealedRecord.objects.filter(pk=records[0].pk).update(name=old_value)
+    clear_data_keys()
+    with pytest.raises(DecryptionError, match="does not exist"):
+        _ = reloaded(records[0]).name
 
 
 def test_rekeying_a_case_reencrypts_its_attachments(records, settings, tmp_path):

@@ -7,7 +7,7 @@ from django.db import connection, connections, transaction
 
 from casehub.crypto.keyring import clear_data_keys, data_key_destroy, data_key_scope
 from casehub.crypto.rotation import master_key_rotation_run, master_key_rotation_start
-from casehub.models import DataKey
+from casehub.models import Case
 from tests.crypto.factories import a_case, a_record, reloaded
 from tests.crypto.keys import retired, rotated
 from tests.crypto.models import SealedRecord
@@ -61,14 +61,14 @@ def test_rotation_under_concurrent_writes_loses_no_value(settings):
     clear_data_keys()
     assert {pk: reloaded(SealedRecord(pk=pk)).name for pk in expected} == expected
     assert [SealedRecord.objects.get(pk=pk).name for pk in created] == [f"new {i}" for i in range(1, 6)]
-    assert set(DataKey.objects.values_list("master_key_id", flat=True)) == {"new"}
+    assert set(Case.objects.values_list("data_key_master_id", flat=True)) == {"new"}
 
 
 def test_an_erasure_during_rotation_is_never_undone(settings):
-    # given cases, the new key active, and an erasure that holds its data key's row lock
+    # given cases, the new key active, and an erasure that holds the row lock of its case (and key)
     organization = OrganizationFactory()
     records = [a_record(a_case(organization), name="kept") for _ in range(6)]
-    erased = records[0].case.data_key_id
+    erased = records[0].case.pk
     settings.CASEHUB_MASTER_KEYS = rotated()
     locked, release = threading.Event(), threading.Event()
     errors: list[BaseException] = []
@@ -76,10 +76,10 @@ def test_an_erasure_during_rotation_is_never_undone(settings):
     def erasure():
         try:
             with transaction.atomic():
-                data_key = DataKey.objects.select_for_update().get(pk=erased)
+                case = Case.objects.select_for_update().get(pk=erased)
                 locked.set()
                 release.wait()
-                data_key_destroy(data_key)
+                data_key_destroy(case)
         except BaseException as exc:
             errors.append(exc)
             locked.set()
@@ -102,7 +102,7 @@ def test_an_erasure_during_rotation_is_never_undone(settings):
     rotator.start()
 
     # when the rotation has re-wrapped every key it could lock, the erasure commits
-    while rotator.is_alive() and DataKey.objects.filter(master_key_id="new").count() < len(records) - 1:
+    while rotator.is_alive() and Case.objects.filter(data_key_master_id="new").count() < len(records) - 1:
         rotator.join(0.05)
     release.set()
     eraser.join()
@@ -110,7 +110,7 @@ def test_an_erasure_during_rotation_is_never_undone(settings):
 
     # then the erased key stays destroyed and the others moved to the new key
     assert not errors
-    destroyed = DataKey.objects.get(pk=erased)
-    assert destroyed.wrapped is None
-    live = DataKey.objects.filter(destroyed_at__isnull=True)
-    assert set(live.values_list("master_key_id", flat=True)) == {"new"}
+    destroyed = Case.objects.get(pk=erased)
+    assert destroyed.data_key_wrapped is None
+    live = Case.objects.filter(data_key_wrapped__isnull=False)
+    assert set(live.values_list("data_key_master_id", flat=True)) == {"new"}

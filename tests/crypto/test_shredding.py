@@ -10,7 +10,7 @@ from casehub.crypto.files import attachment_open, attachment_store
 from casehub.crypto.keyring import clear_data_keys
 from casehub.crypto.rotation import case_rekey, master_key_rotation_run, master_key_rotation_start
 from casehub.crypto.shredding import ErasureRefused, case_erase_cancel, case_erase_confirm, case_erase_request
-from casehub.models import AuditEvent, CaseErasure, DataKey, ErasureStatus
+from casehub.models import AuditEvent, Case, CaseErasure, ErasureStatus
 from tests.crypto.factories import a_case, a_record, reloaded
 from tests.crypto.keys import rotated
 from tests.crypto.models import SealedRecord
@@ -44,9 +44,11 @@ def test_an_erased_case_cannot_be_decrypted(cast, record, second_coordinator):
 
 def test_erasing_destroys_the_wrapped_data_key(cast, record, second_coordinator):
     erase(cast, record, second_coordinator)
-    data_key = DataKey.objects.get(pk=record.case.data_key_id)
-    assert data_key.wrapped is None
-    assert data_key.destroyed_at is not None
+    case = Case.objects.get(pk=record.case.pk)
+    assert case.data_key_wrapped is None
+    assert case.data_key_id == record.case.data_key_id  # the key's id stays; only its bytes are gone
+    erasure = CaseErasure.objects.get(case=case)
+    assert erasure.decided_at is not None  # when it was destroyed, on the tombstone
 
 
 def test_an_erased_value_cached_in_the_request_is_gone_too(cast, record, second_coordinator):
@@ -151,7 +153,7 @@ def test_rotation_does_not_bring_an_erased_key_back(cast, record, second_coordin
     erase(cast, record, second_coordinator)
     settings.CASEHUB_MASTER_KEYS = rotated()
     master_key_rotation_run(rotation_id=master_key_rotation_start(enqueue=False).pk)
-    assert DataKey.objects.get(pk=record.case.data_key_id).wrapped is None
+    assert Case.objects.get(pk=record.case.pk).data_key_wrapped is None
 
 
 def test_an_erased_case_cannot_be_rekeyed(cast, record, second_coordinator):
