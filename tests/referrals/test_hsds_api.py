@@ -2,7 +2,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from casehub.models import AuditEvent
 from orgs.models import Organization
@@ -216,3 +216,32 @@ def test_the_hsds_services_endpoint_filters_by_modification_time(cast):
     since = (timezone.now() - timedelta(days=1)).isoformat()
     body = verified_client(cast.partner.caseworker).get("/api/hsds/services", {"modified_after": since}).json()
     assert [d["name"] for d in body["contents"]] == ["New"]
+
+
+@pytest.mark.django_db
+def test_the_export_command_shows_a_progress_bar(cast, tmp_path):
+    directory_service(cast.owner.organization)
+    out = io.StringIO()
+    call_command("hsds_export", str(tmp_path / "directory.zip"), "--scope", "network", stdout=out)
+    assert "[##############################] 100% 1/1 records (done)" in out.getvalue()
+    assert (tmp_path / "directory.zip").read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.django_db
+def test_the_import_command_shows_progress_and_every_rejection_then_fails(db, tmp_path):
+    target = tmp_path / "bad.json"
+    target.write_text(json.dumps([{"id": "nope", "status": "active"}]))
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="nothing imported"):
+        call_command("hsds_import", str(target), stdout=out, stderr=err)
+    assert "records (failed)" in out.getvalue()
+    assert "rejected: service nope field name: " in err.getvalue()
+    assert not Service.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_queue_option_without_a_broker_runs_the_job_here(cast, tmp_path):
+    directory_service(cast.owner.organization)
+    out = io.StringIO()
+    call_command("hsds_export", str(tmp_path / "d.json"), "--queue", stdout=out)
+    assert "100% 1/1" in out.getvalue()
