@@ -6,12 +6,14 @@ R = redirected back after doing the action.
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from orgs import services
 from orgs.models import ApplicationDocument, Organization, OrganizationReference, OrganizationStatus, Role
+from referrals.models import DirectoryJob, DirectoryJobKind, DirectoryJobStatus
 from tests.factories import make_cast, member, verified_client
 from tests.referrals.factories import LocationFactory, directory_service
 
@@ -83,10 +85,19 @@ MATRIX = {
     "api:directory_location_create": ("POST", "401 401 403 201 201 201 403 403 403"),
     "api:directory_location_update": ("POST", "401 401 403 200 200 404 403 403 403"),
     "api:directory_match": ("GET", "401 401 200 200 403 403 403 403 403"),
-    "api:directory_export_json": ("GET", "401 401 200 200 200 200 403 403 403"),
-    "api:directory_export_tabular": ("GET", "401 401 200 200 200 200 403 403 403"),
-    "api:directory_import_json": ("POST", "401 401 403 403 403 403 403 403 201"),
+    # HSDS import/export jobs: exports are any vetted member's (the job is its organization's),
+    # imports the platform admins'. The job in World is an export by the owner organization.
+    "api:directory_export_json": ("POST", "401 401 202 202 202 202 403 403 403"),
+    "api:directory_export_tabular": ("POST", "401 401 202 202 202 202 403 403 403"),
+    "api:directory_import_json": ("POST", "401 401 403 403 403 403 403 403 202"),
     "api:directory_import_tabular": ("POST", "401 401 403 403 403 403 403 403 400"),
+    "api:directory_job": ("GET", "401 401 200 200 200 404 403 403 404"),
+    "api:directory_job_download": ("GET", "401 401 200 200 200 404 403 403 404"),
+    "referrals:directory_jobs": ("GET", "L 2 200 200 200 200 403 P 200"),
+    "referrals:directory_export": ("POST", "L 2 R R R R 403 P 403"),
+    "referrals:directory_import": ("POST", "L 2 403 403 403 403 403 P R"),
+    "referrals:directory_job": ("GET", "L 2 200 200 200 404 403 P 404"),
+    "referrals:directory_job_download": ("GET", "L 2 200 200 200 404 403 P 404"),
     "hsds:root": ("GET", "401 401 200 200 200 200 403 403 403"),
     "hsds:services": ("GET", "401 401 200 200 200 200 403 403 403"),
     "hsds:service": ("GET", "401 401 200 200 200 200 403 403 403"),
@@ -100,6 +111,8 @@ DIRECTORY_JSON = {
     "api:directory_location_create": {"name": "Office"},
     "api:directory_location_update": {"name": "Office"},
     "api:directory_import_json": [],
+    "api:directory_export_json": {"scope": "network"},
+    "api:directory_export_tabular": {"scope": "public"},
 }
 
 
@@ -151,6 +164,14 @@ class World:
         self.target_membership = owner.caseworker.membership
         self.location = LocationFactory(organization=owner.organization)
         self.service = directory_service(owner.organization, location=self.location)
+        self.job = DirectoryJob.objects.create(
+            kind=DirectoryJobKind.EXPORT_JSON,
+            scope="network",
+            status=DirectoryJobStatus.DONE,
+            started_by=owner.coordinator,
+            organization=owner.organization,
+        )
+        self.job.result.save("result", ContentFile(b'{"contents": []}'))
 
     def client_for(self, actor: str) -> Client:
         cast = self.cast
@@ -196,6 +217,10 @@ class World:
             "api:directory_location_update": f"/api/v1/directory/locations/{self.location.id}/update/",
             "api:directory_match": "/api/v1/directory/match/?kind=shelter",
             "hsds:service": f"/api/hsds/services/{self.service.id}",
+            "api:directory_job": f"/api/v1/directory/jobs/{self.job.uuid}/",
+            "api:directory_job_download": f"/api/v1/directory/jobs/{self.job.uuid}/download/",
+            "referrals:directory_job": f"/directory/jobs/{self.job.uuid}/",
+            "referrals:directory_job_download": f"/directory/jobs/{self.job.uuid}/download/",
         }
         return paths.get(name) or reverse(name)
 
@@ -213,6 +238,8 @@ class World:
             "orgs:review_checklist": {"documents_checked": "on"},
             "set_language": {"language": "es", "next": "/"},
             "referrals:service_capacity": {"status": "waitlist"},
+            "referrals:directory_export": {"format": "json", "scope": "network"},
+            "referrals:directory_import": {"format": "json", "file": SimpleUploadedFile("d.json", b"[]")},
         }.get(name, {})
         return client.post(self.path(name), data)
 
