@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Prefetch, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from casehub.access import cases_assigned_to, cases_visible_to
 from casehub.cases import ENCRYPTED_FIELDS
@@ -25,6 +26,22 @@ from casehub.models import (
 )
 from orgs.access import member_role
 from orgs.models import Role
+
+EVENT_LABELS = {
+    "created": _("Case opened"),
+    "updated": _("Details changed"),
+    "assigned": _("Assignment changed"),
+    "restricted": _("Restricted"),
+    "unrestricted": _("Restriction lifted"),
+    "closed": _("Closed"),
+    "reopened": _("Reopened"),
+    "note_added": _("Note added"),
+    "note_edited": _("Note edited"),
+    "task_added": _("Task added"),
+    "task_done": _("Task done"),
+    "task_reopened": _("Task marked not done"),
+    "attachment_added": _("Document added"),
+}
 
 SORTS = {
     "updated": ("-updated_at", "-id"),
@@ -144,8 +161,21 @@ def tasks_due_for(user, *, limit: int = 20) -> list[CaseTask]:
     return (dated + undated)[:limit]
 
 
-def recent_activity_for(user, *, limit: int = 15) -> QuerySet[CaseEvent]:
-    return (
+def labelled(events) -> list[CaseEvent]:
+    """The events with a readable ``label`` for their action."""
+    events = list(events)
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+    return events
+
+
+def case_events(case: Case, *, limit: int = 200) -> list[CaseEvent]:
+    # Comments (close and reopen reasons) are encrypted; history shows what changed, not values.
+    return labelled(CaseEvent.objects.filter(case=case).select_related("actor").defer("comment")[:limit])
+
+
+def recent_activity_for(user, *, limit: int = 15) -> list[CaseEvent]:
+    return labelled(
         CaseEvent.objects.filter(case__in=cases_assigned_to(user).values("pk"))
         .select_related("case", "actor")
         .defer("comment")
@@ -164,3 +194,19 @@ def case_accesses(case: Case, *, limit: int = 100) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("-seq")[:limit]
     )
+
+
+def coded_details(case: Case) -> list[tuple[str, str]]:
+    """The coded fields of a case as (label, readable value) pairs, in the order of the form."""
+    from casehub.case_forms import CodedForm
+
+    rows = []
+    for name, form_field in CodedForm.base_fields.items():
+        value = getattr(case, name)
+        labels = dict(getattr(form_field, "choices", []) or [])
+        if isinstance(value, list):
+            text = ", ".join(str(labels.get(code, code)) for code in value)
+        else:
+            text = str(labels.get(value, value)) if value else ""
+        rows.append((form_field.label, text))
+    return rows

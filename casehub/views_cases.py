@@ -33,7 +33,7 @@ from casehub.access import (
 )
 from casehub.crypto import shredding
 from casehub.crypto.files import AttachmentRejected, attachment_open
-from casehub.models import CaseAttachment, CaseErasure, CaseEvent, CaseNote, CaseTask, ErasureStatus
+from casehub.models import CaseAttachment, CaseErasure, CaseNote, CaseTask, ErasureStatus
 
 PAGE_SIZE = 25
 TABS = [
@@ -203,7 +203,7 @@ def case_survivor_edit(request, case_uuid):
 @require_GET
 def case_details(request, case_uuid):
     case = case_for_user(request.user, case_uuid)
-    return _render_tab(request, case, "details", {"form": None})
+    return _render_tab(request, case, "details", {"form": None, "coded": selectors.coded_details(case)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -277,7 +277,8 @@ def note_edit(request, case_uuid, note_uuid):
     case, note = record_for_user(request.user, CaseNote, case_uuid, note_uuid, action=CaseAction.NOTE)
     if note.author_id != request.user.pk:
         raise PermissionDenied
-    form = forms.NoteForm(request.POST or None, initial={"body": note.body})
+    # Prefixed: the page also holds the form that adds a note, and ids must stay unique.
+    form = forms.NoteForm(request.POST or None, initial={"body": note.body}, prefix="edit")
     if request.method == "POST" and form.is_valid():
         try:
             services.note_edit(note=note, by=request.user, body=form.cleaned_data["body"])
@@ -387,8 +388,7 @@ def document_download(request, case_uuid, attachment_uuid):
 @require_GET
 def case_history(request, case_uuid):
     case = case_for_user(request.user, case_uuid)
-    # Comments (close and reopen reasons) are encrypted; history shows what changed, not values.
-    events = CaseEvent.objects.filter(case=case).select_related("actor").defer("comment")[:200]
+    events = selectors.case_events(case)
     accesses = selectors.case_accesses(case)
     return _render_tab(request, case, "history", {"events": events, "accesses": accesses})
 
