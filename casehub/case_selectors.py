@@ -166,6 +166,8 @@ def labelled(events) -> list[CaseEvent]:
     events = list(events)
     for event in events:
         event.label = EVENT_LABELS.get(event.action, event.action)
+        # Old and new codes of coded (unencrypted) fields; assignments are shown by the header.
+        event.coded_changes = [(name, change) for name, change in event.changes.items() if name != "assigned"]
     return events
 
 

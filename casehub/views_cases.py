@@ -36,6 +36,9 @@ from casehub.crypto.files import AttachmentRejected, attachment_open
 from casehub.models import CaseAttachment, CaseErasure, CaseNote, CaseTask, ErasureStatus
 
 PAGE_SIZE = 25
+# A search is POSTed and its pages could not link to each other without putting the search in a
+# URL; exact matches are few, so a search shows them on one page.
+SEARCH_PAGE_SIZE = 100
 TABS = [
     ("survivor", gettext_lazy("Survivor")),
     ("details", gettext_lazy("Needs & coded details")),
@@ -111,7 +114,8 @@ def case_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     cases = selectors.case_list(user, scope=scope, filters=filters, sort=filters.get("sort") or "updated")
     cases = cases.prefetch_related(selectors.display_names_prefetch())
-    page = Paginator(cases, PAGE_SIZE).get_page(data.get("page"))
+    page_size = SEARCH_PAGE_SIZE if filters.get("q") else PAGE_SIZE
+    page = Paginator(cases, page_size).get_page(1 if filters.get("q") else data.get("page"))
     rows = [(case, selectors.display_name(case)) for case in page.object_list]
     services.cases_listed(cases=page.object_list, by=user, groups={fieldgroups.IDENTITY})
     query = {key: value for key, value in data.items() if key not in ("page", "q", "csrfmiddlewaretoken") and value}
