@@ -110,14 +110,20 @@ def test_a_caseworker_registers_a_case_and_a_coordinator_closes_it(page, live_se
     page.wait_for_load_state()
     assert page.locator(".search-results").inner_text().strip() == "No case you can open matches."
 
-    # and does the intake
-    page.fill("#id_legal_name", "Ana Lucía Torres")
+    # and does the intake, forgetting the name at first
     page.fill("#id_phone", "+52 (33) 5555-0101")
+    page.check("input[name=needs][value=shelter]")
+    page.click("button:has-text('Open case')")
+    page.wait_for_load_state()
+    assert page.locator(".errors").inner_text().strip() == "Enter a legal name or a preferred name."
+    assert page.input_value("#id_phone") == "+52 (33) 5555-0101"
+    assert page.is_checked("input[name=needs][value=shelter]")
+    screenshots(page, "intake-error")
+    page.fill("#id_legal_name", "Ana Lucía Torres")
     page.select_option("#id_gender", "Feminine")
     page.select_option("#id_age_band", "18-24")
     page.fill("#id_primary_language", "es")
     page.select_option("#id_risk_level", "high")
-    page.check("input[name=needs][value=shelter]")
     page.check("input[name=needs][value=legal]")
     screenshots(page, "intake")
     page.click("button:has-text('Open case')")

@@ -374,3 +374,27 @@ def test_an_empty_note_edit_changes_nothing_and_says_why(world):
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert CaseNote.objects.get(pk=world["note"].pk).body == "Met at the clinic."
+
+
+def test_history_shows_old_and_new_codes_of_coded_fields_only(world):
+    client = verified_client(world["cast"].owner.caseworker)
+    case_uuid = world["case"].uuid
+    client.post(
+        reverse("cases:details_edit", kwargs={"case_uuid": case_uuid}), {"risk_level": "high", "age_band": "18-24"}
+    )
+    client.post(reverse("cases:survivor_edit", kwargs={"case_uuid": case_uuid}), {"legal_name": "Renamed Person"})
+    page = client.get(reverse("cases:history", kwargs={"case_uuid": case_uuid})).content.decode()
+    assert "risk_level: medium → high" in page
+    assert "legal_name" in page
+    assert "Renamed Person" not in page.split("<h1>")[1].split("</h1>")[1]  # only the header shows the name
+
+
+def test_the_menu_offers_cases_to_caseworkers_and_coordinators_only(cast):
+    for user, offered in [
+        (cast.owner.caseworker, True),
+        (cast.owner.coordinator, True),
+        (cast.owner.org_admin, False),
+    ]:
+        page = verified_client(user).get(reverse("home")).content.decode()
+        assert ('href="/cases/new/"' in page) is offered
+        assert ('href="/cases/"' in page) is offered
