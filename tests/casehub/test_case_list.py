@@ -263,3 +263,16 @@ def test_an_org_admin_changes_the_case_setting_and_it_is_audited(cast):
     assert cast.owner.organization.caseworkers_see_all_cases
     event = AuditEvent.objects.get(action="organization.settings_changed")
     assert event.details == {"caseworkers_see_all_cases": True}
+
+
+def test_only_an_admin_of_the_organization_changes_its_settings(cast):
+    from django.core.exceptions import ValidationError
+
+    from orgs.services import organization_settings_update
+
+    for user in (cast.owner.coordinator, cast.partner.org_admin):
+        with pytest.raises(ValidationError):
+            organization_settings_update(organization=cast.owner.organization, by=user, caseworkers_see_all_cases=True)
+    cast.owner.organization.refresh_from_db()
+    assert not cast.owner.organization.caseworkers_see_all_cases
+    assert not AuditEvent.objects.filter(action="organization.settings_changed").exists()

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casehub.cases import attachment_add, case_create, case_set_restricted, note_add, task_add
@@ -398,3 +400,15 @@ def test_the_menu_offers_cases_to_caseworkers_and_coordinators_only(cast):
         page = verified_client(user).get(reverse("home")).content.decode()
         assert ('href="/cases/new/"' in page) is offered
         assert ('href="/cases/"' in page) is offered
+
+
+def test_a_case_tab_costs_the_same_number_of_queries_with_1_or_10_notes(world):
+    client = verified_client(world["cast"].owner.caseworker)
+    url = reverse("cases:notes", kwargs={"case_uuid": world["case"].uuid})
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(9):
+        note_add(case=world["case"], by=world["cast"].owner.caseworker, body=f"Note {number}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
