@@ -101,6 +101,12 @@ class IntakeForm(forms.Form):
     needs = _checkboxes(coding.Need, _("Needs"))
     do_not_contact_directly = forms.BooleanField(label=_("Do not contact directly"), required=False)
 
+    @staticmethod
+    def initial_from_search(query: str) -> dict:
+        """What a search that found nothing already says: a phone number, or else a name."""
+        digits = sum(c.isdigit() for c in query)
+        return {"phone": query} if digits >= 6 and digits * 2 > len(query.replace(" ", "")) else {"legal_name": query}
+
     def clean_primary_language(self):
         return self.cleaned_data["primary_language"].strip().lower()
 

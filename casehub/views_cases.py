@@ -158,7 +158,10 @@ def case_new(request):
     step = request.POST.get("step") if request.method == "POST" else None
     search = forms.CaseSearchForm(request.POST if step == "search" or (step and request.POST.get("q")) else None)
     matches, hidden = _search_matches(user, search)
-    intake = forms.IntakeForm(request.POST if step == "intake" else None)
+    intake = forms.IntakeForm(
+        request.POST if step == "intake" else None,
+        initial=forms.IntakeForm.initial_from_search(search.cleaned_data["q"]) if matches == [] else None,
+    )
     if step == "intake" and intake.is_valid():
         try:
             case = services.case_create(organization=user.membership.organization, by=user, **intake.to_details())
