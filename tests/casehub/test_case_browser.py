@@ -110,7 +110,9 @@ def test_a_caseworker_registers_a_case_and_a_coordinator_closes_it(page, live_se
     page.wait_for_load_state()
     assert page.locator(".search-results").inner_text().strip() == "No case you can open matches."
 
-    # and does the intake, forgetting the name at first
+    # and does the intake (the name searched for is filled in), removing the name at first
+    assert page.input_value("#id_legal_name") == "Ana Lucía Torres"
+    page.fill("#id_legal_name", "")
     page.fill("#id_phone", "+52 (33) 5555-0101")
     page.check("input[name=needs][value=shelter]")
     page.click("button:has-text('Open case')")

@@ -276,3 +276,20 @@ def test_only_an_admin_of_the_organization_changes_its_settings(cast):
     cast.owner.organization.refresh_from_db()
     assert not cast.owner.organization.caseworkers_see_all_cases
     assert not AuditEvent.objects.filter(action="organization.settings_changed").exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("Ana Lucía Torres", "id_legal_name"), ("+52 (33) 5555-0101", "id_phone")]
+)
+def test_a_search_that_finds_nothing_prefills_the_intake_with_a_name_or_a_phone(cast, query, field):
+    client = verified_client(cast.owner.caseworker)
+    response = client.post(reverse("cases:new"), {"step": "search", "q": query})
+    intake = response.context["intake"]
+    assert intake[field.removeprefix("id_")].value() == query
+    assert not intake.is_bound
+
+
+def test_a_search_that_finds_a_case_prefills_nothing(people):
+    client = verified_client(people["cast"].owner.caseworker)
+    response = client.post(reverse("cases:new"), {"step": "search", "q": "Majo"})
+    assert response.context["intake"]["legal_name"].value() is None
