@@ -11,7 +11,7 @@ Sharing across organizations (a later issue) adds branches here, never in views.
 
 import enum
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -85,7 +85,7 @@ def case_for_user(user, case_uuid, *, action: CaseAction = CaseAction.VIEW) -> C
     case without the right is 403."""
     try:
         case = cases_visible_to(user).select_related("organization", "data_key").get(uuid=case_uuid)
-    except (Case.DoesNotExist, ValueError, TypeError):
+    except (Case.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
     if action not in case_actions(user, case):
         raise PermissionDenied
@@ -97,5 +97,5 @@ def record_for_user(user, model, case_uuid, record_uuid, *, action: CaseAction =
     case = case_for_user(user, case_uuid, action=action)
     try:
         return case, model.objects.select_related("case").get(case=case, uuid=record_uuid)
-    except (model.DoesNotExist, ValueError, TypeError):
+    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None

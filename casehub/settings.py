@@ -168,7 +168,7 @@ DIRECTORY_CAPACITY_STALE_DAYS = env_int("DIRECTORY_CAPACITY_STALE_DAYS", 7, mini
 DIRECTORY_MATCH_MAX_KM = env_int("DIRECTORY_MATCH_MAX_KM", 150, minimum=1)
 # The official Open Referral HSDS 3.0 schemas (schema/compiled/*.json) that imports and
 # exports are validated against; by default the copy next to the repository.
-HSDS_SCHEMA_DIR = Path(env_str("HSDS_SCHEMA_DIR", str(BASE_DIR.parent / "shared" / "hsds" / "schema")))
+HSDS_SCHEMA_DIR = Path(env_str("HSDS_SCHEMA_DIR", str(BASE_DIR / "referrals" / "hsds" / "schema")))
 
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:

@@ -82,6 +82,22 @@ def _vetted():
     return Organization.objects.filter(status=OrganizationStatus.VETTED).order_by("name")
 
 
+# The organization's own fields on the application form, in the order they are asked.
+ORGANIZATION_FIELDS = (
+    "name",
+    "kind",
+    "country",
+    "region",
+    "registration_number",
+    "address",
+    "website",
+    "contact_email",
+    "contact_phone",
+    "languages",
+    "description",
+)
+
+
 class ApplicationForm(NewAccountForm):
     name = forms.CharField(label=_("Organization name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of organization"), choices=Organization._meta.get_field("kind").choices)
@@ -89,7 +105,10 @@ class ApplicationForm(NewAccountForm):
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
     registration_number = forms.CharField(label=_("Registration number"), max_length=100, required=False)
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    # A text input, not type=url: browsers refuse "example.org" there, and we add https:// ourselves.
+    website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https", widget=forms.TextInput(attrs={"inputmode": "url"})
+    )
     contact_email = forms.EmailField(label=_("Organization contact e-mail"))
     contact_phone = forms.CharField(label=_("Organization contact phone"), max_length=40, required=False)
     languages = forms.CharField(
@@ -105,17 +124,7 @@ class ApplicationForm(NewAccountForm):
     referee_2 = forms.ModelChoiceField(label=_("Second referee organization"), queryset=_vetted())
 
     field_order = [
-        "name",
-        "kind",
-        "country",
-        "region",
-        "registration_number",
-        "address",
-        "website",
-        "contact_email",
-        "contact_phone",
-        "languages",
-        "description",
+        *ORGANIZATION_FIELDS,
         "document_1",
         "document_2",
         "referee_1",
@@ -167,20 +176,7 @@ class ApplicationForm(NewAccountForm):
         return data
 
     def organization_fields(self) -> dict:
-        keys = [
-            "name",
-            "kind",
-            "country",
-            "region",
-            "registration_number",
-            "address",
-            "website",
-            "contact_email",
-            "contact_phone",
-            "languages",
-            "description",
-        ]
-        return {key: self.cleaned_data[key] for key in keys}
+        return {key: self.cleaned_data[key] for key in ORGANIZATION_FIELDS}
 
 
 class ChecklistForm(forms.Form):

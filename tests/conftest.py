@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.db import connections
 
 from casehub.celery import app as celery_app
 from tests.factories import make_cast
@@ -21,3 +22,32 @@ def _fast_and_isolated(settings):
 @pytest.fixture
 def cast(db):
     return make_cast()
+
+
+@pytest.fixture
+def chromium_page(live_server, monkeypatch):
+    """A page in headless Chromium, for tests marked `browser` (helpers in tests/browser.py)."""
+    from tests import browser
+
+    browser.require_chromium()
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # between page actions are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with browser.chromium_context() as context:
+        try:
+            yield context.pages[0] if context.pages else context.new_page()
+        finally:
+            # While the loop runs, Django hands this thread other connections than outside it
+            # (asgiref's context-local storage). Close them here, in that context, or they stay
+            # open and keep the test database from being dropped.
+            connections.close_all()
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup):
+    """A real Celery worker on the test database, for tests marked `worker` (helpers in tests/worker.py)."""
+    from tests import worker
+
+    worker.require_worker()
+    with worker.running_worker() as running:
+        yield running

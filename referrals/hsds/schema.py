@@ -1,4 +1,4 @@
-"""The official HSDS 3.0 compiled schemas (../shared/hsds/schema/compiled/) and validation."""
+"""The official HSDS 3.0 compiled schemas (vendored in referrals/hsds/schema/) and validation."""
 
 import functools
 import json

@@ -220,3 +220,10 @@ def test_sign_in_never_returns_to_another_site(cast):
     )
     response = client.post("/sign-in/second-factor/", {"code": current_totp(authenticator(cast.owner.caseworker))})
     assert response.url == "/"
+
+
+def test_the_menu_stays_hidden_until_the_second_factor_is_verified(cast):
+    client = Client()
+    sign_in(client, cast.owner.org_admin.username)
+    body = client.get("/sign-in/second-factor/").content.decode()
+    assert "/organization/members/" not in body

@@ -251,3 +251,9 @@ def test_a_stored_document_does_not_keep_its_uploaded_name(cast):
     apply(cast, document_1=SimpleUploadedFile("Maria-Lopez-passport.pdf", PDF, content_type="application/pdf"))
     document = Organization.objects.get(name="Refugio Norte").documents.get()
     assert "Maria" not in document.file.name
+
+
+@pytest.mark.django_db
+def test_a_website_without_a_scheme_is_accepted_as_https(cast):
+    apply(cast, website="refugio.example.org")
+    assert Organization.objects.get(name="Refugio Norte").website == "https://refugio.example.org"
