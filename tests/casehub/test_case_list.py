@@ -293,3 +293,11 @@ def test_a_search_that_finds_a_case_prefills_nothing(people):
     client = verified_client(people["cast"].owner.caseworker)
     response = client.post(reverse("cases:new"), {"step": "search", "q": "Majo"})
     assert response.context["intake"]["legal_name"].value() is None
+
+
+def test_a_spanish_speaking_caseworker_gets_the_case_pages_in_spanish(people):
+    client = verified_client(people["cast"].owner.caseworker)
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    assert "Nombre, alias, teléfono o número de documento" in client.get(reverse("cases:list")).content.decode()
+    page = client.get(reverse("cases:notes", kwargs={"case_uuid": people["mine"].uuid})).content.decode()
+    assert "Añadir nota" in page and "Necesidades y datos codificados" in page
