@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from casehub.cases import attachment_add, case_create, note_add, task_add
+from casehub.crypto.shredding import case_erase_request
 from orgs import services
 from orgs.models import ApplicationDocument, Organization, OrganizationReference, OrganizationStatus, Role
 from referrals.models import DirectoryJob, DirectoryJobKind, DirectoryJobStatus
@@ -28,6 +30,9 @@ ACTORS = [
     "pending",
     "platform",
 ]
+
+CASE_PAGE = "L 2 200 200 404 404 403 P 404"
+COORDINATOR_ONLY = "L 2 403 200 404 404 403 P 404"
 
 # name: (method, expected per actor in ACTORS order)
 MATRIX = {
@@ -101,6 +106,38 @@ MATRIX = {
     "hsds:root": ("GET", "401 401 200 200 200 200 403 403 403"),
     "hsds:services": ("GET", "401 401 200 200 200 200 403 403 403"),
     "hsds:service": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "orgs:settings": ("GET", "L 2 403 403 200 200 403 P 403"),
+    # Case pages (casehub/case_urls.py): the case belongs to the owner organization and is assigned
+    # to its caseworker; org admins and platform admins see no case content.
+    "cases:list": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "cases:new": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "cases:survivor": ("GET", CASE_PAGE),
+    "cases:survivor_edit": ("GET", CASE_PAGE),
+    "cases:details": ("GET", CASE_PAGE),
+    "cases:details_edit": ("GET", CASE_PAGE),
+    "cases:safety": ("GET", CASE_PAGE),
+    "cases:safety_edit": ("GET", CASE_PAGE),
+    "cases:notes": ("GET", CASE_PAGE),
+    "cases:note_add": ("POST", "L 2 R R 404 404 403 P 404"),
+    # Only the author (the caseworker) edits a note.
+    "cases:note_edit": ("GET", "L 2 200 403 404 404 403 P 404"),
+    "cases:tasks": ("GET", CASE_PAGE),
+    "cases:task_add": ("POST", "L 2 R R 404 404 403 P 404"),
+    "cases:task_done": ("POST", "L 2 R R 404 404 403 P 404"),
+    "cases:documents": ("GET", CASE_PAGE),
+    "cases:document_add": ("POST", "L 2 400 400 404 404 403 P 404"),
+    "cases:document_download": ("GET", CASE_PAGE),
+    "cases:history": ("GET", CASE_PAGE),
+    "cases:manage": ("GET", COORDINATOR_ONLY),
+    "cases:assign": ("POST", "L 2 403 R 404 404 403 P 404"),
+    "cases:restrict": ("POST", "L 2 403 R 404 404 403 P 404"),
+    "cases:close": ("POST", "L 2 403 R 404 404 403 P 404"),
+    # The case is open: reopening it is refused as invalid input.
+    "cases:reopen": ("POST", "L 2 403 400 404 404 403 P 404"),
+    # An erasure is already requested by the coordinator: asking again, or confirming one's own, is refused.
+    "cases:erase_request": ("POST", "L 2 403 R 404 404 403 P 404"),
+    "cases:erase_confirm": ("POST", "L 2 403 R 404 404 403 P 404"),
+    "cases:erase_cancel": ("POST", "L 2 403 R 404 404 403 P 404"),
 }
 
 # JSON bodies for the directory API's writes (its parser takes JSON only).
@@ -172,6 +209,16 @@ class World:
             organization=owner.organization,
         )
         self.job.result.save("result", ContentFile(b'{"contents": []}'))
+        self.case = case_create(organization=owner.organization, by=owner.caseworker, legal_name="Matrix Person")
+        self.note = note_add(case=self.case, by=owner.caseworker, body="First meeting.")
+        self.task = task_add(case=self.case, by=owner.caseworker, title="Call back")
+        self.attachment = attachment_add(
+            case=self.case,
+            by=owner.caseworker,
+            upload=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 matrix", content_type="application/pdf"),
+            kind="other",
+        )
+        self.erasure = case_erase_request(case=self.case, by=owner.coordinator, reason="entered_in_error")
 
     def client_for(self, actor: str) -> Client:
         cast = self.cast
@@ -222,7 +269,21 @@ class World:
             "referrals:directory_job": f"/directory/jobs/{self.job.uuid}/",
             "referrals:directory_job_download": f"/directory/jobs/{self.job.uuid}/download/",
         }
-        return paths.get(name) or reverse(name)
+        if name in paths:
+            return paths[name]
+        if name.startswith("cases:") and name not in ("cases:list", "cases:new"):
+            kwargs = {"case_uuid": self.case.uuid}
+            kwargs.update(
+                {
+                    "cases:note_edit": {"note_uuid": self.note.uuid},
+                    "cases:task_done": {"task_uuid": self.task.uuid},
+                    "cases:document_download": {"attachment_uuid": self.attachment.uuid},
+                    "cases:erase_confirm": {"erasure_uuid": self.erasure.uuid},
+                    "cases:erase_cancel": {"erasure_uuid": self.erasure.uuid},
+                }.get(name, {})
+            )
+            return reverse(name, kwargs=kwargs)
+        return reverse(name)
 
     def request(self, name: str, client: Client):
         method, _expected = MATRIX[name]
@@ -240,6 +301,11 @@ class World:
             "referrals:service_capacity": {"status": "waitlist"},
             "referrals:directory_export": {"format": "json", "scope": "network"},
             "referrals:directory_import": {"format": "json", "file": SimpleUploadedFile("d.json", b"[]")},
+            "cases:note_add": {"body": "Called."},
+            "cases:task_add": {"title": "Visit"},
+            "cases:close": {"reason": "Moved away."},
+            "cases:reopen": {"reason": "Back."},
+            "cases:erase_request": {"erase-reason": "survivor_request"},
         }.get(name, {})
         return client.post(self.path(name), data)
 
