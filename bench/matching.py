@@ -9,6 +9,7 @@ GET /api/v1/directory/match/ for a signed-in coordinator. The last line is
 """
 
 import argparse
+import base64
 import os
 import random
 import statistics
@@ -24,6 +25,8 @@ os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-0123456
 os.environ.setdefault("CASEHUB_HTTPS", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# A throw-away master key: the benchmark's database is dropped at the end.
+os.environ.setdefault("CASEHUB_MASTER_KEYS", f"bench:{base64.b64encode(os.urandom(32)).decode()}")
 
 import django  # noqa: E402
 

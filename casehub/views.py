@@ -4,10 +4,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from casehub import case_selectors, fieldgroups
+from casehub.access import may_create_cases
+from casehub.cases import cases_listed
 from casehub.models import AuditEvent
 from orgs.access import Access, access_state, require_platform_admin
 from orgs.forms import AuditFilterForm
 from orgs.models import OrganizationReference, ReferenceStatus, Role
+
+DASHBOARD_CASES = 10
 
 
 def home(request):
@@ -20,7 +25,26 @@ def home(request):
         pending_references = OrganizationReference.objects.filter(
             referee=membership.organization, status=ReferenceStatus.PENDING
         ).count()
-    return render(request, "home.html", {"pending_references": pending_references})
+    context = {"pending_references": pending_references}
+    if may_create_cases(request.user):
+        context.update(_case_dashboard(request.user))
+    return render(request, "home.html", context)
+
+
+def _case_dashboard(user) -> dict:
+    """A caseworker's or coordinator's cases, tasks due and recent activity on their cases."""
+    my_cases = list(
+        case_selectors.case_list(user, scope="mine", filters={}).prefetch_related(
+            case_selectors.display_names_prefetch()
+        )[:DASHBOARD_CASES]
+    )
+    cases_listed(cases=my_cases, by=user, groups={fieldgroups.IDENTITY})
+    return {
+        "my_cases": [(case, case_selectors.display_name(case)) for case in my_cases],
+        "tasks_due": case_selectors.tasks_due_for(user),
+        "activity": case_selectors.recent_activity_for(user),
+        "today": timezone.localdate(),
+    }
 
 
 def _day_start(day):

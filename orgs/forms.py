@@ -232,3 +232,11 @@ class AuditFilterForm(forms.Form):
     )
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class OrganizationSettingsForm(forms.Form):
+    caseworkers_see_all_cases = forms.BooleanField(
+        label=_("Caseworkers see all of the organization's unrestricted cases"),
+        required=False,
+        help_text=_("Otherwise a caseworker sees only the cases assigned to them. Coordinators always see every case."),
+    )

@@ -375,3 +375,23 @@ def api_token_revoke(*, token: ApiToken, by: User) -> None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     audit_record("api_token.revoked", actor=by, target=token)
+
+
+@transaction.atomic
+def organization_settings_update(*, organization: Organization, by: User, caseworkers_see_all_cases: bool) -> bool:
+    """An org admin changes the organization's case settings; returns whether anything changed."""
+    membership = by.membership
+    if membership is None or membership.organization_id != organization.pk or membership.role != Role.ORG_ADMIN:
+        raise ValidationError(_("Only an admin of the organization can change its settings."))
+    if organization.caseworkers_see_all_cases == caseworkers_see_all_cases:
+        return False
+    organization.caseworkers_see_all_cases = caseworkers_see_all_cases
+    organization.save(update_fields=["caseworkers_see_all_cases", "updated_at"])
+    audit_record(
+        "organization.settings_changed",
+        actor=by,
+        organization=organization,
+        target=organization,
+        details={"caseworkers_see_all_cases": caseworkers_see_all_cases},
+    )
+    return True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orgs.views import auth, members, tokens, vetting
+from orgs.views import auth, members, settings, tokens, vetting
 
 app_name = "orgs"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("apply/", vetting.apply, name="apply"),
     path("organization/references/", vetting.references, name="references"),
     path("organization/references/<int:reference_id>/answer/", vetting.reference_answer, name="reference_answer"),
+    path("organization/settings/", settings.organization_settings, name="settings"),
     path("organization/members/", members.member_list, name="members"),
     path("organization/members/invite/", members.member_invite, name="member_invite"),
     path("organization/members/<int:membership_id>/role/", members.member_role, name="member_role"),

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from orgs.access import member_role
+from orgs.access import Access, access_state, member_role
 from orgs.models import Organization, OrganizationStatus, Role
-from referrals.models import Location, Service, Visibility
+from referrals.models import EXPORT_KINDS, IMPORT_KINDS, DirectoryJob, Location, Service, Visibility
 
 EDITOR_ROLES = (Role.ORG_ADMIN, Role.COORDINATOR)
 MATCHER_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
@@ -79,3 +79,28 @@ def location_is_visible(location: Location, viewer: Organization | None) -> bool
     if location.visibility != Visibility.CONFIDENTIAL:
         return True
     return viewer is not None and location.organization_id == viewer.pk
+
+
+def directory_jobs_visible_to(user) -> QuerySet:
+    """HSDS jobs: imports are the platform admins'; an export is its organization's members'.
+
+    Exports follow the export API's rule (any member of a vetted organization); imports, which
+    create organizations, need a platform admin. Everyone else gets 403.
+    """
+    if access_state(user) is Access.PLATFORM_ADMIN:
+        return DirectoryJob.objects.filter(kind__in=IMPORT_KINDS)
+    organization = viewer_organization(user)
+    return DirectoryJob.objects.filter(kind__in=EXPORT_KINDS, organization=organization)
+
+
+def directory_job_for_user(user, job_id) -> DirectoryJob:
+    try:
+        return directory_jobs_visible_to(user).get(uuid=job_id)
+    except (DirectoryJob.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def require_importer(user) -> None:
+    """Imports create organizations: platform admins only."""
+    if access_state(user) is not Access.PLATFORM_ADMIN:
+        raise PermissionDenied

@@ -7,6 +7,7 @@ from referrals.matching import AGE_BANDS, URGENCIES, Need
 from referrals.models import (
     CapacityStatus,
     CapacityUnit,
+    DirectoryJobKind,
     Gender,
     ImmigrationStatus,
     Location,
@@ -278,4 +279,34 @@ class MatchForm(forms.Form):
             immigration_status=data["immigration_status"],
             has_documents=data["has_documents"],
             specializations=tuple(data["specializations"]),
+        )
+
+
+class ExportJobForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("json", _("HSDS JSON")), ("tabular", _("Tabular data package (zip of CSV files)"))],
+    )
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        choices=[("network", _("Network: public and network-only locations")), ("public", _("Public locations only"))],
+        help_text=_("Confidential locations are never exported."),
+    )
+
+    def kind(self) -> str:
+        return (
+            DirectoryJobKind.EXPORT_JSON if self.cleaned_data["format"] == "json" else DirectoryJobKind.EXPORT_TABULAR
+        )
+
+
+class ImportJobForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("json", _("HSDS JSON")), ("tabular", _("Tabular data package (zip of CSV files)"))],
+    )
+    file = forms.FileField(label=_("File"))
+
+    def kind(self) -> str:
+        return (
+            DirectoryJobKind.IMPORT_JSON if self.cleaned_data["format"] == "json" else DirectoryJobKind.IMPORT_TABULAR
         )

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -284,3 +285,86 @@ class ServiceArea(models.Model):
     class Meta:
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["region"])]
+
+
+class DirectoryJobKind(models.TextChoices):
+    IMPORT_JSON = "import_json", _("Import HSDS JSON")
+    IMPORT_TABULAR = "import_tabular", _("Import an HSDS tabular package")
+    EXPORT_JSON = "export_json", _("Export HSDS JSON")
+    EXPORT_TABULAR = "export_tabular", _("Export an HSDS tabular package")
+
+
+IMPORT_KINDS = (DirectoryJobKind.IMPORT_JSON, DirectoryJobKind.IMPORT_TABULAR)
+EXPORT_KINDS = (DirectoryJobKind.EXPORT_JSON, DirectoryJobKind.EXPORT_TABULAR)
+
+
+class DirectoryJobStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class DirectoryJobError(models.TextChoices):
+    # Codes only: an error message could quote the file (or a stack trace) back to the page.
+    REJECTED = "rejected", _("Records were rejected: nothing was imported")
+    UNREADABLE = "unreadable", _("The file could not be read")
+    INTERNAL = "internal", _("An unexpected error stopped the job")
+
+
+def directory_job_path(instance, filename) -> str:
+    # A random name: uploaded file names can say more than they should. Never served from MEDIA_URL.
+    return f"directory-jobs/{uuid.uuid4().hex}"
+
+
+class DirectoryJob(models.Model):
+    """One HSDS import or export run by a Celery task, with its progress, report and file."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=DirectoryJobKind.choices)
+    scope = models.CharField(max_length=10, blank=True)  # exports: "network" or "public"
+    status = models.CharField(max_length=10, choices=DirectoryJobStatus.choices, default=DirectoryJobStatus.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Exports belong to the starter's organization (its members may follow and download them);
+    # imports have none and are the platform admins'.
+    organization = models.ForeignKey(
+        "orgs.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    upload = models.FileField(upload_to=directory_job_path, blank=True)
+    result = models.FileField(upload_to=directory_job_path, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=20, choices=DirectoryJobError.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("referrals:directory_job", kwargs={"job_id": self.uuid})
+
+    @property
+    def percent(self) -> int:
+        if self.status == DirectoryJobStatus.DONE:
+            return 100
+        return 0 if not self.total else min(100, self.done * 100 // self.total)
+
+    @property
+    def is_import(self) -> bool:
+        return self.kind in IMPORT_KINDS
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (DirectoryJobStatus.PENDING, DirectoryJobStatus.RUNNING)
+
+    @property
+    def download_name(self) -> str:
+        return "casehub-hsds.zip" if self.kind == DirectoryJobKind.EXPORT_TABULAR else "casehub-hsds.json"

@@ -14,6 +14,11 @@ urlpatterns = [
     path("directory/match/", views.match, name="match"),
     path("directory/locations/new/", views.location_create, name="location_create"),
     path("directory/locations/<uuid:location_id>/edit/", views.location_edit, name="location_edit"),
+    path("directory/jobs/", views.directory_jobs, name="directory_jobs"),
+    path("directory/jobs/export/", views.directory_export, name="directory_export"),
+    path("directory/jobs/import/", views.directory_import, name="directory_import"),
+    path("directory/jobs/<uuid:job_id>/", views.directory_job, name="directory_job"),
+    path("directory/jobs/<uuid:job_id>/download/", views.directory_job_download, name="directory_job_download"),
 ]
 
 # Included from casehub/urls.py under /api/v1/directory/ (namespace "api").
@@ -28,6 +33,8 @@ api_v1 = [
     path("export/tabular/", hsds_api.ExportTabularApi.as_view(), name="directory_export_tabular"),
     path("import/json/", hsds_api.ImportJsonApi.as_view(), name="directory_import_json"),
     path("import/tabular/", hsds_api.ImportTabularApi.as_view(), name="directory_import_tabular"),
+    path("jobs/<uuid:job_id>/", hsds_api.DirectoryJobApi.as_view(), name="directory_job"),
+    path("jobs/<uuid:job_id>/download/", hsds_api.DirectoryJobDownloadApi.as_view(), name="directory_job_download"),
     path("locations/", api.LocationListApi.as_view(), name="directory_locations"),
     path("locations/create/", api.LocationCreateApi.as_view(), name="directory_location_create"),
     path("locations/<uuid:location_id>/update/", api.LocationUpdateApi.as_view(), name="directory_location_update"),

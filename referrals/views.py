@@ -6,8 +6,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from orgs.access import Access, access_state
 from referrals import access, matching, selectors, services
-from referrals.forms import CapacityForm, LocationForm, MatchForm, ServiceForm, add_service_errors
+from referrals.forms import (
+    CapacityForm,
+    ExportJobForm,
+    ImportJobForm,
+    LocationForm,
+    MatchForm,
+    ServiceForm,
+    add_service_errors,
+)
+from referrals.hsds import jobs
+from referrals.hsds.api import job_download_response
 
 
 @require_GET
@@ -139,6 +150,59 @@ def match(request):
         },
         status=_status(form),
     )
+
+
+def _jobs_page(request, *, export_form=None, import_form=None, status=200):
+    recent = list(access.directory_jobs_visible_to(request.user).select_related("started_by")[:20])
+    importer = access_state(request.user) is Access.PLATFORM_ADMIN
+    context = {
+        "jobs": recent,
+        "running": any(job.is_running for job in recent),
+        "export_form": None if importer else export_form or ExportJobForm(),
+        "import_form": (import_form or ImportJobForm()) if importer else None,
+    }
+    return render(request, "referrals/directory_jobs.html", context, status=status)
+
+
+@require_GET
+def directory_jobs(request):
+    """HSDS imports (platform admins) or exports (members), recent jobs and their progress."""
+    return _jobs_page(request)
+
+
+@require_POST
+def directory_export(request):
+    organization = access.viewer_organization(request.user)
+    form = ExportJobForm(request.POST)
+    if not form.is_valid():
+        return _jobs_page(request, export_form=form, status=400)
+    job = jobs.directory_export_start(
+        kind=form.kind(), scope=form.cleaned_data["scope"], by=request.user, organization=organization
+    )
+    messages.success(request, _("Export queued."))
+    return redirect(job)
+
+
+@require_POST
+def directory_import(request):
+    access.require_importer(request.user)
+    form = ImportJobForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _jobs_page(request, import_form=form, status=400)
+    job = jobs.directory_import_start(kind=form.kind(), content=form.cleaned_data["file"].read(), by=request.user)
+    messages.success(request, _("Import queued."))
+    return redirect(job)
+
+
+@require_GET
+def directory_job(request, job_id):
+    job = access.directory_job_for_user(request.user, job_id)
+    return render(request, "referrals/directory_job.html", {"job": job})
+
+
+@require_GET
+def directory_job_download(request, job_id):
+    return job_download_response(access.directory_job_for_user(request.user, job_id))
 
 
 def _status(form) -> int:

@@ -51,3 +51,31 @@ def celery_worker(django_db_setup):
     worker.require_worker()
     with worker.running_worker() as running:
         yield running
+
+
+@pytest.fixture
+def decrypts(monkeypatch):
+    """A list that grows by one for every AES-GCM decryption under a data key (field values, file chunks).
+
+    Data keys unwrapped from here on are wrapped in a counter; the cache is emptied so that
+    keys unwrapped earlier are unwrapped again through it.
+    """
+    from casehub.crypto import keyring
+
+    calls: list[int] = []
+    real = keyring.AESGCM
+
+    class CountingAESGCM:
+        def __init__(self, key):
+            self._aead = real(key)
+
+        def encrypt(self, nonce, data, associated_data):
+            return self._aead.encrypt(nonce, data, associated_data)
+
+        def decrypt(self, nonce, data, associated_data):
+            calls.append(1)
+            return self._aead.decrypt(nonce, data, associated_data)
+
+    monkeypatch.setattr(keyring, "AESGCM", CountingAESGCM)
+    keyring.clear_data_keys()
+    return calls

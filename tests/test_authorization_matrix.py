@@ -6,13 +6,16 @@ R = redirected back after doing the action.
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from casehub import cases
+from casehub.cases import attachment_add, case_create, note_add, task_add
+from casehub.crypto.shredding import case_erase_request
 from orgs import services
 from orgs.models import ApplicationDocument, Organization, OrganizationReference, OrganizationStatus, Role
+from referrals.models import DirectoryJob, DirectoryJobKind, DirectoryJobStatus
 from tests.factories import make_cast, member, verified_client
 from tests.referrals.factories import LocationFactory, directory_service
 
@@ -27,6 +30,9 @@ ACTORS = [
     "pending",
     "platform",
 ]
+
+CASE_PAGE = "L 2 200 200 404 404 403 P 404"
+COORDINATOR_ONLY = "L 2 403 200 404 404 403 P 404"
 
 # name: (method, expected per actor in ACTORS order)
 MATRIX = {
@@ -84,15 +90,56 @@ MATRIX = {
     "api:directory_location_create": ("POST", "401 401 403 201 201 201 403 403 403"),
     "api:directory_location_update": ("POST", "401 401 403 200 200 404 403 403 403"),
     "api:directory_match": ("GET", "401 401 200 200 403 403 403 403 403"),
-    "api:directory_export_json": ("GET", "401 401 200 200 200 200 403 403 403"),
-    "api:directory_export_tabular": ("GET", "401 401 200 200 200 200 403 403 403"),
-    "api:directory_import_json": ("POST", "401 401 403 403 403 403 403 403 201"),
+    # HSDS import/export jobs: exports are any vetted member's (the job is its organization's),
+    # imports the platform admins'. The job in World is an export by the owner organization.
+    "api:directory_export_json": ("POST", "401 401 202 202 202 202 403 403 403"),
+    "api:directory_export_tabular": ("POST", "401 401 202 202 202 202 403 403 403"),
+    "api:directory_import_json": ("POST", "401 401 403 403 403 403 403 403 202"),
     "api:directory_import_tabular": ("POST", "401 401 403 403 403 403 403 403 400"),
+    "api:directory_job": ("GET", "401 401 200 200 200 404 403 403 404"),
+    "api:directory_job_download": ("GET", "401 401 200 200 200 404 403 403 404"),
+    "referrals:directory_jobs": ("GET", "L 2 200 200 200 200 403 P 200"),
+    "referrals:directory_export": ("POST", "L 2 R R R R 403 P 403"),
+    "referrals:directory_import": ("POST", "L 2 403 403 403 403 403 P R"),
+    "referrals:directory_job": ("GET", "L 2 200 200 200 404 403 P 404"),
+    "referrals:directory_job_download": ("GET", "L 2 200 200 200 404 403 P 404"),
     "hsds:root": ("GET", "401 401 200 200 200 200 403 403 403"),
     "hsds:services": ("GET", "401 401 200 200 200 200 403 403 403"),
     "hsds:service": ("GET", "401 401 200 200 200 200 403 403 403"),
-    # Case API: the case belongs to the owner organization and is assigned to its caseworker; the
-    # note is the coordinator's own (only its author may edit it).
+    "orgs:settings": ("GET", "L 2 403 403 200 200 403 P 403"),
+    # Case pages (casehub/case_urls.py): the case belongs to the owner organization and is assigned
+    # to its caseworker; org admins and platform admins see no case content.
+    "cases:list": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "cases:new": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "cases:survivor": ("GET", CASE_PAGE),
+    "cases:survivor_edit": ("GET", CASE_PAGE),
+    "cases:details": ("GET", CASE_PAGE),
+    "cases:details_edit": ("GET", CASE_PAGE),
+    "cases:safety": ("GET", CASE_PAGE),
+    "cases:safety_edit": ("GET", CASE_PAGE),
+    "cases:notes": ("GET", CASE_PAGE),
+    "cases:note_add": ("POST", "L 2 R R 404 404 403 P 404"),
+    # Only the author (the caseworker) edits a note.
+    "cases:note_edit": ("GET", "L 2 200 403 404 404 403 P 404"),
+    "cases:tasks": ("GET", CASE_PAGE),
+    "cases:task_add": ("POST", "L 2 R R 404 404 403 P 404"),
+    "cases:task_done": ("POST", "L 2 R R 404 404 403 P 404"),
+    "cases:documents": ("GET", CASE_PAGE),
+    "cases:document_add": ("POST", "L 2 400 400 404 404 403 P 404"),
+    "cases:document_download": ("GET", CASE_PAGE),
+    "cases:history": ("GET", CASE_PAGE),
+    "cases:manage": ("GET", COORDINATOR_ONLY),
+    "cases:assign": ("POST", "L 2 403 R 404 404 403 P 404"),
+    "cases:restrict": ("POST", "L 2 403 R 404 404 403 P 404"),
+    "cases:close": ("POST", "L 2 403 R 404 404 403 P 404"),
+    # The case is open: reopening it is refused as invalid input.
+    "cases:reopen": ("POST", "L 2 403 400 404 404 403 P 404"),
+    # An erasure is already requested by the coordinator: asking again, or confirming one's own, is refused.
+    "cases:erase_request": ("POST", "L 2 403 R 404 404 403 P 404"),
+    "cases:erase_confirm": ("POST", "L 2 403 R 404 404 403 P 404"),
+    "cases:erase_cancel": ("POST", "L 2 403 R 404 404 403 P 404"),
+    # Case API: the same case as the case pages (assigned to the owner's caseworker, who wrote the
+    # note: only its author may edit it).
     "api:cases": ("GET", "401 401 200 200 200 200 403 403 200"),
     "api:case_create": ("POST", "401 401 201 201 403 403 403 403 403"),
     "api:case": ("GET", "401 401 200 200 404 404 403 403 404"),
@@ -100,7 +147,7 @@ MATRIX = {
     "api:case_notes": ("GET", "401 401 200 200 404 404 403 403 404"),
     "api:case_note_create": ("POST", "401 401 201 201 404 404 403 403 404"),
     "api:case_note": ("GET", "401 401 200 200 404 404 403 403 404"),
-    "api:case_note_update": ("PATCH", "401 401 403 200 404 404 403 403 404"),
+    "api:case_note_update": ("PATCH", "401 401 200 403 404 404 403 403 404"),
     "api:case_tasks": ("GET", "401 401 200 200 404 404 403 403 404"),
     "api:case_task_create": ("POST", "401 401 201 201 404 404 403 403 404"),
     "api:case_task_update": ("PATCH", "401 401 200 200 404 404 403 403 404"),
@@ -119,6 +166,8 @@ JSON_BODIES = {
     "api:directory_location_create": {"name": "Office"},
     "api:directory_location_update": {"name": "Office"},
     "api:directory_import_json": [],
+    "api:directory_export_json": {"scope": "network"},
+    "api:directory_export_tabular": {"scope": "public"},
     "api:case_create": {"legal_name": "Ana", "needs": ["shelter"]},
     "api:case_update": {"risk_level": "high"},
     "api:case_note_create": {"body": "Called back."},
@@ -178,12 +227,24 @@ class World:
         self.target_membership = owner.caseworker.membership
         self.location = LocationFactory(organization=owner.organization)
         self.service = directory_service(owner.organization, location=self.location)
-        self.case = cases.case_create(organization=owner.organization, by=owner.caseworker, legal_name="Ana")
-        self.note = cases.note_add(case=self.case, by=owner.coordinator, body="First contact.")
-        self.task = cases.task_add(case=self.case, by=owner.coordinator, title="Call back")
-        self.attachment = cases.attachment_add(
-            case=self.case, by=owner.coordinator, upload=SimpleUploadedFile("p.png", PNG), kind="photo"
+        self.job = DirectoryJob.objects.create(
+            kind=DirectoryJobKind.EXPORT_JSON,
+            scope="network",
+            status=DirectoryJobStatus.DONE,
+            started_by=owner.coordinator,
+            organization=owner.organization,
         )
+        self.job.result.save("result", ContentFile(b'{"contents": []}'))
+        self.case = case_create(organization=owner.organization, by=owner.caseworker, legal_name="Matrix Person")
+        self.note = note_add(case=self.case, by=owner.caseworker, body="First meeting.")
+        self.task = task_add(case=self.case, by=owner.caseworker, title="Call back")
+        self.attachment = attachment_add(
+            case=self.case,
+            by=owner.caseworker,
+            upload=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 matrix", content_type="application/pdf"),
+            kind="other",
+        )
+        self.erasure = case_erase_request(case=self.case, by=owner.coordinator, reason="entered_in_error")
 
     def client_for(self, actor: str) -> Client:
         cast = self.cast
@@ -229,9 +290,27 @@ class World:
             "api:directory_location_update": f"/api/v1/directory/locations/{self.location.id}/update/",
             "api:directory_match": "/api/v1/directory/match/?kind=shelter",
             "hsds:service": f"/api/hsds/services/{self.service.id}",
+            "api:directory_job": f"/api/v1/directory/jobs/{self.job.uuid}/",
+            "api:directory_job_download": f"/api/v1/directory/jobs/{self.job.uuid}/download/",
+            "referrals:directory_job": f"/directory/jobs/{self.job.uuid}/",
+            "referrals:directory_job_download": f"/directory/jobs/{self.job.uuid}/download/",
             **self.case_paths(),
         }
-        return paths.get(name) or reverse(name)
+        if name in paths:
+            return paths[name]
+        if name.startswith("cases:") and name not in ("cases:list", "cases:new"):
+            kwargs = {"case_uuid": self.case.uuid}
+            kwargs.update(
+                {
+                    "cases:note_edit": {"note_uuid": self.note.uuid},
+                    "cases:task_done": {"task_uuid": self.task.uuid},
+                    "cases:document_download": {"attachment_uuid": self.attachment.uuid},
+                    "cases:erase_confirm": {"erasure_uuid": self.erasure.uuid},
+                    "cases:erase_cancel": {"erasure_uuid": self.erasure.uuid},
+                }.get(name, {})
+            )
+            return reverse(name, kwargs=kwargs)
+        return reverse(name)
 
     def case_paths(self) -> dict:
         case = f"/api/v1/cases/{self.case.uuid}"
@@ -270,6 +349,13 @@ class World:
             "orgs:review_checklist": {"documents_checked": "on"},
             "set_language": {"language": "es", "next": "/"},
             "referrals:service_capacity": {"status": "waitlist"},
+            "referrals:directory_export": {"format": "json", "scope": "network"},
+            "referrals:directory_import": {"format": "json", "file": SimpleUploadedFile("d.json", b"[]")},
+            "cases:note_add": {"body": "Called."},
+            "cases:task_add": {"title": "Visit"},
+            "cases:close": {"reason": "Moved away."},
+            "cases:reopen": {"reason": "Back."},
+            "cases:erase_request": {"erase-reason": "survivor_request"},
         }.get(name, {})
         return client.post(self.path(name), data)
 

@@ -1,27 +1,31 @@
 """The HSDS read API (/api/hsds/) and the export/import endpoints of the directory API.
 
 The network's map is sensitive: every endpoint needs a member of a vetted organization (never
-anonymous); imports, which create organizations, need a platform admin. Answers never hold a
+anonymous); imports, which create organizations, need a platform admin. Imports and exports
+run as jobs (referrals/hsds/jobs.py): the endpoints answer 202 with the job's URL, which
+reports progress, the import report and (exports) the download URL. Answers never hold a
 confidential location, not even to its own organization: an HSDS answer is a publication.
 """
 
-from django.core.exceptions import PermissionDenied
+import json
+
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from orgs.access import Access, access_state
 from orgs.models import OrganizationStatus
 from referrals import access
 from referrals.hsds import HSDS_VERSION, PROFILE_URI
 from referrals.hsds.documents import service_documents
 from referrals.hsds.export import export_tables
-from referrals.hsds.io import export_json, export_tabular, import_json, import_tabular, page
-from referrals.models import Service, TaxonomyTerm
+from referrals.hsds.io import page
+from referrals.hsds.jobs import directory_export_start, directory_import_start
+from referrals.models import DirectoryJobKind, DirectoryJobStatus, Service, TaxonomyTerm
 
 MAX_PER_PAGE = 200
 
@@ -108,55 +112,90 @@ class ExportInput(serializers.Serializer):
     scope = serializers.ChoiceField(choices=["network", "public"], default="network")
 
 
+class JobOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    kind = serializers.CharField()
+    scope = serializers.CharField()
+    status = serializers.CharField()
+    total = serializers.IntegerField()
+    done = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    error = serializers.CharField()
+    report = serializers.JSONField(help_text="imports: the import report (created, notes, every rejected record)")
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_url(self, job) -> str:
+        return self.context["request"].build_absolute_uri(reverse("api:directory_job", kwargs={"job_id": job.uuid}))
+
+    def get_download_url(self, job) -> str | None:
+        if job.status != DirectoryJobStatus.DONE or not job.result:
+            return None
+        url = reverse("api:directory_job_download", kwargs={"job_id": job.uuid})
+        return self.context["request"].build_absolute_uri(url)
+
+
+def _accepted(request, job) -> Response:
+    body = JobOutput(job, context={"request": request}).data
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+
+
+JOB_STARTED = {202: OpenApiResponse(JobOutput, description="job queued; follow its url")}
+
+
 class ExportJsonApi(APIView):
     @extend_schema(
-        summary="Export the directory as HSDS JSON",
-        parameters=[ExportInput],
-        responses=OpenApiResponse(description="HSDS Page of every service"),
+        summary="Start an export of the directory as HSDS JSON",
+        request=ExportInput,
+        responses=JOB_STARTED,
     )
-    def get(self, request):
-        access.viewer_organization(request.user)
-        params = ExportInput(data=request.query_params)
+    def post(self, request):
+        organization = access.viewer_organization(request.user)
+        params = ExportInput(data=request.data)
         params.is_valid(raise_exception=True)
-        return Response(export_json(scope=params.validated_data["scope"]))
+        job = directory_export_start(
+            kind=DirectoryJobKind.EXPORT_JSON,
+            scope=params.validated_data["scope"],
+            by=request.user,
+            organization=organization,
+        )
+        return _accepted(request, job)
 
 
 class ExportTabularApi(APIView):
     @extend_schema(
-        summary="Export the directory as an HSDS tabular data package (zip)",
-        parameters=[ExportInput],
-        responses=OpenApiResponse(description="zip of CSV files and datapackage.json"),
+        summary="Start an export of the directory as an HSDS tabular data package (zip)",
+        request=ExportInput,
+        responses=JOB_STARTED,
     )
-    def get(self, request):
-        access.viewer_organization(request.user)
-        params = ExportInput(data=request.query_params)
+    def post(self, request):
+        organization = access.viewer_organization(request.user)
+        params = ExportInput(data=request.data)
         params.is_valid(raise_exception=True)
-        response = HttpResponse(export_tabular(scope=params.validated_data["scope"]), content_type="application/zip")
-        response["Content-Disposition"] = 'attachment; filename="casehub-hsds.zip"'
-        return response
-
-
-def _require_platform_admin(user) -> None:
-    if access_state(user) is not Access.PLATFORM_ADMIN:
-        raise PermissionDenied
-
-
-def _report_response(report):
-    code = status.HTTP_201_CREATED if report.ok else status.HTTP_400_BAD_REQUEST
-    return Response(report.as_dict(), status=code)
+        job = directory_export_start(
+            kind=DirectoryJobKind.EXPORT_TABULAR,
+            scope=params.validated_data["scope"],
+            by=request.user,
+            organization=organization,
+        )
+        return _accepted(request, job)
 
 
 class ImportJsonApi(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
-        summary="Import HSDS JSON service documents, all or nothing",
+        summary="Start an import of HSDS JSON service documents, all or nothing",
         request=dict,
-        responses={201: OpenApiResponse(description="import report"), 400: OpenApiResponse(description="report")},
+        responses=JOB_STARTED,
     )
     def post(self, request):
-        _require_platform_admin(request.user)
-        return _report_response(import_json(request.data, by=request.user))
+        access.require_importer(request.user)
+        content = json.dumps(request.data).encode()
+        job = directory_import_start(kind=DirectoryJobKind.IMPORT_JSON, content=content, by=request.user)
+        return _accepted(request, job)
 
 
 class TabularUpload(serializers.Serializer):
@@ -167,12 +206,50 @@ class ImportTabularApi(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        summary="Import an HSDS tabular data package (zip), all or nothing",
+        summary="Start an import of an HSDS tabular data package (zip), all or nothing",
         request=TabularUpload,
-        responses={201: OpenApiResponse(description="import report"), 400: OpenApiResponse(description="report")},
+        responses={**JOB_STARTED, 400: OpenApiResponse(description="no file")},
     )
     def post(self, request):
-        _require_platform_admin(request.user)
+        access.require_importer(request.user)
         upload = TabularUpload(data=request.data)
         upload.is_valid(raise_exception=True)
-        return _report_response(import_tabular(upload.validated_data["file"].read(), by=request.user))
+        content = upload.validated_data["file"].read()
+        job = directory_import_start(kind=DirectoryJobKind.IMPORT_TABULAR, content=content, by=request.user)
+        return _accepted(request, job)
+
+
+class DirectoryJobApi(APIView):
+    @extend_schema(
+        operation_id="directory_job_retrieve",
+        summary="Status, progress and (imports) report of an HSDS import or export job",
+        responses=JobOutput,
+    )
+    def get(self, request, job_id):
+        job = access.directory_job_for_user(request.user, job_id)
+        return Response(JobOutput(job, context={"request": request}).data)
+
+
+class DirectoryJobDownloadApi(APIView):
+    @extend_schema(
+        operation_id="directory_job_download",
+        summary="The file an export job built (HSDS JSON or a zip)",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(description="HSDS JSON Page or tabular zip"),
+            404: OpenApiResponse(description="no such job, or no file yet"),
+        },
+    )
+    def get(self, request, job_id):
+        return job_download_response(access.directory_job_for_user(request.user, job_id))
+
+
+def job_download_response(job) -> FileResponse:
+    """Stream an export's file after the caller's access check; 404 until it is done."""
+    if job.status != DirectoryJobStatus.DONE or not job.result:
+        raise Http404
+    try:
+        handle = job.result.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = "application/zip" if job.kind == DirectoryJobKind.EXPORT_TABULAR else "application/json"
+    return FileResponse(handle, as_attachment=True, filename=job.download_name, content_type=content_type)

@@ -41,6 +41,7 @@ def expect(ok: int, *, who: str, anonymous: int) -> dict:
 CAPACITY = {"status": "waitlist"}
 LOCATION_FORM = {"name": "Office", "visibility": "public", "location_type": "physical"}
 SERVICE_API = {"kind": "shelter", "name": "Casa"}
+EXPORT_FORM = {"format": "tabular", "scope": "public"}
 
 # (method, path template, body, JSON?, expected table)
 OPERATIONS = [
@@ -70,9 +71,11 @@ OPERATIONS = [
     ("get", "/api/hsds/", None, True, expect(200, who="member", anonymous=401)),
     ("get", "/api/hsds/services", None, True, expect(200, who="member", anonymous=401)),
     ("get", "/api/hsds/services/{service}", None, True, expect(200, who="member", anonymous=401)),
-    ("get", "/api/v1/directory/export/json/", None, True, expect(200, who="member", anonymous=401)),
-    ("get", "/api/v1/directory/export/tabular/", None, True, expect(200, who="member", anonymous=401)),
-    ("post", "/api/v1/directory/import/json/", [], True, expect(403, who="nobody", anonymous=401) | {"admin": 201}),
+    ("post", "/api/v1/directory/export/json/", {}, True, expect(202, who="member", anonymous=401)),
+    ("post", "/api/v1/directory/export/tabular/", {}, True, expect(202, who="member", anonymous=401)),
+    ("post", "/api/v1/directory/import/json/", [], True, expect(403, who="nobody", anonymous=401) | {"admin": 202}),
+    ("get", "/directory/jobs/", None, False, expect(200, who="member", anonymous=302) | {"admin": 200}),
+    ("post", "/directory/jobs/export/", EXPORT_FORM, False, expect(302, who="member", anonymous=302)),
     ("get", "/api/v1/directory/services/", None, True, expect(200, who="member", anonymous=401)),
     ("get", "/api/v1/directory/services/{service}/", None, True, expect(200, who="member", anonymous=401)),
     ("post", "/api/v1/directory/services/create/", SERVICE_API, True, expect(201, who="editor", anonymous=401)),

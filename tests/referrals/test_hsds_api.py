@@ -2,7 +2,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from casehub.models import AuditEvent
 from orgs.models import Organization
@@ -61,40 +61,81 @@ def test_the_hsds_api_hides_services_of_organizations_that_are_not_vetted(cast):
     assert response.status_code == 404
 
 
+def started(response) -> dict:
+    """The job a 202 answer points at, as its status endpoint reports it."""
+    assert response.status_code == 202
+    assert response["Location"] == response.json()["url"]
+    return response.json()
+
+
 @pytest.mark.django_db
-def test_the_export_endpoints_answer_json_and_a_zip(cast):
+def test_the_export_endpoints_start_jobs_whose_files_download_as_json_and_a_zip(
+    cast, django_capture_on_commit_callbacks
+):
+    # given
     rich_directory(cast.owner.organization)
     client = verified_client(cast.partner.coordinator)
-    assert client.get("/api/v1/directory/export/json/").json()["total_items"] == 1
-    response = client.get("/api/v1/directory/export/tabular/")
-    assert response["Content-Type"] == "application/zip"
-    assert response.content[:2] == b"PK"
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        json_job = started(client.post("/api/v1/directory/export/json/", {}, content_type="application/json"))
+        zip_job = started(client.post("/api/v1/directory/export/tabular/", {}, content_type="application/json"))
+    # then
+    status = client.get(json_job["url"]).json()
+    assert (status["status"], status["done"], status["total"], status["percent"]) == ("done", 1, 1, 100)
+    download = client.get(status["download_url"])
+    assert json.loads(b"".join(download.streaming_content))["total_items"] == 1
+    download = client.get(client.get(zip_job["url"]).json()["download_url"])
+    assert download["Content-Type"] == "application/zip"
+    assert b"".join(download.streaming_content)[:2] == b"PK"
 
 
 @pytest.mark.django_db
-def test_a_platform_admin_imports_json_and_gets_a_report(cast):
+def test_a_pending_export_has_no_download_yet(cast):
+    client = verified_client(cast.owner.caseworker)
+    job = started(client.post("/api/v1/directory/export/json/", {"scope": "public"}, content_type="application/json"))
+    assert job["status"] == "pending"
+    assert job["download_url"] is None
+    assert client.get(f"/api/v1/directory/jobs/{job['id']}/download/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_members_of_another_organization_cannot_see_an_export_job(cast):
+    job = started(
+        verified_client(cast.owner.caseworker).post(
+            "/api/v1/directory/export/json/", {}, content_type="application/json"
+        )
+    )
+    assert verified_client(cast.partner.org_admin).get(job["url"]).status_code == 404
+    assert verified_client(cast.owner.org_admin).get(job["url"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_platform_admin_imports_json_and_gets_a_report(cast, django_capture_on_commit_callbacks):
     organization = OrganizationFactory(name="Imported NGO")
     rich_directory(organization)
     documents = export_json(services=Service.objects.filter(organization=organization))
     _move_out(organization)
-    response = verified_client(cast.admin).post(
-        "/api/v1/directory/import/json/", documents, content_type="application/json"
-    )
-    assert response.status_code == 201
-    assert response.json()["created"]["service"] == 1
+    client = verified_client(cast.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = started(client.post("/api/v1/directory/import/json/", documents, content_type="application/json"))
+    status = client.get(job["url"]).json()
+    assert status["status"] == "done"
+    assert status["report"]["created"]["service"] == 1
     assert AuditEvent.objects.filter(action="directory.import").exists()
 
 
 @pytest.mark.django_db
-def test_a_rejected_import_is_a_400_with_every_rejection(cast):
-    response = verified_client(cast.admin).post(
-        "/api/v1/directory/import/json/",
-        [{"id": "nope", "status": "active"}],
-        content_type="application/json",
-    )
-    body = response.json()
-    assert response.status_code == 400
-    assert {(r["table"], r["field"]) for r in body["rejected"]} == {
+def test_a_rejected_import_fails_the_job_with_every_rejection(cast, django_capture_on_commit_callbacks):
+    client = verified_client(cast.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = started(
+            client.post(
+                "/api/v1/directory/import/json/", [{"id": "nope", "status": "active"}], content_type="application/json"
+            )
+        )
+    body = client.get(job["url"]).json()
+    assert (body["status"], body["error"]) == ("failed", "rejected")
+    assert {(r["table"], r["field"]) for r in body["report"]["rejected"]} == {
         ("service", "id"),
         ("service", "name"),
         ("service", "organization_id"),
@@ -102,15 +143,15 @@ def test_a_rejected_import_is_a_400_with_every_rejection(cast):
 
 
 @pytest.mark.django_db
-def test_a_platform_admin_imports_a_tabular_package(cast):
+def test_a_platform_admin_imports_a_tabular_package(cast, django_capture_on_commit_callbacks):
     organization = OrganizationFactory(name="Tabular NGO")
     rich_directory(organization)
     package = export_tabular(services=Service.objects.filter(organization=organization))
     _move_out(organization)
     upload = io.BytesIO(package)
     upload.name = "hsds.zip"
-    response = verified_client(cast.admin).post("/api/v1/directory/import/tabular/", {"file": upload})
-    assert response.status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        started(verified_client(cast.admin).post("/api/v1/directory/import/tabular/", {"file": upload}))
     assert Organization.objects.filter(name="Tabular NGO").exists()
 
 
@@ -175,3 +216,32 @@ def test_the_hsds_services_endpoint_filters_by_modification_time(cast):
     since = (timezone.now() - timedelta(days=1)).isoformat()
     body = verified_client(cast.partner.caseworker).get("/api/hsds/services", {"modified_after": since}).json()
     assert [d["name"] for d in body["contents"]] == ["New"]
+
+
+@pytest.mark.django_db
+def test_the_export_command_shows_a_progress_bar(cast, tmp_path):
+    directory_service(cast.owner.organization)
+    out = io.StringIO()
+    call_command("hsds_export", str(tmp_path / "directory.zip"), "--scope", "network", stdout=out)
+    assert "[##############################] 100% 1/1 records (done)" in out.getvalue()
+    assert (tmp_path / "directory.zip").read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.django_db
+def test_the_import_command_shows_progress_and_every_rejection_then_fails(db, tmp_path):
+    target = tmp_path / "bad.json"
+    target.write_text(json.dumps([{"id": "nope", "status": "active"}]))
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="nothing imported"):
+        call_command("hsds_import", str(target), stdout=out, stderr=err)
+    assert "records (failed)" in out.getvalue()
+    assert "rejected: service nope field name: " in err.getvalue()
+    assert not Service.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_queue_option_without_a_broker_runs_the_job_here(cast, tmp_path):
+    directory_service(cast.owner.organization)
+    out = io.StringIO()
+    call_command("hsds_export", str(tmp_path / "d.json"), "--queue", stdout=out)
+    assert "100% 1/1" in out.getvalue()

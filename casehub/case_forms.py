@@ -1,0 +1,338 @@
+"""Forms of the case pages: they parse and validate at the edge; casehub.cases does the writing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from casehub import coding
+from casehub.models import AttachmentKind, CaseStatus, ErasureReason, IdentityDocumentKind, RiskLevel
+from orgs.models import Role, User
+
+BLANK = [("", "—")]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _codes(text: str) -> list[str]:
+    return sorted({code.strip().upper() for code in (text or "").replace(";", ",").split(",") if code.strip()})
+
+
+def _checkboxes(choices_class, label):
+    return forms.MultipleChoiceField(
+        label=label, choices=choices_class.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+def case_workers(organization):
+    """Active caseworkers and coordinators of the organization (who can be assigned)."""
+    return (
+        User.objects.filter(
+            memberships__organization=organization,
+            memberships__is_active=True,
+            memberships__role__in=[Role.CASEWORKER, Role.COORDINATOR],
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.username
+
+
+class WorkersChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.username
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, alias, phone or document number"),
+        required=False,
+        max_length=200,
+        help_text=_("Exact match; spaces, accents and phone formatting do not matter."),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=BLANK + CaseStatus.choices, required=False)
+    risk = forms.ChoiceField(label=_("Risk"), choices=BLANK + RiskLevel.choices, required=False)
+    need = forms.ChoiceField(label=_("Need"), choices=BLANK + coding.Need.choices, required=False)
+    exploitation = forms.ChoiceField(
+        label=_("Exploitation"), choices=BLANK + coding.ExploitationType.choices, required=False
+    )
+    worker = WorkerChoiceField(label=_("Assigned to"), queryset=User.objects.none(), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[
+            ("updated", _("Last updated")),
+            ("created", _("Newest")),
+            ("number", _("Case number")),
+            ("risk", _("Highest risk")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = case_workers(organization)
+
+
+class CaseSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, phone or document number"),
+        max_length=200,
+        help_text=_("Search first, so that a survivor already known is not registered twice."),
+    )
+
+
+class IntakeForm(forms.Form):
+    legal_name = forms.CharField(label=_("Legal name"), max_length=200, required=False)
+    preferred_name = forms.CharField(label=_("Preferred name"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    gender = forms.ChoiceField(label=_("Gender"), choices=BLANK + coding.Gender.choices, required=False)
+    age_band = forms.ChoiceField(label=_("Age"), choices=coding.AgeBand.choices, initial=coding.AgeBand.UNKNOWN)
+    primary_language = forms.CharField(
+        label=_("Primary language"), max_length=3, required=False, help_text=_("ISO code, e.g. es, en, zap.")
+    )
+    risk_level = forms.ChoiceField(label=_("Risk"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM)
+    needs = _checkboxes(coding.Need, _("Needs"))
+    do_not_contact_directly = forms.BooleanField(label=_("Do not contact directly"), required=False)
+
+    @staticmethod
+    def initial_from_search(query: str) -> dict:
+        """What a search that found nothing already says: a phone number, or else a name."""
+        digits = sum(c.isdigit() for c in query)
+        return {"phone": query} if digits >= 6 and digits * 2 > len(query.replace(" ", "")) else {"legal_name": query}
+
+    def clean_primary_language(self):
+        return self.cleaned_data["primary_language"].strip().lower()
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("legal_name") or "").strip() and not (data.get("preferred_name") or "").strip():
+            raise ValidationError(_("Enter a legal name or a preferred name."))
+        return data
+
+    def to_details(self) -> dict:
+        data = self.cleaned_data
+        details = {
+            "legal_name": data["legal_name"].strip(),
+            "preferred_name": data["preferred_name"].strip(),
+            "phones": [data["phone"].strip()] if data["phone"].strip() else [],
+            "gender": data["gender"],
+            "age_band": data["age_band"],
+            "primary_language": data["primary_language"],
+            "risk_level": data["risk_level"],
+            "needs": data["needs"],
+        }
+        if data["do_not_contact_directly"]:
+            details["contact_instructions"] = {"do_not_contact_directly": True}
+        return details
+
+
+def _document_kind(text: str) -> str | None:
+    wanted = text.strip().casefold().replace(" ", "_")
+    for value, label in IdentityDocumentKind.choices:
+        if wanted in (value, str(label).casefold().replace(" ", "_")):
+            return value
+    return None
+
+
+class SurvivorForm(forms.Form):
+    legal_name = forms.CharField(label=_("Legal name"), max_length=200, required=False)
+    preferred_name = forms.CharField(label=_("Preferred name"), max_length=200, required=False)
+    aliases = forms.CharField(
+        label=_("Aliases"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One per line.")
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    estimated_age = forms.CharField(label=_("Estimated age"), max_length=20, required=False)
+    phones = forms.CharField(
+        label=_("Phone numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One per line.")
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    current_address = forms.CharField(
+        label=_("Current address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    identity_documents = forms.CharField(
+        label=_("Identity documents"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One per line, as “kind: number”. Kinds: passport, national_id, residence_permit, birth_certificate, other."
+        ),
+    )
+    narrative = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def clean_identity_documents(self):
+        documents = []
+        for line in _lines(self.cleaned_data["identity_documents"]):
+            kind, separator, number = line.partition(":")
+            found = _document_kind(kind) if separator else None
+            if found is None or not number.strip():
+                raise ValidationError(_("Write each document as “kind: number”, e.g. “passport: X1234567”."))
+            documents.append({"kind": found, "number": number.strip()})
+        return documents
+
+    def clean_phones(self):
+        phones = _lines(self.cleaned_data["phones"])
+        if any(len(phone) > 40 for phone in phones):
+            raise ValidationError(_("A phone number has at most 40 characters."))
+        return phones
+
+    def clean_aliases(self):
+        aliases = _lines(self.cleaned_data["aliases"])
+        if any(len(alias) > 200 for alias in aliases):
+            raise ValidationError(_("An alias has at most 200 characters."))
+        return aliases
+
+    @staticmethod
+    def initial_for(details: dict) -> dict:
+        return {
+            "legal_name": details["legal_name"],
+            "preferred_name": details["preferred_name"],
+            "aliases": "\n".join(details["aliases"]),
+            "date_of_birth": details["date_of_birth"],
+            "estimated_age": details["estimated_age"],
+            "phones": "\n".join(details["phones"]),
+            "email": details["email"],
+            "current_address": details["current_address"],
+            "identity_documents": "\n".join(f"{d['kind']}: {d['number']}" for d in details["identity_documents"]),
+            "narrative": details["narrative"],
+        }
+
+    def to_details(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in ("legal_name", "preferred_name"):
+            data[name] = data[name].strip()
+        for name in ("estimated_age", "email", "current_address", "narrative"):
+            data[name] = data[name] or None
+        return data
+
+
+class CodedForm(forms.Form):
+    risk_level = forms.ChoiceField(label=_("Risk"), choices=RiskLevel.choices)
+    needs = _checkboxes(coding.Need, _("Needs"))
+    gender = forms.ChoiceField(label=_("Gender"), choices=BLANK + coding.Gender.choices, required=False)
+    age_band = forms.ChoiceField(label=_("Age"), choices=coding.AgeBand.choices)
+    citizenship = forms.CharField(
+        label=_("Citizenship"), required=False, help_text=_("ISO country codes separated by commas, e.g. MX, GT.")
+    )
+    primary_language = forms.CharField(label=_("Primary language"), max_length=3, required=False)
+    other_languages = forms.CharField(
+        label=_("Other languages"), required=False, help_text=_("ISO codes separated by commas.")
+    )
+    trafficking_status = forms.ChoiceField(
+        label=_("Trafficking status"), choices=BLANK + coding.TraffickingStatus.choices, required=False
+    )
+    exploitation_types = _checkboxes(coding.ExploitationType, _("Type of exploitation"))
+    sexual_exploitation_types = _checkboxes(coding.SexualExploitationType, _("Type of sexual exploitation"))
+    forced_labour_industry = forms.ChoiceField(
+        label=_("Forced labour industry"), choices=BLANK + coding.ForcedLabourIndustry.choices, required=False
+    )
+    recruitment_methods = _checkboxes(coding.RecruitmentMethod, _("Method of recruitment"))
+    recruitment_websites = _checkboxes(coding.WebsiteOrApp, _("Recruitment websites and apps"))
+    control_methods = _checkboxes(coding.ControlMethod, _("Methods of control"))
+    vulnerabilities = _checkboxes(coding.Vulnerability, _("Vulnerabilities"))
+    identified_country = forms.CharField(label=_("Country where identified"), max_length=2, required=False)
+    identified_region = forms.CharField(label=_("Region where identified"), max_length=100, required=False)
+
+    def _iso_list(self, name, length):
+        codes = _codes(self.cleaned_data[name])
+        if any(len(code) not in length or not code.isalpha() for code in codes):
+            raise ValidationError(_("Use ISO codes separated by commas."))
+        return codes
+
+    def clean_citizenship(self):
+        return self._iso_list("citizenship", (2,))
+
+    def clean_other_languages(self):
+        return [code.lower() for code in self._iso_list("other_languages", (2, 3))]
+
+    def clean_primary_language(self):
+        return self.cleaned_data["primary_language"].strip().lower()
+
+    def clean_identified_country(self):
+        code = self.cleaned_data["identified_country"].strip().upper()
+        if code and (len(code) != 2 or not code.isalpha()):
+            raise ValidationError(_("Use a two-letter ISO country code."))
+        return code
+
+    @classmethod
+    def initial_for(cls, case) -> dict:
+        initial = {name: getattr(case, name) for name in cls.base_fields}
+        initial["citizenship"] = ", ".join(case.citizenship)
+        initial["other_languages"] = ", ".join(case.other_languages)
+        return initial
+
+
+class SafetyForm(forms.Form):
+    safety_plan = forms.CharField(label=_("Safety plan"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    do_not_contact_directly = forms.BooleanField(label=_("Do not contact directly"), required=False)
+    contact_only_through = forms.CharField(label=_("Contact only through"), max_length=300, required=False)
+    safe_times = forms.CharField(label=_("Safe times"), max_length=300, required=False)
+    safe_channels = forms.CharField(label=_("Safe channels"), max_length=300, required=False)
+
+    INSTRUCTIONS = ("do_not_contact_directly", "contact_only_through", "safe_times", "safe_channels")
+
+    @classmethod
+    def initial_for(cls, details: dict) -> dict:
+        return {"safety_plan": details["safety_plan"], **details["contact_instructions"]}
+
+    def to_details(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "safety_plan": data["safety_plan"] or None,
+            "contact_instructions": {name: data[name] for name in self.INSTRUCTIONS},
+        }
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20_000)
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=300)
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    assignee = WorkerChoiceField(label=_("Assigned to"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = case_workers(organization)
+
+
+class TaskDoneForm(forms.Form):
+    done = forms.BooleanField(required=False)
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG, JPEG, GIF, WebP or TIFF."))
+    kind = forms.ChoiceField(label=_("Kind"), choices=AttachmentKind.choices, initial=AttachmentKind.OTHER)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+
+class AssignForm(forms.Form):
+    caseworkers = WorkersChoiceField(
+        label=_("Assigned workers"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworkers"].queryset = case_workers(organization)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RestrictForm(forms.Form):
+    restricted = forms.BooleanField(required=False)
+
+
+class EraseRequestForm(forms.Form):
+    prefix = "erase"  # the close/reopen reason on the same page is "reason" too
+    reason = forms.ChoiceField(label=_("Reason"), choices=ErasureReason.choices)

@@ -1,0 +1,521 @@
+"""Case pages: list, search before create, intake, and the case record with its tabs.
+
+Each view parses, authorizes through casehub.access, calls one service or selector and
+responds. Every page that shows decrypted fields accounts for it with case_viewed (or
+cases_listed), naming the field groups it showed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casehub import case_forms as forms
+from casehub import case_selectors as selectors
+from casehub import cases as services
+from casehub import fieldgroups
+from casehub.access import (
+    CaseAction,
+    case_actions,
+    case_for_user,
+    cases_visible_to,
+    may_create_cases,
+    record_for_user,
+)
+from casehub.crypto import shredding
+from casehub.crypto.files import AttachmentRejected, attachment_open
+from casehub.models import CaseAttachment, CaseErasure, CaseNote, CaseTask, ErasureStatus
+
+PAGE_SIZE = 25
+# A search is POSTed and its pages could not link to each other without putting the search in a
+# URL; exact matches are few, so a search shows them on one page.
+SEARCH_PAGE_SIZE = 100
+TABS = [
+    ("survivor", gettext_lazy("Survivor")),
+    ("details", gettext_lazy("Needs & coded details")),
+    ("notes", gettext_lazy("Notes")),
+    ("tasks", gettext_lazy("Tasks")),
+    ("documents", gettext_lazy("Documents")),
+    ("safety", gettext_lazy("Safety plan")),
+    ("history", gettext_lazy("History")),
+]
+# The header shows the survivor's name, so every tab shows the identity group at least.
+TAB_GROUPS = {
+    "survivor": {fieldgroups.IDENTITY, fieldgroups.CONTACT, fieldgroups.NARRATIVE},
+    "details": {fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS},
+    "notes": {fieldgroups.IDENTITY, fieldgroups.NOTES},
+    "tasks": {fieldgroups.IDENTITY},
+    "documents": {fieldgroups.IDENTITY, fieldgroups.DOCUMENTS},
+    "safety": {fieldgroups.IDENTITY, fieldgroups.CONTACT},
+    "history": {fieldgroups.IDENTITY},
+    "manage": {fieldgroups.IDENTITY},
+}
+
+
+def _require_case_worker(user) -> None:
+    if not may_create_cases(user):
+        raise PermissionDenied
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _status(*forms_) -> int:
+    return 400 if any(form is not None and form.is_bound and form.errors for form in forms_) else 200
+
+
+def _render_tab(request, case, tab: str, context: dict, *, status: int = 200):
+    """Render one tab of the case page with the shared header, and account for what it showed."""
+    groups = TAB_GROUPS[tab]
+    services.case_viewed(case=case, by=request.user, groups=groups)
+    context = {
+        "case": case,
+        "tab": tab,
+        "tabs": TABS,
+        "actions": case_actions(request.user, case),
+        "display_name": selectors.case_header_name(case),
+        "assigned": list(case.assigned_caseworkers.order_by("username")),
+        **context,
+    }
+    return render(request, f"cases/{tab}.html", context, status=status)
+
+
+# List, search, intake ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def case_list(request):
+    """Filters come by GET; a search by name, phone or document number comes by POST, so that
+    personal data never appears in a URL (and so in no proxy or server access log)."""
+    _require_case_worker(request.user)
+    user = request.user
+    if request.method == "POST":
+        data = request.POST
+    else:
+        data = request.GET.copy()
+        data.pop("q", None)  # never from a URL
+    see_all = selectors.may_see_all_cases(user)
+    scope = "all" if see_all and data.get("scope") == "all" else "mine"
+    form = forms.CaseFilterForm(data or None, organization=user.membership.organization)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.case_list(user, scope=scope, filters=filters, sort=filters.get("sort") or "updated")
+    cases = cases.prefetch_related(selectors.display_names_prefetch())
+    page_size = SEARCH_PAGE_SIZE if filters.get("q") else PAGE_SIZE
+    page = Paginator(cases, page_size).get_page(1 if filters.get("q") else data.get("page"))
+    rows = [(case, selectors.display_name(case)) for case in page.object_list]
+    services.cases_listed(cases=page.object_list, by=user, groups={fieldgroups.IDENTITY})
+    query = {key: value for key, value in data.items() if key not in ("page", "q", "csrfmiddlewaretoken") and value}
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "scope": scope,
+            "see_all": see_all,
+            "query": urlencode(query),
+            "searched": bool(filters.get("q")),
+        },
+    )
+
+
+def _search_matches(user, search) -> tuple[list | None, int]:
+    if not search.is_bound or not search.is_valid():
+        return None, 0
+    query = search.cleaned_data["q"]
+    found = selectors.case_ids_matching(user, query)
+    matches = list(
+        cases_visible_to(user)
+        .filter(pk__in=found)
+        .defer(*services.ENCRYPTED_FIELDS)
+        .order_by("-updated_at")
+        .prefetch_related(selectors.display_names_prefetch())
+    )
+    services.cases_listed(cases=matches, by=user, groups={fieldgroups.IDENTITY})
+    return [(case, selectors.display_name(case)) for case in matches], selectors.hidden_match_count(user, query)
+
+
+@require_http_methods(["GET", "POST"])
+def case_new(request):
+    """Search first (by POST: the search holds personal data); then a short intake form."""
+    _require_case_worker(request.user)
+    user = request.user
+    step = request.POST.get("step") if request.method == "POST" else None
+    search = forms.CaseSearchForm(request.POST if step == "search" or (step and request.POST.get("q")) else None)
+    matches, hidden = _search_matches(user, search)
+    intake = forms.IntakeForm(
+        request.POST if step == "intake" else None,
+        initial=forms.IntakeForm.initial_from_search(search.cleaned_data["q"]) if matches == [] else None,
+    )
+    if step == "intake" and intake.is_valid():
+        try:
+            case = services.case_create(organization=user.membership.organization, by=user, **intake.to_details())
+        except ValidationError as error:
+            _add_errors(intake, error)
+        else:
+            messages.success(request, _("Case %(number)s opened.") % {"number": case.case_number})
+            return redirect("cases:survivor", case_uuid=case.uuid)
+    return render(
+        request,
+        "cases/new.html",
+        {"search": search, "matches": matches, "hidden": hidden, "intake": intake},
+        status=_status(search, intake),
+    )
+
+
+# The case record's tabs ----------------------------------------------------------------------------
+
+
+@require_GET
+def case_survivor(request, case_uuid):
+    case = case_for_user(request.user, case_uuid)
+    details = services.survivor_details(case, TAB_GROUPS["survivor"])
+    return _render_tab(request, case, "survivor", {"details": details})
+
+
+@require_http_methods(["GET", "POST"])
+def case_survivor_edit(request, case_uuid):
+    case = case_for_user(request.user, case_uuid, action=CaseAction.EDIT)
+    if request.method == "POST":
+        form = forms.SurvivorForm(request.POST)
+        if form.is_valid():
+            try:
+                services.case_update(case=case, by=request.user, **form.to_details())
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Survivor details saved."))
+                return redirect("cases:survivor", case_uuid=case.uuid)
+    else:
+        details = services.survivor_details(case, {fieldgroups.IDENTITY, fieldgroups.CONTACT, fieldgroups.NARRATIVE})
+        form = forms.SurvivorForm(initial=forms.SurvivorForm.initial_for(details))
+    return _render_tab(request, case, "survivor", {"form": form}, status=_status(form))
+
+
+@require_GET
+def case_details(request, case_uuid):
+    case = case_for_user(request.user, case_uuid)
+    return _render_tab(request, case, "details", {"form": None, "coded": selectors.coded_details(case)})
+
+
+@require_http_methods(["GET", "POST"])
+def case_details_edit(request, case_uuid):
+    case = case_for_user(request.user, case_uuid, action=CaseAction.EDIT)
+    if request.method == "POST":
+        form = forms.CodedForm(request.POST)
+        if form.is_valid():
+            try:
+                services.case_update(case=case, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Coded details saved."))
+                return redirect("cases:details", case_uuid=case.uuid)
+    else:
+        form = forms.CodedForm(initial=forms.CodedForm.initial_for(case))
+    return _render_tab(request, case, "details", {"form": form}, status=_status(form))
+
+
+@require_GET
+def case_safety(request, case_uuid):
+    case = case_for_user(request.user, case_uuid)
+    details = services.survivor_details(case, {fieldgroups.CONTACT})
+    return _render_tab(request, case, "safety", {"details": details, "form": None})
+
+
+@require_http_methods(["GET", "POST"])
+def case_safety_edit(request, case_uuid):
+    case = case_for_user(request.user, case_uuid, action=CaseAction.EDIT)
+    if request.method == "POST":
+        form = forms.SafetyForm(request.POST)
+        if form.is_valid():
+            services.case_update(case=case, by=request.user, **form.to_details())
+            messages.success(request, _("Safety plan saved."))
+            return redirect("cases:safety", case_uuid=case.uuid)
+    else:
+        details = services.survivor_details(case, {fieldgroups.CONTACT})
+        form = forms.SafetyForm(initial=forms.SafetyForm.initial_for(details))
+    return _render_tab(request, case, "safety", {"form": form}, status=_status(form))
+
+
+def _notes_context(case, user, form=None, editing=None):
+    notes = list(CaseNote.objects.filter(case=case).select_related("author").prefetch_related("revisions__written_by"))
+    return {"notes": notes, "form": form or forms.NoteForm(), "editing": editing}
+
+
+@require_GET
+def case_notes(request, case_uuid):
+    case = case_for_user(request.user, case_uuid)
+    return _render_tab(request, case, "notes", _notes_context(case, request.user))
+
+
+@require_POST
+def note_add(request, case_uuid):
+    case = case_for_user(request.user, case_uuid, action=CaseAction.NOTE)
+    form = forms.NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(case=case, by=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect("cases:notes", case_uuid=case.uuid)
+    return _render_tab(request, case, "notes", _notes_context(case, request.user, form), status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def note_edit(request, case_uuid, note_uuid):
+    case, note = record_for_user(request.user, CaseNote, case_uuid, note_uuid, action=CaseAction.NOTE)
+    if note.author_id != request.user.pk:
+        raise PermissionDenied
+    # Prefixed: the page also holds the form that adds a note, and ids must stay unique.
+    form = forms.NoteForm(request.POST or None, initial={"body": note.body}, prefix="edit")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_edit(note=note, by=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Note saved."))
+            return redirect("cases:notes", case_uuid=case.uuid)
+    context = _notes_context(case, request.user, forms.NoteForm(), editing=(note, form))
+    return _render_tab(request, case, "notes", context, status=_status(form))
+
+
+def _tasks_context(case, form=None):
+    tasks = CaseTask.objects.filter(case=case).select_related("assignee")
+    return {"tasks": list(tasks), "form": form or forms.TaskForm(organization=case.organization)}
+
+
+@require_GET
+def case_tasks(request, case_uuid):
+    case = case_for_user(request.user, case_uuid)
+    return _render_tab(request, case, "tasks", _tasks_context(case))
+
+
+@require_POST
+def task_add(request, case_uuid):
+    case = case_for_user(request.user, case_uuid, action=CaseAction.TASK)
+    form = forms.TaskForm(request.POST, organization=case.organization)
+    if form.is_valid():
+        try:
+            services.task_add(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Task added."))
+            return redirect("cases:tasks", case_uuid=case.uuid)
+    return _render_tab(request, case, "tasks", _tasks_context(case, form), status=400)
+
+
+@require_POST
+def task_done(request, case_uuid, task_uuid):
+    case, task = record_for_user(request.user, CaseTask, case_uuid, task_uuid, action=CaseAction.TASK)
+    form = forms.TaskDoneForm(request.POST)
+    form.is_valid()
+    done = bool(form.cleaned_data.get("done"))
+    services.task_set_done(task=task, by=request.user, done=done)
+    messages.success(request, _("Task marked done.") if done else _("Task marked not done."))
+    return redirect("cases:tasks", case_uuid=case.uuid)
+
+
+def _documents_context(case, form=None):
+    attachments = CaseAttachment.objects.filter(case=case).select_related("uploaded_by", "case")
+    return {"attachments": list(attachments), "form": form or forms.DocumentForm()}
+
+
+@require_GET
+def case_documents(request, case_uuid):
+    case = case_for_user(request.user, case_uuid)
+    return _render_tab(request, case, "documents", _documents_context(case))
+
+
+@require_POST
+def document_add(request, case_uuid):
+    case = case_for_user(request.user, case_uuid, action=CaseAction.DOCUMENT)
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.attachment_add(
+                case=case, by=request.user, upload=data["file"], kind=data["kind"], description=data["description"]
+            )
+        except AttachmentRejected as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, _("Document added."))
+            return redirect("cases:documents", case_uuid=case.uuid)
+    return _render_tab(request, case, "documents", _documents_context(case, form), status=400)
+
+
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/tiff": "tiff",
+}
+
+
+@require_GET
+def document_download(request, case_uuid, attachment_uuid):
+    case, attachment = record_for_user(
+        request.user, CaseAttachment, case_uuid, attachment_uuid, action=CaseAction.DOCUMENT
+    )
+    services.attachment_downloaded(attachment=attachment, by=request.user)
+    response = StreamingHttpResponse(
+        attachment_open(record=attachment, name=attachment.file), content_type=attachment.content_type
+    )
+    # Never the survivor's name nor the original file name: the case number and a random part.
+    name = f"{case.case_number}-{uuid.uuid4().hex[:8]}.{EXTENSIONS.get(attachment.content_type, 'bin')}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Length"] = str(attachment.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def case_history(request, case_uuid):
+    case = case_for_user(request.user, case_uuid)
+    events = selectors.case_events(case)
+    accesses = selectors.case_accesses(case)
+    return _render_tab(request, case, "history", {"events": events, "accesses": accesses})
+
+
+# Coordinator actions ------------------------------------------------------------------------------
+
+
+def _manage_context(case, **forms_):
+    erasure = (
+        CaseErasure.objects.filter(case=case, status=ErasureStatus.REQUESTED).select_related("requested_by").first()
+    )
+    return {
+        "assign_form": forms_.get("assign_form")
+        or forms.AssignForm(
+            organization=case.organization, initial={"caseworkers": list(case.assigned_caseworkers.all())}
+        ),
+        "reason_form": forms_.get("reason_form") or forms.ReasonForm(),
+        "erase_form": forms_.get("erase_form") or forms.EraseRequestForm(),
+        "erasure": erasure,
+    }
+
+
+@require_GET
+def case_manage(request, case_uuid):
+    case = case_for_user(request.user, case_uuid, action=CaseAction.ASSIGN)
+    return _render_tab(request, case, "manage", _manage_context(case))
+
+
+@require_POST
+def case_assign(request, case_uuid):
+    case = case_for_user(request.user, case_uuid, action=CaseAction.ASSIGN)
+    form = forms.AssignForm(request.POST, organization=case.organization)
+    if form.is_valid():
+        try:
+            services.case_assign(case=case, by=request.user, caseworkers=list(form.cleaned_data["caseworkers"]))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Assignment saved."))
+            return redirect("cases:manage", case_uuid=case.uuid)
+    return _render_tab(request, case, "manage", _manage_context(case, assign_form=form), status=400)
+
+
+@require_POST
+def case_restrict(request, case_uuid):
+    case = case_for_user(request.user, case_uuid, action=CaseAction.RESTRICT)
+    form = forms.RestrictForm(request.POST)
+    form.is_valid()
+    restricted = bool(form.cleaned_data.get("restricted"))
+    services.case_set_restricted(case=case, by=request.user, restricted=restricted)
+    messages.success(request, _("The case is restricted.") if restricted else _("The case is no longer restricted."))
+    return redirect("cases:manage", case_uuid=case.uuid)
+
+
+def _close_or_reopen(request, case_uuid, *, service, done_message):
+    case = case_for_user(request.user, case_uuid, action=CaseAction.CLOSE)
+    form = forms.ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            service(case=case, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, done_message)
+            return redirect("cases:manage", case_uuid=case.uuid)
+    return _render_tab(request, case, "manage", _manage_context(case, reason_form=form), status=400)
+
+
+@require_POST
+def case_close(request, case_uuid):
+    return _close_or_reopen(request, case_uuid, service=services.case_close, done_message=_("Case closed."))
+
+
+@require_POST
+def case_reopen(request, case_uuid):
+    return _close_or_reopen(request, case_uuid, service=services.case_reopen, done_message=_("Case reopened."))
+
+
+@require_POST
+def erase_request(request, case_uuid):
+    case = case_for_user(request.user, case_uuid, action=CaseAction.ERASE)
+    form = forms.EraseRequestForm(request.POST)
+    if not form.is_valid():
+        return _render_tab(request, case, "manage", _manage_context(case, erase_form=form), status=400)
+    try:
+        shredding.case_erase_request(case=case, by=request.user, reason=form.cleaned_data["reason"])
+    except shredding.ErasureRefused:
+        messages.error(request, _("An erasure of this case is already waiting for a second coordinator."))
+    else:
+        messages.success(request, _("Erasure requested. Another coordinator must confirm it."))
+    return redirect("cases:manage", case_uuid=case.uuid)
+
+
+def _erasure_for(request, case_uuid, erasure_uuid) -> CaseErasure:
+    case = case_for_user(request.user, case_uuid, action=CaseAction.ERASE)
+    try:
+        return get_object_or_404(CaseErasure.objects.select_related("case"), case=case, uuid=erasure_uuid)
+    except ValidationError:
+        raise Http404 from None
+
+
+@require_POST
+def erase_confirm(request, case_uuid, erasure_uuid):
+    erasure = _erasure_for(request, case_uuid, erasure_uuid)
+    try:
+        shredding.case_erase_confirm(erasure=erasure, by=request.user)
+    except shredding.ErasureRefused:
+        messages.error(request, _("A second coordinator, not the one who asked, must confirm the erasure."))
+        return redirect("cases:manage", case_uuid=erasure.case.uuid)
+    messages.success(request, _("Case %(number)s was erased.") % {"number": erasure.case_number})
+    return redirect("cases:list")
+
+
+@require_POST
+def erase_cancel(request, case_uuid, erasure_uuid):
+    erasure = _erasure_for(request, case_uuid, erasure_uuid)
+    try:
+        shredding.case_erase_cancel(erasure=erasure, by=request.user)
+    except shredding.ErasureRefused:
+        messages.error(request, _("This erasure is no longer waiting for confirmation."))
+    else:
+        messages.success(request, _("Erasure request cancelled."))
+    return redirect("cases:manage", case_uuid=erasure.case.uuid)

@@ -1,0 +1,25 @@
+"""The organization's settings, kept by its org admins."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from orgs import services
+from orgs.access import require_role
+from orgs.forms import OrganizationSettingsForm
+from orgs.models import Role
+
+
+@require_http_methods(["GET", "POST"])
+@require_role(Role.ORG_ADMIN)
+def organization_settings(request):
+    organization = request.user.membership.organization
+    form = OrganizationSettingsForm(
+        request.POST or None, initial={"caseworkers_see_all_cases": organization.caseworkers_see_all_cases}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.organization_settings_update(organization=organization, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Settings saved."))
+        return redirect("orgs:settings")
+    return render(request, "orgs/settings.html", {"form": form, "organization": organization})
