@@ -7,13 +7,15 @@ cases_listed), naming the field groups it showed.
 
 from __future__ import annotations
 
+import json
 import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +35,7 @@ from casehub.access import (
 )
 from casehub.crypto import shredding
 from casehub.crypto.files import AttachmentRejected, attachment_open
+from casehub.export import case_export_json, case_export_pdf, case_exported
 from casehub.models import CaseAttachment, CaseErasure, CaseNote, CaseTask, ErasureStatus
 
 PAGE_SIZE = 25
@@ -388,6 +391,21 @@ def document_download(request, case_uuid, attachment_uuid):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Content-Length"] = str(attachment.size)
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def case_export(request, case_uuid, fmt):
+    """The survivor's data-subject export: everything the case holds, as PDF or JSON (audited)."""
+    case = case_for_user(request.user, case_uuid, action=CaseAction.EXPORT)
+    case_exported(case=case, by=request.user, fmt=fmt)
+    if fmt == "pdf":
+        response = HttpResponse(case_export_pdf(case), content_type="application/pdf")
+    else:
+        body = json.dumps(case_export_json(case), ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{case.case_number}.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -128,6 +128,8 @@ MATRIX = {
     "cases:document_add": ("POST", "L 2 400 400 404 404 403 P 404"),
     "cases:document_download": ("GET", CASE_PAGE),
     "cases:history": ("GET", CASE_PAGE),
+    "cases:export_pdf": ("GET", CASE_PAGE),
+    "cases:export_json": ("GET", CASE_PAGE),
     "cases:manage": ("GET", COORDINATOR_ONLY),
     "cases:assign": ("POST", "L 2 403 R 404 404 403 P 404"),
     "cases:restrict": ("POST", "L 2 403 R 404 404 403 P 404"),

@@ -90,3 +90,20 @@ def test_accented_text_survives_in_the_pdf(case, tmp_path):
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
     for expected in ("José Núñez Peña", "Ñandú", "Primera llamada, sin señal", "Cita médica", "Llegó en camión"):
         assert expected in text
+
+
+def test_the_case_page_offers_the_survivor_export_as_pdf_and_json_and_audits_it(cast):
+    from django.urls import reverse
+
+    from casehub.models import AuditEvent
+    from tests.casehub.factories import a_case
+    from tests.factories import verified_client
+
+    case = a_case(cast.owner, legal_name="Señora Ñandú", assigned=[cast.owner.caseworker])
+    client = verified_client(cast.owner.caseworker)
+    pdf = client.get(reverse("cases:export_pdf", kwargs={"case_uuid": case.uuid}))
+    data = client.get(reverse("cases:export_json", kwargs={"case_uuid": case.uuid}))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert "Señora Ñandú" in data.content.decode()
+    assert case.case_number in pdf["Content-Disposition"] and "Ñandú" not in pdf["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="case.exported", actor=cast.owner.caseworker).count() == 2
