@@ -12,7 +12,7 @@ import json
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -145,42 +145,37 @@ def _accepted(request, job) -> Response:
 JOB_STARTED = {202: OpenApiResponse(JobOutput, description="job queued; follow its url")}
 
 
-class ExportJsonApi(APIView):
-    @extend_schema(
-        summary="Start an export of the directory as HSDS JSON",
-        request=ExportInput,
-        responses=JOB_STARTED,
-    )
+class _ExportApi(APIView):
+    kind: str
+
     def post(self, request):
         organization = access.viewer_organization(request.user)
         params = ExportInput(data=request.data)
         params.is_valid(raise_exception=True)
         job = directory_export_start(
-            kind=DirectoryJobKind.EXPORT_JSON,
-            scope=params.validated_data["scope"],
-            by=request.user,
-            organization=organization,
+            kind=self.kind, scope=params.validated_data["scope"], by=request.user, organization=organization
         )
         return _accepted(request, job)
 
 
-class ExportTabularApi(APIView):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
+        summary="Start an export of the directory as HSDS JSON", request=ExportInput, responses=JOB_STARTED
+    )
+)
+class ExportJsonApi(_ExportApi):
+    kind = DirectoryJobKind.EXPORT_JSON
+
+
+@extend_schema_view(
+    post=extend_schema(
         summary="Start an export of the directory as an HSDS tabular data package (zip)",
         request=ExportInput,
         responses=JOB_STARTED,
     )
-    def post(self, request):
-        organization = access.viewer_organization(request.user)
-        params = ExportInput(data=request.data)
-        params.is_valid(raise_exception=True)
-        job = directory_export_start(
-            kind=DirectoryJobKind.EXPORT_TABULAR,
-            scope=params.validated_data["scope"],
-            by=request.user,
-            organization=organization,
-        )
-        return _accepted(request, job)
+)
+class ExportTabularApi(_ExportApi):
+    kind = DirectoryJobKind.EXPORT_TABULAR
 
 
 class ImportJsonApi(APIView):
