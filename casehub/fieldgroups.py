@@ -23,7 +23,8 @@ LABELS = {
 }
 ALL = frozenset(LABELS)
 
-# Which fields of a case (and which related records) each group holds.
+# Which fields of a case (and which related records) each group holds. Task titles are read and
+# audited as case details; they are the owner organization's own work and never shared.
 CASE_FIELDS = {
     IDENTITY: ["names", "date_of_birth", "estimated_age", "identity_documents"],
     CONTACT: ["phones", "email", "current_address", "contact_instructions", "safety_plan"],

@@ -39,9 +39,12 @@ def _case_dashboard(user) -> dict:
         )[:DASHBOARD_CASES]
     )
     cases_listed(cases=my_cases, by=user, groups={fieldgroups.IDENTITY})
+    tasks_due = case_selectors.tasks_due_for(user)
+    # Task titles are decrypted here too: account for them like the tasks tab does.
+    cases_listed(cases=list({task.case for task in tasks_due}), by=user, groups={fieldgroups.CASE_DETAILS})
     return {
         "my_cases": [(case, case_selectors.display_name(case)) for case in my_cases],
-        "tasks_due": case_selectors.tasks_due_for(user),
+        "tasks_due": tasks_due,
         "activity": case_selectors.recent_activity_for(user),
         "today": timezone.localdate(),
     }

@@ -56,7 +56,7 @@ TAB_GROUPS = {
     "survivor": {fieldgroups.IDENTITY, fieldgroups.CONTACT, fieldgroups.NARRATIVE},
     "details": {fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS},
     "notes": {fieldgroups.IDENTITY, fieldgroups.NOTES},
-    "tasks": {fieldgroups.IDENTITY},
+    "tasks": {fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS},
     "documents": {fieldgroups.IDENTITY, fieldgroups.DOCUMENTS},
     "safety": {fieldgroups.IDENTITY, fieldgroups.CONTACT},
     "history": {fieldgroups.IDENTITY},

@@ -165,3 +165,15 @@ def test_every_case_write_keeps_the_audit_chain_intact(cast):
     case_update(case=case, by=cast.owner.coordinator, risk_level="high")
     note_add(case=case, by=cast.owner.coordinator, body="x")
     assert audit_verify().ok
+
+
+def test_the_dashboard_accounts_for_the_task_titles_it_decrypts(cast):
+    from tests.factories import verified_client
+
+    case = a_case(cast.owner, assigned=[cast.owner.caseworker])
+    task_add(case=case, by=cast.owner.coordinator, title="Call the lawyer", assignee=cast.owner.caseworker)
+    verified_client(cast.owner.caseworker).get("/")
+    listed = AuditEvent.objects.filter(
+        action="case.listed", actor=cast.owner.caseworker, details__groups=["case_details"]
+    )
+    assert [event.details["cases"] for event in listed] == [[str(case.uuid)]]
