@@ -1,8 +1,8 @@
 import sys
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from casehub.celery import tasks_run_in_process
 from casehub.crypto.keyring import clear_data_keys
 from casehub.crypto.keys import key_provider
 from casehub.crypto.rotation import master_key_retirable, master_key_rotation_run, master_key_rotation_start
@@ -29,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         provider = key_provider()
         self.stdout.write(f"active master key: {provider.active_key_id}")
-        queue = options["queue"] and not settings.CELERY_TASK_ALWAYS_EAGER
+        queue = options["queue"] and not tasks_run_in_process()
         rotation = master_key_rotation_start(enqueue=queue)
         if queue:
             rotation = self.follow(rotation)

@@ -3,8 +3,7 @@
 import sys
 import time
 
-from django.conf import settings
-
+from casehub.celery import tasks_run_in_process
 from referrals.hsds.jobs import directory_job_run
 from referrals.models import DirectoryJob
 
@@ -16,7 +15,7 @@ def bar(job: DirectoryJob, width: int = 30) -> str:
 
 def queue_requested(options) -> bool:
     """--queue hands the job to a worker; without a broker (eager Celery) it runs here anyway."""
-    return options["queue"] and not settings.CELERY_TASK_ALWAYS_EAGER
+    return options["queue"] and not tasks_run_in_process()
 
 
 def run_or_follow(command, job: DirectoryJob, *, queued: bool) -> DirectoryJob:
