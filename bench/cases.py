@@ -13,7 +13,7 @@ columns of a twin names table (indexed on the value).
 Timed through the Django test client with a coordinator's API token, in one run, alternating
 the variants so machine drift is shared: the first page of GET /api/v1/cases/ (50 cases,
 display names decrypted, the listing audited) against the same page from the twin, and
-GET /api/v1/cases/?name=… (blind-index candidates, decrypted and compared) against the twin's
+POST /api/v1/cases/search/ {"name": …} (blind-index candidates, decrypted and compared) against the twin's
 indexed equality. Both twins go through the same authentication, pagination, serializer and
 audit, so the ratios show what encryption and blind indexes cost. Medians are reported; the
 last line is
@@ -54,6 +54,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.generics import ListAPIView  # noqa: E402
+from rest_framework.response import Response  # noqa: E402
 
 from casehub import coding  # noqa: E402
 from casehub.api_cases import ByCreated, CaseFilterInput, CaseListOutput  # noqa: E402
@@ -114,27 +115,36 @@ class PlainCaseListApi(ListAPIView):
     queryset = PlainCase.objects.none()
 
     def list(self, request, *args, **kwargs):
-        from casehub.cases import cases_listed
-
         filters = CaseFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
         organization = request.user.membership.organization
         found = PlainCase.objects.filter(organization=organization)
-        name = filters.validated_data.get("name")
-        if name:
-            found = found.filter(
-                pk__in=PlainName.objects.filter(value=name, case__organization=organization).values("case_id")
-            )
-        page = self.paginate_queryset(found)
-        cases_listed(cases=page, by=request.user, groups=["case_details", "identity"])
-        names = {}
-        for row in PlainName.objects.filter(case__in=[c.pk for c in page], kind__in=["preferred", "legal"]).order_by(
-            "case_id", "id"
-        ):
-            if row.case_id not in names or row.kind == "preferred":
-                names[row.case_id] = row.value
-        output = CaseListOutput(page, many=True, context={"names": names})
-        return self.get_paginated_response(output.data)
+        return self.get_paginated_response(plain_output(request, self.paginate_queryset(found)))
+
+    def post(self, request):
+        """The twin of CaseSearchApi: the exact name in the body, at most 100 matches."""
+        organization = request.user.membership.organization
+        found = PlainCase.objects.filter(
+            organization=organization,
+            pk__in=PlainName.objects.filter(value=request.data["name"], case__organization=organization).values(
+                "case_id"
+            ),
+        )
+        return Response({"results": plain_output(request, list(found.order_by("-created_at", "-id")[:100]))})
+
+
+def plain_output(request, page) -> list:
+    """Audit and serialize a page of twins as CaseListApi does: display names from one query."""
+    from casehub.cases import cases_listed
+
+    cases_listed(cases=page, by=request.user, groups=["case_details", "identity"])
+    names = {}
+    for row in PlainName.objects.filter(case__in=[c.pk for c in page], kind__in=["preferred", "legal"]).order_by(
+        "case_id", "id"
+    ):
+        if row.case_id not in names or row.kind == "preferred":
+            names[row.case_id] = row.value
+    return CaseListOutput(page, many=True, context={"names": names}).data
 
 
 urlpatterns = [
@@ -218,12 +228,14 @@ def build(size: int, rng: random.Random):
 
 
 def timed(client: Client, url: str, params: dict) -> float:
+    """A list is a GET; a search is a POST with the name in the body (never in the URL)."""
     begin = time.perf_counter()
-    response = client.get(url, params)
+    response = client.post(url, params, content_type="application/json") if params else client.get(url)
     elapsed = (time.perf_counter() - begin) * 1000
     if response.status_code != 200:
         raise SystemExit(f"bench: {url} answered {response.status_code}: {response.content[:300]!r}")
-    if not response.json()["results"]:
+    body = response.json()
+    if not (body["results"] if isinstance(body, dict) else body):
         raise SystemExit(f"bench: {url} found nothing")
     return elapsed
 
@@ -271,7 +283,7 @@ def main() -> None:
         client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
         urls = {
             "list": ("/api/v1/cases/", "/api/bench/plain-cases/"),
-            "search": ("/api/v1/cases/", "/api/bench/plain-cases/"),
+            "search": ("/api/v1/cases/search/", "/api/bench/plain-cases/"),
         }
 
         def params(key: str, name: str) -> dict:

@@ -101,9 +101,22 @@ class CaseFilterInput(serializers.Serializer):
     needs = serializers.ChoiceField(coding.Need.choices, required=False, help_text="Cases with this need")
     exploitation_type = serializers.ChoiceField(coding.ExploitationType.choices, required=False)
     assigned = serializers.UUIDField(required=False, help_text="Cases assigned to this user (id)")
+
+
+class CaseSearchInput(serializers.Serializer):
+    """Sent in the body, never the URL: names and numbers must not reach access logs."""
+
     name = serializers.CharField(max_length=200, required=False, help_text="Exact legal or preferred name, or alias")
     phone = serializers.CharField(max_length=40, required=False, help_text="Exact phone number")
     document = serializers.CharField(max_length=100, required=False, help_text="Exact identity document number")
+
+    def validate(self, data):
+        if not any(data.get(key) for key in ("name", "phone", "document")):
+            raise serializers.ValidationError(_("Give a name, a phone number or a document number."))
+        return data
+
+
+SEARCH_LIMIT = 100
 
 
 class NoteInput(serializers.Serializer):
@@ -302,36 +315,57 @@ class CaseListApi(ListAPIView):
     pagination_class = ByCreated
     queryset = Case.objects.none()
 
-    @extend_schema(parameters=[CaseFilterInput], summary="List and search cases")
+    @extend_schema(parameters=[CaseFilterInput], summary="List cases (search with POST /api/v1/cases/search/)")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
         filters = CaseFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        query = dict(filters.validated_data)
-        user = request.user
-        visible = access.cases_visible_to(user)
-        found = cases.cases_filtered(
-            visible,
-            status=query.get("status", ""),
-            risk=query.get("risk", ""),
-            need=query.get("needs", ""),
-            exploitation_type=query.get("exploitation_type", ""),
-            assigned=query.get("assigned"),
+        page = self.paginate_queryset(_filtered(request.user, filters.validated_data))
+        return self.get_paginated_response(_listed(request.user, page))
+
+
+def _filtered(user, query: dict):
+    return cases.cases_filtered(
+        access.cases_visible_to(user),
+        status=query.get("status", ""),
+        risk=query.get("risk", ""),
+        need=query.get("needs", ""),
+        exploitation_type=query.get("exploitation_type", ""),
+        assigned=query.get("assigned"),
+    )
+
+
+def _listed(user, page) -> list:
+    cases.cases_listed(cases=page, by=user, groups=[fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS])
+    return CaseListOutput(page, many=True, context={"names": cases.case_display_names(page)}).data
+
+
+class CaseSearchApi(APIView):
+    """Exact search by name, alias, phone or document number through the blind indexes."""
+
+    @extend_schema(
+        request=CaseSearchInput,
+        responses=CaseListOutput(many=True),
+        summary=f"Search cases by exact name, phone or document number (at most {SEARCH_LIMIT})",
+    )
+    def post(self, request):
+        search = CaseSearchInput(data=request.data)
+        search.is_valid(raise_exception=True)
+        query = search.validated_data
+        membership = request.user.membership
+        if membership is None:  # a platform admin sees no cases
+            return Response([])
+        found = cases.cases_matching(
+            access.cases_visible_to(request.user),
+            organization=membership.organization,
+            name=query.get("name", ""),
+            phone=query.get("phone", ""),
+            document=query.get("document", ""),
         )
-        if any(query.get(key) for key in ("name", "phone", "document")):
-            found = cases.cases_matching(
-                found,
-                organization=user.membership.organization,
-                name=query.get("name", ""),
-                phone=query.get("phone", ""),
-                document=query.get("document", ""),
-            )
-        page = self.paginate_queryset(found)
-        cases.cases_listed(cases=page, by=user, groups=[fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS])
-        output = CaseListOutput(page, many=True, context={"names": cases.case_display_names(page)})
-        return self.get_paginated_response(output.data)
+        page = list(found.order_by("-created_at", "-id")[:SEARCH_LIMIT])
+        return Response(_listed(request.user, page))
 
 
 class CaseCreateApi(APIView):

@@ -12,6 +12,7 @@ from referrals import urls as referrals_urls
 # /api/v1/cases/…: one view per operation (reads GET, writes POST/PATCH), like the directory API.
 cases_api = [
     path("", api_cases.CaseListApi.as_view(), name="cases"),
+    path("search/", api_cases.CaseSearchApi.as_view(), name="cases_search"),
     path("create/", api_cases.CaseCreateApi.as_view(), name="case_create"),
     path("<uuid:case_id>/", api_cases.CaseDetailApi.as_view(), name="case"),
     path("<uuid:case_id>/update/", api_cases.CaseUpdateApi.as_view(), name="case_update"),

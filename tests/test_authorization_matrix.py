@@ -143,6 +143,7 @@ MATRIX = {
     # Case API: the same case as the case pages (assigned to the owner's caseworker, who wrote the
     # note: only its author may edit it).
     "api:cases": ("GET", "401 401 200 200 200 200 403 403 200"),
+    "api:cases_search": ("POST", "401 401 200 200 200 200 403 403 200"),
     "api:case_create": ("POST", "401 401 201 201 403 403 403 403 403"),
     "api:case": ("GET", "401 401 200 200 404 404 403 403 404"),
     "api:case_update": ("PATCH", "401 401 200 200 404 404 403 403 404"),
@@ -162,6 +163,7 @@ MATRIX = {
 
 # JSON bodies for the JSON APIs' writes (their parsers take JSON only).
 JSON_BODIES = {
+    "api:cases_search": {"name": "Matrix Person"},
     "api:directory_service_create": {"kind": "shelter", "name": "Casa"},
     "api:directory_service_update": {"kind": "shelter", "name": "Casa"},
     "api:directory_capacity": {"status": "waitlist"},
