@@ -242,7 +242,7 @@ def timed(client: Client, url: str, params: dict) -> float:
 
 def explain(organization_id: int, name: str) -> None:
     """Print the plans of the encrypted list's and search's main queries (for indexes)."""
-    from casehub.cases import cases_matching
+    from casehub.case_selectors import cases_matching
     from casehub.models import Case
     from orgs.models import Organization
 

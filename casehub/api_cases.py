@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casehub import access, cases, coding, export, fieldgroups
+from casehub import case_selectors as selectors
 from casehub.access import CaseAction
 from casehub.crypto.fields import with_data_keys
 from casehub.crypto.files import AttachmentRejected, attachment_open
@@ -327,7 +328,7 @@ class CaseListApi(ListAPIView):
 
 
 def _filtered(user, query: dict):
-    return cases.cases_filtered(
+    return selectors.cases_filtered(
         access.cases_visible_to(user),
         status=query.get("status", ""),
         risk=query.get("risk", ""),
@@ -339,7 +340,7 @@ def _filtered(user, query: dict):
 
 def _listed(user, page) -> list:
     cases.cases_listed(cases=page, by=user, groups=[fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS])
-    return CaseListOutput(page, many=True, context={"names": cases.case_display_names(page)}).data
+    return CaseListOutput(page, many=True, context={"names": selectors.case_display_names(page)}).data
 
 
 class CaseSearchApi(APIView):
@@ -357,7 +358,7 @@ class CaseSearchApi(APIView):
         membership = request.user.membership
         if membership is None:  # a platform admin sees no cases
             return Response([])
-        found = cases.cases_matching(
+        found = selectors.cases_matching(
             access.cases_visible_to(request.user),
             organization=membership.organization,
             name=query.get("name", ""),

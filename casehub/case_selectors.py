@@ -102,14 +102,13 @@ def hidden_match_count(user, query: str) -> int:
 def case_list(user, *, scope: str, filters: dict, sort: str = "updated") -> QuerySet[Case]:
     """The cases of a list tab, filtered and sorted; encrypted columns are not even read."""
     cases = cases_visible_to(user) if scope == "all" and may_see_all_cases(user) else cases_assigned_to(user)
-    if filters.get("status"):
-        cases = cases.filter(status=filters["status"])
-    if filters.get("risk"):
-        cases = cases.filter(risk_level=filters["risk"])
-    if filters.get("need"):
-        cases = cases.filter(needs__has=filters["need"])
-    if filters.get("exploitation"):
-        cases = cases.filter(exploitation_types__has=filters["exploitation"])
+    cases = cases_filtered(
+        cases,
+        status=filters.get("status", ""),
+        risk=filters.get("risk", ""),
+        need=filters.get("need", ""),
+        exploitation_type=filters.get("exploitation", ""),
+    )
     if filters.get("worker"):
         cases = cases.filter(assigned_caseworkers=filters["worker"])
     if filters.get("q"):
@@ -212,3 +211,72 @@ def coded_details(case: Case) -> list[tuple[str, str]]:
             text = str(labels.get(value, value)) if value else ""
         rows.append((form_field.label, text))
     return rows
+
+
+# For the API's list and search ------------------------------------------------------------------
+
+SEARCH_MODELS = {"name": SurvivorName, "phone": SurvivorPhone, "document": SurvivorDocument}
+_SEARCH_COLUMNS = (
+    "uuid",
+    "case_id",
+    "value",
+    "value_index",
+    "case__uuid",
+    "case__organization_id",
+    "case__data_key_id",
+    "case__data_key_master_id",
+    "case__data_key_wrapped",
+)
+
+
+def cases_matching(cases, *, organization, name: str = "", phone: str = "", document: str = ""):
+    """The cases among ``cases`` whose name (any kind), phone or document number equals the one given.
+
+    Exact match through the blind indexes; only the candidates of visible cases are decrypted
+    (to drop the false positives that the truncated index lets through).
+    """
+    for kind, value in (("name", name), ("phone", phone), ("document", document)):
+        if value:
+            model = SEARCH_MODELS[kind]
+            # Only the columns that decrypting and comparing need (not the whole case row).
+            candidates = model.objects.filter(case__in=cases).only(*_SEARCH_COLUMNS)
+            rows = blind_index_search(candidates, index="value_index", value=value, organization=organization)
+            cases = cases.filter(pk__in=[row.case_id for row in rows])
+    return cases
+
+
+def case_display_names(cases) -> dict[int, str]:
+    """The name each case is listed under (preferred, else legal), decrypting those names only."""
+    by_id = {case.pk: case for case in cases}
+    rows = SurvivorName.objects.filter(case_id__in=by_id, kind__in=[NameKind.PREFERRED, NameKind.LEGAL]).order_by(
+        "case_id", "id"
+    )
+    chosen: dict[int, SurvivorName] = {}
+    for row in rows:
+        current = chosen.get(row.case_id)
+        if current is None or (current.kind == NameKind.LEGAL and row.kind == NameKind.PREFERRED):
+            chosen[row.case_id] = row
+    names = {}
+    for case_id, row in chosen.items():
+        row.case = by_id[case_id]  # the case row in hand carries its data key: no query to decrypt
+        names[case_id] = row.value
+    return names
+
+
+def cases_filtered(
+    cases, *, status: str = "", risk: str = "", need: str = "", exploitation_type: str = "", assigned=None
+):
+    """Narrow a case queryset by coded fields and by assigned worker (a user uuid)."""
+    if status:
+        cases = cases.filter(status=status)
+    if risk:
+        cases = cases.filter(risk_level=risk)
+    if need:
+        cases = cases.filter(needs__has=need)
+    if exploitation_type:
+        cases = cases.filter(exploitation_types__has=exploitation_type)
+    if assigned is not None:
+        cases = cases.filter(
+            pk__in=Case.assigned_caseworkers.through.objects.filter(user__uuid=assigned).values("case_id")
+        )
+    return cases

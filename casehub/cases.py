@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from casehub import fieldgroups
 from casehub.audit import audit_record
-from casehub.crypto.blind_index import blind_index_search
 from casehub.crypto.files import attachment_store
 from casehub.crypto.keyring import data_key_assign
 from casehub.models import (
@@ -453,72 +452,3 @@ def survivor_details(case: Case, groups) -> dict:
     if fieldgroups.CASE_DETAILS in groups:
         details.update({name: getattr(case, name) for name in CODED_FIELDS})
     return details
-
-
-# Selectors for lists -----------------------------------------------------------------------------
-
-SEARCH_MODELS = {"name": SurvivorName, "phone": SurvivorPhone, "document": SurvivorDocument}
-_SEARCH_COLUMNS = (
-    "uuid",
-    "case_id",
-    "value",
-    "value_index",
-    "case__uuid",
-    "case__organization_id",
-    "case__data_key_id",
-    "case__data_key_master_id",
-    "case__data_key_wrapped",
-)
-
-
-def cases_matching(cases, *, organization, name: str = "", phone: str = "", document: str = ""):
-    """The cases among ``cases`` whose name (any kind), phone or document number equals the one given.
-
-    Exact match through the blind indexes; only the candidates of visible cases are decrypted
-    (to drop the false positives that the truncated index lets through).
-    """
-    for kind, value in (("name", name), ("phone", phone), ("document", document)):
-        if value:
-            model = SEARCH_MODELS[kind]
-            # Only the columns that decrypting and comparing need (not the whole case row).
-            candidates = model.objects.filter(case__in=cases).only(*_SEARCH_COLUMNS)
-            rows = blind_index_search(candidates, index="value_index", value=value, organization=organization)
-            cases = cases.filter(pk__in=[row.case_id for row in rows])
-    return cases
-
-
-def case_display_names(cases) -> dict[int, str]:
-    """The name each case is listed under (preferred, else legal), decrypting those names only."""
-    by_id = {case.pk: case for case in cases}
-    rows = SurvivorName.objects.filter(case_id__in=by_id, kind__in=[NameKind.PREFERRED, NameKind.LEGAL]).order_by(
-        "case_id", "id"
-    )
-    chosen: dict[int, SurvivorName] = {}
-    for row in rows:
-        current = chosen.get(row.case_id)
-        if current is None or (current.kind == NameKind.LEGAL and row.kind == NameKind.PREFERRED):
-            chosen[row.case_id] = row
-    names = {}
-    for case_id, row in chosen.items():
-        row.case = by_id[case_id]  # the case row in hand carries its data key: no query to decrypt
-        names[case_id] = row.value
-    return names
-
-
-def cases_filtered(
-    cases, *, status: str = "", risk: str = "", need: str = "", exploitation_type: str = "", assigned=None
-):
-    """Narrow a case queryset by coded fields and by assigned worker (a user uuid)."""
-    if status:
-        cases = cases.filter(status=status)
-    if risk:
-        cases = cases.filter(risk_level=risk)
-    if need:
-        cases = cases.filter(needs__has=need)
-    if exploitation_type:
-        cases = cases.filter(exploitation_types__has=exploitation_type)
-    if assigned is not None:
-        cases = cases.filter(
-            pk__in=Case.assigned_caseworkers.through.objects.filter(user__uuid=assigned).values("case_id")
-        )
-    return cases

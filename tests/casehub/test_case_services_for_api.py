@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from casehub import access, cases
+from casehub import case_selectors as selectors
 from casehub.models import AuditEvent, Case, CaseEvent
 
 
@@ -42,17 +43,17 @@ def test_the_display_name_is_the_preferred_name_else_the_legal_name(cast, case):
         organization=cast.owner.organization, by=cast.owner.coordinator, legal_name="Ana", preferred_name="Anita"
     )
     nameless = cases.case_create(organization=cast.owner.organization, by=cast.owner.coordinator)
-    names = cases.case_display_names([case, preferred, nameless])
+    names = selectors.case_display_names([case, preferred, nameless])
     assert names == {case.pk: "Ana", preferred.pk: "Anita"}
 
 
 def test_cases_matching_finds_exact_names_and_phones_among_the_cases_given(cast, case):
     everything = Case.objects.all()
     org = cast.owner.organization
-    assert list(cases.cases_matching(everything, organization=org, name="ana")) == [case]
-    assert list(cases.cases_matching(everything, organization=org, phone="+52-1")) == [case]
-    assert list(cases.cases_matching(everything.exclude(pk=case.pk), organization=org, name="Ana")) == []
-    assert list(cases.cases_matching(everything, organization=cast.partner.organization, name="Ana")) == []
+    assert list(selectors.cases_matching(everything, organization=org, name="ana")) == [case]
+    assert list(selectors.cases_matching(everything, organization=org, phone="+52-1")) == [case]
+    assert list(selectors.cases_matching(everything.exclude(pk=case.pk), organization=org, name="Ana")) == []
+    assert list(selectors.cases_matching(everything, organization=cast.partner.organization, name="Ana")) == []
 
 
 def test_only_the_author_may_edit_a_note(cast, case):
