@@ -10,7 +10,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Prefetch, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from casehub.access import cases_assigned_to, cases_visible_to
+from casehub.access import cases_assigned_to, cases_visible_to, org_capabilities
 from casehub.cases import ENCRYPTED_FIELDS
 from casehub.crypto.blind_index import blind_index_search, normalize_document, normalize_phone
 from casehub.crypto.fields import with_data_keys
@@ -24,6 +24,7 @@ from casehub.models import (
     SurvivorName,
     SurvivorPhone,
 )
+from orgs import capabilities
 from orgs.access import member_role
 from orgs.models import Role
 
@@ -54,10 +55,7 @@ RISK_RANK = {"low": 0, "medium": 1, "high": 2, "immediate": 3}
 
 def may_see_all_cases(user) -> bool:
     """Whether the "all organization cases" tab is offered to the user."""
-    role = member_role(user)
-    return role == Role.COORDINATOR or (
-        role == Role.CASEWORKER and user.membership.organization.caseworkers_see_all_cases
-    )
+    return bool(org_capabilities(user) & {capabilities.SEE_ALL, capabilities.SEE_UNRESTRICTED})
 
 
 def case_ids_matching(user, query: str, *, among: QuerySet[Case] | None = None) -> set[int]:

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casehub import coding
+from casehub import coding, fieldgroups
 from casehub.crypto.blind_index import BlindIndexField
 from casehub.crypto.fields import EncryptedDateField, EncryptedJSONField, EncryptedLongTextField, EncryptedTextField
 from casehub.multichoice import MultiChoiceField
@@ -141,6 +141,11 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["organization", "-updated_at", "-id"], name="case_org_updated"),
             models.Index(fields=["organization", "-created_at", "-id"], name="case_org_created"),
+        ]
+        # Granted only through shares (sharing.CaseGroupObjectPermission), never globally.
+        default_permissions = ("view",)
+        permissions = [
+            (f"view_case_{group}", f"See the {group} fields of a shared case") for group in sorted(fieldgroups.ALL)
         ]
 
     def __str__(self):

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "orgs",
     "casehub",
     "referrals",
+    "sharing",
 ]
 
 MIDDLEWARE = [
@@ -126,9 +127,9 @@ DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{V
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "casehub.backends.CaseHubObjectPermissionBackend"]
 # guardian's own backend knows nothing of suspension or expiry, so it is never installed
-# (research/authz.md §1.5); its warning about that is silenced on purpose.
+# (research/authz.md §1.5): ours replaces it; guardian's warning about that is silenced on purpose.
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 # No guardian "AnonymousUser" row: anonymous visitors get no object permissions at all.
 ANONYMOUS_USER_NAME = None
@@ -227,7 +228,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "orgs.tasks.verify_audit_chain", "schedule": 6 * 60 * 60},
+    # Reads check expiry themselves; this only tidies up ended shares' grants and says so.
+    "retire-expired-shares": {"task": "sharing.tasks.retire_expired_shares", "schedule": 5 * 60},
 }
+
+# Sharing: a share's default and longest life, and the longest emergency override.
+CASEHUB_SHARE_DEFAULT_DAYS = env_int("CASEHUB_SHARE_DEFAULT_DAYS", 30)
+CASEHUB_SHARE_MAX_DAYS = env_int("CASEHUB_SHARE_MAX_DAYS", 180)
+CASEHUB_OVERRIDE_MAX_HOURS = env_int("CASEHUB_OVERRIDE_MAX_HOURS", 72)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from casehub import fieldgroups
 from orgs.models import Organization, OrganizationStatus, Role, User
 
 # Accepted supporting documents, recognised by their first bytes, not by name or declared type.
@@ -239,4 +240,11 @@ class OrganizationSettingsForm(forms.Form):
         label=_("Caseworkers see all of the organization's unrestricted cases"),
         required=False,
         help_text=_("Otherwise a caseworker sees only the cases assigned to them. Coordinators always see every case."),
+    )
+    caseworker_field_groups = forms.MultipleChoiceField(
+        label=_("Parts of a case caseworkers see"),
+        required=False,
+        choices=[(group, fieldgroups.LABELS[group]) for group in sorted(fieldgroups.ALL)],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For example, leave the narrative out. Coordinators always see every part."),
     )

@@ -6,6 +6,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from orgs import capabilities
 
 
 class User(AbstractUser):
@@ -67,10 +70,6 @@ class Organization(models.Model):
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # Organization settings (org admins): caseworkers see every unrestricted case, not only theirs.
-    caseworkers_see_all_cases = models.BooleanField(
-        _("caseworkers see all unrestricted cases"), default=False, db_default=False
-    )
     # Vetting checklist and the reviewer's private notes (never shown to the organization).
     documents_checked = models.BooleanField(default=False)
     contact_verified = models.BooleanField(default=False)
@@ -81,6 +80,8 @@ class Organization(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "name"])]
+        # Granted per organization to its own role groups (orgs/capabilities.py), never globally.
+        permissions = capabilities.PERMISSIONS
 
     def __str__(self):
         return self.name
@@ -217,3 +218,23 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class OrganizationGroupObjectPermission(GroupObjectPermissionBase):
+    """A role group's capability on its own organization (direct foreign key, guardian)."""
+
+    content_object = models.ForeignKey(Organization, on_delete=models.CASCADE)
+
+    def save(self, *args, **kwargs):
+        if self.permission.codename not in capabilities.ALL_CODENAMES:
+            raise ValueError("Only organization case capabilities are granted on an organization.")
+        super().save(*args, **kwargs)
+
+
+class OrganizationUserObjectPermission(UserObjectPermissionBase):
+    """Kept empty: capabilities go to role groups, never to single users."""
+
+    content_object = models.ForeignKey(Organization, on_delete=models.CASCADE)
+
+    def save(self, *args, **kwargs):
+        raise ValueError("Organization capabilities are granted to role groups only.")

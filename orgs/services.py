@@ -5,7 +5,8 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -15,13 +16,16 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from casehub import fieldgroups
 from casehub.audit import audit_record
+from orgs import capabilities
 from orgs.models import (
     ApiToken,
     ApplicationDocument,
     Invitation,
     Membership,
     Organization,
+    OrganizationGroupObjectPermission,
     OrganizationReference,
     OrganizationStatus,
     OrganizationStatusChange,
@@ -47,9 +51,39 @@ def _email_on_commit(to: list[str], template: str, context: dict | None = None) 
 
 
 def organization_role_groups_create(*, organization: Organization) -> None:
+    """The organization's role groups, each with its role's default case capabilities."""
     for role in Role.values:
         group, _created = Group.objects.get_or_create(name=f"org:{organization.uuid}:{role}")
-        OrgRoleGroup.objects.get_or_create(organization=organization, role=role, defaults={"group": group})
+        _role_group, created = OrgRoleGroup.objects.get_or_create(
+            organization=organization, role=role, defaults={"group": group}
+        )
+        if created:
+            capabilities_set(organization=organization, role=role, codenames=capabilities.DEFAULTS[role])
+
+
+def capabilities_of(organization: Organization, role: str) -> frozenset[str]:
+    return frozenset(
+        OrganizationGroupObjectPermission.objects.filter(
+            content_object=organization, group__org_role__organization=organization, group__org_role__role=role
+        ).values_list("permission__codename", flat=True)
+    )
+
+
+def capabilities_set(*, organization: Organization, role: str, codenames) -> None:
+    """Make the role's capabilities on its organization exactly ``codenames``."""
+    codenames = frozenset(codenames)
+    if not codenames <= capabilities.ALL_CODENAMES:
+        raise ValueError("Unknown capability.")
+    group = OrgRoleGroup.objects.get(organization=organization, role=role).group
+    content_type = ContentType.objects.get_for_model(Organization)
+    current = OrganizationGroupObjectPermission.objects.filter(content_object=organization, group=group)
+    current.exclude(permission__codename__in=codenames).delete()
+    present = set(current.values_list("permission__codename", flat=True))
+    permissions = Permission.objects.filter(content_type=content_type, codename__in=codenames - present)
+    OrganizationGroupObjectPermission.objects.bulk_create(
+        OrganizationGroupObjectPermission(content_object=organization, group=group, permission=permission)
+        for permission in permissions
+    )
 
 
 @transaction.atomic
@@ -377,21 +411,47 @@ def api_token_revoke(*, token: ApiToken, by: User) -> None:
     audit_record("api_token.revoked", actor=by, target=token)
 
 
+def organization_case_settings(organization: Organization) -> dict:
+    """The org admin's view of the caseworkers' capabilities."""
+    caseworker = capabilities_of(organization, Role.CASEWORKER)
+    return {
+        "caseworkers_see_all_cases": capabilities.SEE_UNRESTRICTED in caseworker,
+        "caseworker_field_groups": sorted(
+            group for group in fieldgroups.ALL if capabilities.group_codename(group) in caseworker
+        ),
+    }
+
+
 @transaction.atomic
-def organization_settings_update(*, organization: Organization, by: User, caseworkers_see_all_cases: bool) -> bool:
-    """An org admin changes the organization's case settings; returns whether anything changed."""
+def organization_settings_update(
+    *, organization: Organization, by: User, caseworkers_see_all_cases: bool, caseworker_field_groups=None
+) -> bool:
+    """An org admin changes which cases, and which parts of them, caseworkers see; returns whether
+    anything changed. Coordinators always see every case and every field group."""
     membership = by.membership
     if membership is None or membership.organization_id != organization.pk or membership.role != Role.ORG_ADMIN:
         raise ValidationError(_("Only an admin of the organization can change its settings."))
-    if organization.caseworkers_see_all_cases == caseworkers_see_all_cases:
+    before = organization_case_settings(organization)
+    groups = before["caseworker_field_groups"] if caseworker_field_groups is None else sorted(caseworker_field_groups)
+    if not set(groups) <= fieldgroups.ALL:
+        raise ValidationError(_("Unknown field group."))
+    after = {"caseworkers_see_all_cases": caseworkers_see_all_cases, "caseworker_field_groups": groups}
+    if after == before:
         return False
-    organization.caseworkers_see_all_cases = caseworkers_see_all_cases
-    organization.save(update_fields=["caseworkers_see_all_cases", "updated_at"])
-    audit_record(
-        "organization.settings_changed",
-        actor=by,
+    current = capabilities_of(organization, Role.CASEWORKER)
+    seeing = capabilities.SEE_UNRESTRICTED if caseworkers_see_all_cases else capabilities.SEE_ASSIGNED
+    kept = {
+        codename
+        for codename in current
+        if codename not in {capabilities.SEE_UNRESTRICTED, capabilities.SEE_ASSIGNED}
+        and not codename.startswith(capabilities.GROUP_PREFIX)
+    }
+    capabilities_set(
         organization=organization,
-        target=organization,
-        details={"caseworkers_see_all_cases": caseworkers_see_all_cases},
+        role=Role.CASEWORKER,
+        codenames=kept | {seeing} | {capabilities.group_codename(group) for group in groups},
+    )
+    audit_record(
+        "organization.settings_changed", actor=by, organization=organization, target=organization, details=after
     )
     return True

@@ -7,7 +7,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from orgs import services
+from orgs import capabilities, services
 from orgs.models import Organization, OrganizationStatus, Role, User
 
 PASSWORD = "correct horse battery staple 42"
@@ -124,3 +124,11 @@ def make_cast() -> Cast:
         suspended=team("Suspended", "hotline", OrganizationStatus.SUSPENDED),
         admin=platform_admin(username="platform-admin"),
     )
+
+
+def caseworkers_see_all_cases(organization, see_all: bool = True) -> None:
+    """Let the organization's caseworkers see every unrestricted case (or only theirs)."""
+    current = services.capabilities_of(organization, Role.CASEWORKER)
+    seeing = capabilities.SEE_UNRESTRICTED if see_all else capabilities.SEE_ASSIGNED
+    rest = current - {capabilities.SEE_UNRESTRICTED, capabilities.SEE_ASSIGNED}
+    services.capabilities_set(organization=organization, role=Role.CASEWORKER, codenames=rest | {seeing})

@@ -15,9 +15,7 @@ from orgs.models import Role
 @require_role(Role.ORG_ADMIN)
 def organization_settings(request):
     organization = request.user.membership.organization
-    form = OrganizationSettingsForm(
-        request.POST or None, initial={"caseworkers_see_all_cases": organization.caseworkers_see_all_cases}
-    )
+    form = OrganizationSettingsForm(request.POST or None, initial=services.organization_case_settings(organization))
     if request.method == "POST" and form.is_valid():
         services.organization_settings_update(organization=organization, by=request.user, **form.cleaned_data)
         messages.success(request, _("Settings saved."))

@@ -10,6 +10,7 @@ from casehub.crypto.keyring import data_key_destroy
 from casehub.models import CaseNote
 from orgs.models import Organization, User
 from tests.casehub.factories import a_case
+from tests.factories import caseworkers_see_all_cases
 
 
 def visible(user):
@@ -28,14 +29,14 @@ def test_a_caseworker_sees_only_assigned_cases_by_default(cast):
 
 
 def test_the_organization_setting_widens_a_caseworker_to_every_unrestricted_case(cast):
-    Organization.objects.filter(pk=cast.owner.organization.pk).update(caseworkers_see_all_cases=True)
+    caseworkers_see_all_cases(cast.owner.organization, True)
     open_case = a_case(cast.owner)
     a_case(cast.owner, restricted=True)
     assert visible(cast.owner.caseworker) == {open_case.pk}
 
 
 def test_an_assigned_caseworker_still_sees_a_restricted_case(cast):
-    Organization.objects.filter(pk=cast.owner.organization.pk).update(caseworkers_see_all_cases=True)
+    caseworkers_see_all_cases(cast.owner.organization, True)
     case = a_case(cast.owner, restricted=True, assigned=[cast.owner.caseworker])
     assert visible(cast.owner.caseworker) == {case.pk}
 

@@ -10,10 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from casehub import fieldgroups
+from casehub.access import case_field_groups
 from casehub.cases import case_create, task_add
 from casehub.models import AuditEvent, Case
-from orgs.models import Organization
-from tests.factories import member, verified_client
+from orgs.services import organization_case_settings, organization_settings_update
+from tests.casehub.factories import a_case
+from tests.factories import caseworkers_see_all_cases, member, verified_client
 
 SENTINEL = "Zyxwv Sentinelson"
 
@@ -112,7 +115,7 @@ def test_a_caseworker_gets_the_all_cases_tab_only_when_the_organization_allows_i
     response = client.get(reverse("cases:list"), {"scope": "all"})
     assert response.context["scope"] == "mine"
     assert "All organization cases" not in response.content.decode()
-    Organization.objects.filter(pk=cast.owner.organization.pk).update(caseworkers_see_all_cases=True)
+    caseworkers_see_all_cases(cast.owner.organization, True)
     response = client.get(reverse("cases:list"), {"scope": "all"})
     assert response.context["scope"] == "all"
     assert listed(response) == {people["mine"].case_number, people["hidden"].case_number}
@@ -250,24 +253,43 @@ def test_the_dashboard_shows_my_cases_and_my_tasks_due_overdue_first(people):
 
 def test_an_org_admin_changes_the_case_setting_and_it_is_audited(cast):
     client = verified_client(cast.owner.org_admin)
-    response = client.post(reverse("orgs:settings"), {"caseworkers_see_all_cases": "on"})
+    groups = ["case_details", "identity", "notes"]
+    response = client.post(
+        reverse("orgs:settings"), {"caseworkers_see_all_cases": "on", "caseworker_field_groups": groups}
+    )
     assert response.status_code == 302
-    cast.owner.organization.refresh_from_db()
-    assert cast.owner.organization.caseworkers_see_all_cases
+    assert organization_case_settings(cast.owner.organization) == {
+        "caseworkers_see_all_cases": True,
+        "caseworker_field_groups": groups,
+    }
     event = AuditEvent.objects.get(action="organization.settings_changed")
-    assert event.details == {"caseworkers_see_all_cases": True}
+    assert event.details == {"caseworkers_see_all_cases": True, "caseworker_field_groups": groups}
+
+
+def test_caseworkers_do_not_see_a_field_group_the_organization_hides_from_them(cast):
+    # given an organization that hides the narrative from its caseworkers
+    organization_settings_update(
+        organization=cast.owner.organization,
+        by=cast.owner.org_admin,
+        caseworkers_see_all_cases=False,
+        caseworker_field_groups=sorted(fieldgroups.ALL - {fieldgroups.NARRATIVE}),
+    )
+    case = a_case(cast.owner, assigned=[cast.owner.caseworker], narrative="Sentinel narrative")
+
+    # then a caseworker sees the case but not its narrative; a coordinator sees both
+    assert fieldgroups.NARRATIVE not in case_field_groups(cast.owner.caseworker, case)
+    assert fieldgroups.NARRATIVE in case_field_groups(cast.owner.coordinator, case)
+    page = verified_client(cast.owner.caseworker).get(reverse("cases:safety", args=[case.uuid])).content.decode()
+    assert "Sentinel narrative" not in page
 
 
 def test_only_an_admin_of_the_organization_changes_its_settings(cast):
     from django.core.exceptions import ValidationError
 
-    from orgs.services import organization_settings_update
-
     for user in (cast.owner.coordinator, cast.partner.org_admin):
         with pytest.raises(ValidationError):
             organization_settings_update(organization=cast.owner.organization, by=user, caseworkers_see_all_cases=True)
-    cast.owner.organization.refresh_from_db()
-    assert not cast.owner.organization.caseworkers_see_all_cases
+    assert not organization_case_settings(cast.owner.organization)["caseworkers_see_all_cases"]
     assert not AuditEvent.objects.filter(action="organization.settings_changed").exists()
 
 

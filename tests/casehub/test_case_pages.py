@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from casehub.cases import attachment_add, case_create, case_set_restricted, note_add, task_add
 from casehub.models import AuditEvent, Case, CaseEvent, CaseNote, CaseStatus, CaseTask
-from orgs.models import Organization
-from tests.factories import make_cast, member, verified_client
+from tests.factories import caseworkers_see_all_cases, make_cast, member, verified_client
 
 PDF = b"%PDF-1.4 case page test\n%%EOF\n"
 
@@ -110,7 +109,7 @@ def test_every_case_page_answers_each_role_as_the_access_rules_say(world, role, 
     # given
     cast = world["cast"]
     Case.objects.filter(pk=world["case"].pk).update(restricted=restricted)
-    Organization.objects.filter(pk=cast.owner.organization.pk).update(caseworkers_see_all_cases=see_all)
+    caseworkers_see_all_cases(cast.owner.organization, see_all)
     client = verified_client(user_for(world, role))
     # when
     answers = {page: client.get(page_url(world, page, record)).status_code for page, record in PAGES}
@@ -355,7 +354,7 @@ def test_erasure_needs_a_second_coordinator(world):
 
 def test_restricting_hides_the_case_from_an_unassigned_caseworker_even_when_all_cases_are_shown(world):
     cast = world["cast"]
-    Organization.objects.filter(pk=cast.owner.organization.pk).update(caseworkers_see_all_cases=True)
+    caseworkers_see_all_cases(cast.owner.organization, True)
     case_set_restricted(case=world["case"], by=cast.owner.coordinator, restricted=True)
     client = verified_client(world["unassigned"])
     assert client.get(reverse("cases:survivor", kwargs={"case_uuid": world["case"].uuid})).status_code == 404

@@ -22,8 +22,8 @@ from casehub.models import (
     SurvivorPhone,
 )
 from orgs import services
-from orgs.models import Organization, Role
-from tests.factories import make_cast, member, verified_client
+from orgs.models import Role
+from tests.factories import caseworkers_see_all_cases, make_cast, member, verified_client
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 SENTINEL = "Zz-sentinel"
@@ -100,7 +100,7 @@ class CaseApiMatrix(TestCase):
     def setUpTestData(cls):
         cls.cast = make_cast()
         owner = cls.cast.owner
-        Organization.objects.filter(pk=owner.organization.pk).update(caseworkers_see_all_cases=cls.see_all)
+        caseworkers_see_all_cases(owner.organization, cls.see_all)
         cls.unassigned = member(owner.organization, Role.CASEWORKER, username="unassigned-caseworker")
         cls.case = cases.case_create(
             organization=owner.organization, by=owner.caseworker, legal_name="Ana", phones=["+52 1"]
