@@ -23,7 +23,9 @@ class CaseHubObjectPermissionBackend(ObjectPermissionBackend):
         return codename in self._permissions(user_obj, obj, app_label)
 
     def get_all_permissions(self, user_obj, obj=None):
-        return {f"{app}.{codename}" for app in ("casehub", "orgs") for codename in self._permissions(user_obj, obj, app)}
+        return {
+            f"{app}.{codename}" for app in ("casehub", "orgs") for codename in self._permissions(user_obj, obj, app)
+        }
 
     def get_group_permissions(self, user_obj, obj=None):
         return self.get_all_permissions(user_obj, obj)

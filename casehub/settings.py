@@ -127,7 +127,10 @@ DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{V
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "casehub.backends.CaseHubObjectPermissionBackend"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "casehub.backends.CaseHubObjectPermissionBackend",
+]
 # guardian's own backend knows nothing of suspension or expiry, so it is never installed
 # (research/authz.md §1.5): ours replaces it; guardian's warning about that is silenced on purpose.
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
