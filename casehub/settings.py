@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "orgs",
     "casehub",
     "referrals",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "orgs.context_processors.membership",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -211,6 +213,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Seconds before the SMTP backend gives up on a silent mail server (Django waits forever by default).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CaseHub <noreply@casehub.invalid>")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -220,6 +224,8 @@ CELERY_RESULT_BACKEND = env_str(
 )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Deployments (or test runs) sharing one broker keep apart by giving each its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -227,7 +233,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "orgs.tasks.verify_audit_chain", "schedule": 6 * 60 * 60},
+    "notification-email-sweep": {"task": "notifications.tasks.email_sweep", "schedule": 5 * 60},
 }
+# A worker's claim on a notification e-mail (notifications/services.py): past it, a worker is
+# presumed dead and the e-mail may be sent by another. Keep it well above EMAIL_TIMEOUT.
+NOTIFICATION_EMAIL_LEASE_SECONDS = env_int("NOTIFICATION_EMAIL_LEASE_SECONDS", 10 * 60, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
