@@ -12,6 +12,7 @@ from casehub.env import (
     env_bool,
     env_int,
     env_list,
+    env_mapping,
     env_str,
     secret_from_file,
 )
@@ -168,6 +169,21 @@ APPLICATION_DOCUMENT_MAX_BYTES = env_int("APPLICATION_DOCUMENT_MAX_BYTES", 5 * 1
 DIRECTORY_CAPACITY_STALE_DAYS = env_int("DIRECTORY_CAPACITY_STALE_DAYS", 7, minimum=1, maximum=365)
 # Matching: the farthest a provider may be from the need's coordinates, in kilometres.
 DIRECTORY_MATCH_MAX_KM = env_int("DIRECTORY_MATCH_MAX_KM", 150, minimum=1)
+# The timezone service schedules (opening hours) are written in; deadlines count business hours in it.
+CASEHUB_DIRECTORY_TIMEZONE = env_str("CASEHUB_DIRECTORY_TIMEZONE", env_str("TIME_ZONE", "UTC"))
+# Referral deadlines per step and urgency (referrals/deadlines.py): h/m/d on the wall clock, bh/bd in
+# the receiving service's business hours (a business day is 8 business hours). Override single
+# entries with REFERRAL_DEADLINES="acknowledge.urgent=6bh,decide.routine=3bd".
+REFERRAL_DEADLINES = {
+    "acknowledge": {"emergency": "1h", "urgent": "4bh", "routine": "2bd"},
+    "decide": {"emergency": "4h", "urgent": "1bd", "routine": "5bd"},
+    "first_contact": {"emergency": "24h", "urgent": "2bd", "routine": "10bd"},
+}
+for _key, _spec in env_mapping("REFERRAL_DEADLINES").items():
+    _step, _dot, _urgency = _key.partition(".")
+    if _urgency not in REFERRAL_DEADLINES.get(_step, {}):
+        raise ImproperlyConfigured(f"REFERRAL_DEADLINES: no deadline named {_key!r} (step.urgency)")
+    REFERRAL_DEADLINES[_step][_urgency] = _spec
 # The official Open Referral HSDS 3.0 schemas (schema/compiled/*.json) that imports and
 # exports are validated against; by default the copy next to the repository.
 HSDS_SCHEMA_DIR = Path(env_str("HSDS_SCHEMA_DIR", str(BASE_DIR / "referrals" / "hsds" / "schema")))
