@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from casehub import fieldgroups
 from casehub.access import (
@@ -63,7 +64,7 @@ def test_a_share_for_a_purpose_the_consent_does_not_cover_is_refused_naming_the_
 def test_a_share_of_a_field_group_the_consent_leaves_out_is_refused_naming_the_group(cast):
     case = a_case(cast.owner)
     a_consent(cast.owner, case, to=cast.partner.organization, groups=DETAILS)
-    with pytest.raises(services.ShareRefused) as refused:
+    with translation.override("en"), pytest.raises(services.ShareRefused) as refused:
         a_share(cast.owner, case, cast.partner, groups=[fieldgroups.CASE_DETAILS, fieldgroups.NARRATIVE], consent=False)
     assert refused.value.code == "field_groups"
     assert "Narrative" in refused.value.messages[0]
