@@ -344,3 +344,20 @@ def test_only_the_receiving_coordinator_accepts_a_transfer(cast):
         with pytest.raises(PermissionDenied):
             services.transfer_decide(transfer=transfer, by=user, accept=True)
     assert Case.objects.get(pk=case.pk).organization == cast.owner.organization
+
+
+# Notifications ----------------------------------------------------------------------------------
+
+
+def test_the_recipients_are_told_of_a_share_and_of_its_end_without_details(cast):
+    from notifications.models import Notification, NotificationKind
+
+    case = a_case(cast.owner, legal_name="Sentinel Person")
+    share = a_share(cast.owner, case, cast.partner)
+    services.share_revoke(share=share, by=cast.owner.coordinator)
+    received = Notification.objects.filter(kind=NotificationKind.SHARE_RECEIVED)
+    ended = Notification.objects.filter(kind=NotificationKind.SHARE_ENDED)
+    recipients = {cast.partner.coordinator.pk, cast.partner.caseworker.pk}
+    assert set(received.values_list("recipient", flat=True)) == recipients
+    assert set(ended.values_list("recipient", flat=True)) == recipients
+    assert str(case.uuid) not in ended.first().link  # the case is out of reach: no link to it
