@@ -42,6 +42,7 @@ EVENT_LABELS = {
     "task_done": _("Task done"),
     "task_reopened": _("Task marked not done"),
     "attachment_added": _("Document added"),
+    "transferred": _("Transferred from another organization"),
 }
 
 SORTS = {

@@ -123,6 +123,7 @@ class ShareEnd(models.TextChoices):
     EXPIRED = "expired", _("Expired")
     TRANSFERRED = "transferred", _("Case transferred")
     OVERRIDE_ENDED = "override_ended", _("Emergency access ended")
+    CASE_ERASED = "case_erased", _("Case erased")
 
 
 class ShareStatus(models.TextChoices):
@@ -132,6 +133,7 @@ class ShareStatus(models.TextChoices):
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
     TRANSFERRED = "transferred", _("Case transferred")
     OVERRIDE_ENDED = "override_ended", _("Emergency access ended")
+    CASE_ERASED = "case_erased", _("Case erased")
 
 
 class CaseShare(models.Model):

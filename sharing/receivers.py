@@ -3,10 +3,11 @@
 from django.dispatch import receiver
 from django.urls import reverse
 
+from casehub.signals import case_erased
 from notifications.models import NotificationKind
 from notifications.services import notify
 from orgs.models import Membership, Role
-from sharing import signals
+from sharing import services, signals
 
 
 def _members(organization, roles) -> list:
@@ -74,3 +75,8 @@ def transfer_decided(sender, transfer, **kwargs):
         reverse("notifications:inbox"),
         dedupe_key=f"transfer:{transfer.uuid}:decided",
     )
+
+
+@receiver(case_erased)
+def end_shares_of_erased_case(sender, case, by, **kwargs):
+    services.shares_end_for_erased_case(case=case, by=by)

@@ -357,6 +357,11 @@ def share_revoke(*, share: CaseShare, by) -> CaseShare:
     return _end(share, by=by, reason=ShareEnd.REVOKED)
 
 
+def shares_end_for_erased_case(*, case: Case, by) -> None:
+    for share in CaseShare.objects.select_for_update().filter(case=case, ended_at__isnull=True):
+        _end(share, by=by, reason=ShareEnd.CASE_ERASED)
+
+
 def shares_retire_expired(*, batch_size: int = 500) -> int:
     """End the shares whose time is up and delete their grants (reads never depended on this)."""
     retired = 0

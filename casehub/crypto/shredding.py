@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from casehub import signals
 from casehub.audit import audit_record
 from casehub.crypto.blind_index import blind_index_fields
 from casehub.crypto.fields import encrypted_models, records_of_case
@@ -85,6 +86,7 @@ def case_erase_confirm(*, erasure: CaseErasure, by) -> CaseErasure:
         _clear_blind_indexes(case)
         erasure.status, erasure.confirmed_by, erasure.decided_at = ErasureStatus.ERASED, by, timezone.now()
         erasure.save(update_fields=["status", "confirmed_by", "decided_at"])
+        signals.case_erased.send(sender=Case, case=case, by=by)
         audit_record(
             "case.erased",
             actor=by,

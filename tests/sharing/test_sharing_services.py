@@ -361,3 +361,16 @@ def test_the_recipients_are_told_of_a_share_and_of_its_end_without_details(cast)
     assert set(received.values_list("recipient", flat=True)) == recipients
     assert set(ended.values_list("recipient", flat=True)) == recipients
     assert str(case.uuid) not in ended.first().link  # the case is out of reach: no link to it
+
+
+def test_erasing_a_case_ends_its_shares(cast):
+    from casehub.crypto.shredding import case_erase_confirm, case_erase_request
+    from casehub.models import ErasureReason
+    from tests.factories import member
+
+    case = a_case(cast.owner)
+    share = a_share(cast.owner, case, cast.partner)
+    erasure = case_erase_request(case=case, by=cast.owner.coordinator, reason=ErasureReason.SURVIVOR_REQUEST)
+    case_erase_confirm(erasure=erasure, by=member(cast.owner.organization, "coordinator", username="second"))
+    share.refresh_from_db()
+    assert share.status == ShareStatus.CASE_ERASED and not share.grants.exists()
