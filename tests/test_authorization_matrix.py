@@ -16,8 +16,10 @@ from casehub.crypto.shredding import case_erase_request
 from orgs import services
 from orgs.models import ApplicationDocument, Organization, OrganizationReference, OrganizationStatus, Role
 from referrals.models import DirectoryJob, DirectoryJobKind, DirectoryJobStatus
+from sharing.services import override_request, share_create, transfer_offer
 from tests.factories import make_cast, member, verified_client
 from tests.referrals.factories import LocationFactory, directory_service
+from tests.sharing.factories import a_consent
 
 ACTORS = [
     "anon",
@@ -159,6 +161,22 @@ MATRIX = {
     "api:case_document_download": ("GET", "401 401 200 200 404 404 403 403 404"),
     "api:case_export_json": ("GET", "401 401 200 200 404 404 403 403 404"),
     "api:case_export_pdf": ("GET", "401 401 200 200 404 404 403 403 404"),
+    # Sharing pages (sharing/urls.py): the owner's case, with a consent covering the partner, a
+    # share with the partner, an emergency-access request by the owner's coordinator and a
+    # transfer offered to the partner. Caseworkers record consent; coordinators share and transfer.
+    "sharing:shared": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "sharing:consent_explanation": ("GET", "L 2 200 200 200 200 403 P 200"),
+    "sharing:case": ("GET", CASE_PAGE),
+    "sharing:consent_add": ("POST", "L 2 400 400 404 404 403 P 404"),
+    "sharing:consent_withdraw": ("POST", "L 2 R R 404 404 403 P 404"),
+    "sharing:share_add": ("POST", "L 2 403 400 404 404 403 P 404"),
+    "sharing:share_revoke": ("POST", "L 2 403 R 404 404 403 P 404"),
+    "sharing:override_add": ("POST", "L 2 403 400 404 404 403 P 404"),
+    "sharing:override_decide": ("POST", "L 2 403 R 404 404 403 P 404"),
+    "sharing:transfer_add": ("POST", "L 2 403 400 404 404 403 P 404"),
+    "sharing:transfer_cancel": ("POST", "L 2 403 R 404 404 403 P 404"),
+    # Only a coordinator of the receiving organization (the partner) decides a transfer.
+    "sharing:transfer_decide": ("POST", "L 2 403 404 403 403 403 P 403"),
 }
 
 # JSON bodies for the JSON APIs' writes (their parsers take JSON only).
@@ -249,6 +267,25 @@ class World:
             kind="other",
         )
         self.erasure = case_erase_request(case=self.case, by=owner.coordinator, reason="entered_in_error")
+        partner = self.cast.partner
+        self.consent = a_consent(owner, self.case, to=partner.organization)
+        self.share = share_create(
+            case=self.case,
+            by=owner.coordinator,
+            to_organization=partner.organization,
+            field_groups=["case_details"],
+            purpose="coordination",
+        )
+        self.override = override_request(
+            case=self.case,
+            by=owner.coordinator,
+            to_organization=self.cast.outsider.organization,
+            legal_basis="vital_interests",
+            reason="Someone is in danger tonight and needs a shelter now.",
+            field_groups=["contact"],
+            hours=4,
+        )
+        self.transfer = transfer_offer(case=self.case, by=owner.coordinator, to_organization=partner.organization)
 
     def client_for(self, actor: str) -> Client:
         cast = self.cast
@@ -311,6 +348,19 @@ class World:
                     "cases:document_download": {"attachment_uuid": self.attachment.uuid},
                     "cases:erase_confirm": {"erasure_uuid": self.erasure.uuid},
                     "cases:erase_cancel": {"erasure_uuid": self.erasure.uuid},
+                }.get(name, {})
+            )
+            return reverse(name, kwargs=kwargs)
+        if name.startswith("sharing:") and name not in ("sharing:shared", "sharing:consent_explanation"):
+            if name == "sharing:transfer_decide":
+                return reverse(name, kwargs={"transfer_uuid": self.transfer.uuid})
+            kwargs = {"case_uuid": self.case.uuid}
+            kwargs.update(
+                {
+                    "sharing:consent_withdraw": {"consent_uuid": self.consent.uuid},
+                    "sharing:share_revoke": {"share_uuid": self.share.uuid},
+                    "sharing:override_decide": {"override_uuid": self.override.uuid},
+                    "sharing:transfer_cancel": {"transfer_uuid": self.transfer.uuid},
                 }.get(name, {})
             )
             return reverse(name, kwargs=kwargs)
