@@ -36,6 +36,7 @@ from casehub.crypto import shredding
 from casehub.crypto.files import AttachmentRejected, attachment_open
 from casehub.export import case_export_json, case_export_pdf, case_exported
 from casehub.models import CaseAttachment, CaseErasure, CaseNote, CaseTask, ErasureStatus
+from sharing.selectors import active_overrides
 
 PAGE_SIZE = 25
 # A search is POSTed and its pages could not link to each other without putting the search in a
@@ -114,8 +115,6 @@ def _status(*forms_) -> int:
 
 def _render_tab(request, case, tab: str, context: dict, *, status: int = 200, template: str = ""):
     """Render one tab of the case page with the shared header, and account for what it showed."""
-    from sharing.selectors import active_overrides
-
     groups = shown_groups(case, tab)
     services.case_viewed(case=case, by=request.user, groups=groups)
     actions = case.access.actions

@@ -8,6 +8,7 @@ and writes nothing (the services run in one transaction).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -116,6 +117,9 @@ def consent_add(request, case_uuid):
 def consent_withdraw(request, case_uuid, consent_uuid):
     case = _sharing_case(request.user, case_uuid, CaseAction.CONSENT)
     consent = _record(Consent, case, consent_uuid)
+    if request.POST.get("confirm") != "on":
+        messages.error(request, _("Tick the box to confirm that the survivor withdraws this consent."))
+        return redirect("sharing:case", case_uuid=case.uuid)
     try:
         ended = services.consent_withdraw(consent=consent, by=request.user)
     except ValidationError as error:
@@ -342,8 +346,6 @@ def consent_explanation(request):
     language = language.split("-")[0]
     if language not in EXPLANATION_LANGUAGES:
         language = "en"
-    from django.conf import settings
-
     context = {
         "language": language,
         "languages": EXPLANATION_LANGUAGES,

@@ -410,6 +410,7 @@ class World:
             "cases:close": {"reason": "Moved away."},
             "cases:reopen": {"reason": "Back."},
             "cases:erase_request": {"erase-reason": "survivor_request"},
+            "sharing:consent_withdraw": {"confirm": "on"},
         }.get(name, {})
         return client.post(self.path(name), data)
 

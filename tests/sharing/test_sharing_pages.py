@@ -164,10 +164,18 @@ def test_withdrawing_consent_ends_its_shares_and_says_how_many(cast, case):
     assert not CaseGroupObjectPermission.objects.exists()
 
 
+def test_withdrawing_consent_needs_the_confirmation_and_writes_nothing_without_it(cast, case):
+    share = a_share(cast.owner, case, cast.partner)
+    owner_coordinator(cast).post(url("consent_withdraw", case, consent_uuid=share.consent.uuid))
+    share.refresh_from_db()
+    share.consent.refresh_from_db()
+    assert share.consent.withdrawn_at is None and share.is_active
+
+
 def test_withdrawing_consent_of_another_case_is_not_found(cast, case):
     other = a_case(cast.owner)
     consent = a_consent(cast.owner, other, to=cast.partner.organization)
-    response = owner_coordinator(cast).post(url("consent_withdraw", case, consent_uuid=consent.uuid))
+    response = owner_coordinator(cast).post(url("consent_withdraw", case, consent_uuid=consent.uuid), {"confirm": "on"})
     assert response.status_code == 404
     consent.refresh_from_db()
     assert consent.withdrawn_at is None
