@@ -175,8 +175,9 @@ MATRIX = {
     "sharing:override_decide": ("POST", "L 2 403 R 404 404 403 P 404"),
     "sharing:transfer_add": ("POST", "L 2 403 400 404 404 403 P 404"),
     "sharing:transfer_cancel": ("POST", "L 2 403 R 404 404 403 P 404"),
-    # Only a coordinator of the receiving organization (the partner) decides a transfer.
-    "sharing:transfer_decide": ("POST", "L 2 403 404 403 403 403 P 403"),
+    # Only a coordinator of the receiving organization decides a transfer: here the partner offers
+    # one of its cases to the owner organization.
+    "sharing:transfer_decide": ("POST", "L 2 403 R 403 403 403 P 403"),
 }
 
 # JSON bodies for the JSON APIs' writes (their parsers take JSON only).
@@ -286,6 +287,11 @@ class World:
             hours=4,
         )
         self.transfer = transfer_offer(case=self.case, by=owner.coordinator, to_organization=partner.organization)
+        incoming = case_create(organization=partner.organization, by=partner.coordinator, legal_name="Incoming Person")
+        a_consent(partner, incoming, to=owner.organization)
+        self.incoming_transfer = transfer_offer(
+            case=incoming, by=partner.coordinator, to_organization=owner.organization
+        )
 
     def client_for(self, actor: str) -> Client:
         cast = self.cast
@@ -353,7 +359,7 @@ class World:
             return reverse(name, kwargs=kwargs)
         if name.startswith("sharing:") and name not in ("sharing:shared", "sharing:consent_explanation"):
             if name == "sharing:transfer_decide":
-                return reverse(name, kwargs={"transfer_uuid": self.transfer.uuid})
+                return reverse(name, kwargs={"transfer_uuid": self.incoming_transfer.uuid})
             kwargs = {"case_uuid": self.case.uuid}
             kwargs.update(
                 {
@@ -411,6 +417,7 @@ class World:
             "cases:reopen": {"reason": "Back."},
             "cases:erase_request": {"erase-reason": "survivor_request"},
             "sharing:consent_withdraw": {"confirm": "on"},
+            "sharing:transfer_decide": {"decision": "decline"},
         }.get(name, {})
         return client.post(self.path(name), data)
 

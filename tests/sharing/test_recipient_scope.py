@@ -66,6 +66,7 @@ def case_page_urls(case, attachment, note) -> list[str]:
         urls.append(reverse(f"cases:{pattern.name}", kwargs={**kwargs, **pattern.default_args}))
     return [
         *urls,
+        reverse("home"),
         reverse("cases:list"),
         reverse("cases:list") + "?scope=all",
         reverse("sharing:shared"),
