@@ -100,7 +100,12 @@ def hidden_match_count(user, query: str) -> int:
 
 def case_list(user, *, scope: str, filters: dict, sort: str = "updated") -> QuerySet[Case]:
     """The cases of a list tab, filtered and sorted; encrypted columns are not even read."""
-    cases = cases_visible_to(user) if scope == "all" and may_see_all_cases(user) else cases_assigned_to(user)
+    if scope == "all" and may_see_all_cases(user):
+        # The organization's own cases: cases shared with it are listed, within their scope, on
+        # the "shared with us" page (sharing.views.shared_with_us).
+        cases = cases_visible_to(user).filter(organization_id=user.membership.organization_id)
+    else:
+        cases = cases_assigned_to(user)
     cases = cases_filtered(
         cases,
         status=filters.get("status", ""),

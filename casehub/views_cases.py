@@ -27,7 +27,6 @@ from casehub import cases as services
 from casehub import fieldgroups
 from casehub.access import (
     CaseAction,
-    case_actions,
     case_for_user,
     cases_visible_to,
     may_create_cases,
@@ -37,6 +36,7 @@ from casehub.crypto import shredding
 from casehub.crypto.files import AttachmentRejected, attachment_open
 from casehub.export import case_export_json, case_export_pdf, case_exported
 from casehub.models import CaseAttachment, CaseErasure, CaseNote, CaseTask, ErasureStatus
+from sharing.selectors import active_overrides
 
 PAGE_SIZE = 25
 # A search is POSTed and its pages could not link to each other without putting the search in a
@@ -61,7 +61,39 @@ TAB_GROUPS = {
     "safety": {fieldgroups.IDENTITY, fieldgroups.CONTACT},
     "history": {fieldgroups.IDENTITY},
     "manage": {fieldgroups.IDENTITY},
+    "sharing": {fieldgroups.IDENTITY},
 }
+
+
+# The field group a tab exists to show: without it in the viewer's scope the tab is hidden and refused.
+TAB_NEEDS = {
+    "details": fieldgroups.CASE_DETAILS,
+    "notes": fieldgroups.NOTES,
+    "documents": fieldgroups.DOCUMENTS,
+    "safety": fieldgroups.CONTACT,
+}
+# The owner organization's own work (tasks, history, management): never shown through a share.
+OWNER_TABS = {"tasks", "history", "manage"}
+
+
+def tab_allowed(case, tab: str) -> bool:
+    access = case.access
+    if access.shared and tab in OWNER_TABS:
+        return False
+    return tab not in TAB_NEEDS or TAB_NEEDS[tab] in access.groups
+
+
+def _case_tab(user, case_uuid, tab: str, *, action: CaseAction = CaseAction.VIEW):
+    """The case for one tab: 404/403 as case_for_user, and 403 for a tab outside the user's scope."""
+    case = case_for_user(user, case_uuid, action=action)
+    if not tab_allowed(case, tab):
+        raise PermissionDenied
+    return case
+
+
+def shown_groups(case, tab: str) -> set[str]:
+    """The field groups a tab shows this viewer: the tab's groups within the viewer's scope."""
+    return set(TAB_GROUPS[tab]) & set(case.access.groups)
 
 
 def _require_case_worker(user) -> None:
@@ -81,20 +113,25 @@ def _status(*forms_) -> int:
     return 400 if any(form is not None and form.is_bound and form.errors for form in forms_) else 200
 
 
-def _render_tab(request, case, tab: str, context: dict, *, status: int = 200):
+def _render_tab(request, case, tab: str, context: dict, *, status: int = 200, template: str = ""):
     """Render one tab of the case page with the shared header, and account for what it showed."""
-    groups = TAB_GROUPS[tab]
+    groups = shown_groups(case, tab)
     services.case_viewed(case=case, by=request.user, groups=groups)
+    actions = case.access.actions
     context = {
         "case": case,
         "tab": tab,
-        "tabs": TABS,
-        "actions": case_actions(request.user, case),
-        "display_name": selectors.case_header_name(case),
-        "assigned": list(case.assigned_caseworkers.order_by("username")),
+        "tabs": [(key, label) for key, label in TABS if tab_allowed(case, key)],
+        "actions": actions,
+        "groups": case.access.groups,
+        "shared": case.access.shared,
+        "sharing_tab": bool({CaseAction.CONSENT, CaseAction.SHARE} & actions),
+        "display_name": selectors.case_header_name(case) if fieldgroups.IDENTITY in groups else "",
+        "assigned": [] if case.access.shared else list(case.assigned_caseworkers.order_by("username")),
+        "active_overrides": [] if case.access.shared else active_overrides(case),
         **context,
     }
-    return render(request, f"cases/{tab}.html", context, status=status)
+    return render(request, template or f"cases/{tab}.html", context, status=status)
 
 
 # List, search, intake ----------------------------------------------------------------------------
@@ -187,7 +224,7 @@ def case_new(request):
 @require_GET
 def case_survivor(request, case_uuid):
     case = case_for_user(request.user, case_uuid)
-    details = services.survivor_details(case, TAB_GROUPS["survivor"])
+    details = services.survivor_details(case, shown_groups(case, "survivor"))
     return _render_tab(request, case, "survivor", {"details": details})
 
 
@@ -212,13 +249,13 @@ def case_survivor_edit(request, case_uuid):
 
 @require_GET
 def case_details(request, case_uuid):
-    case = case_for_user(request.user, case_uuid)
+    case = _case_tab(request.user, case_uuid, "details")
     return _render_tab(request, case, "details", {"form": None, "coded": selectors.coded_details(case)})
 
 
 @require_http_methods(["GET", "POST"])
 def case_details_edit(request, case_uuid):
-    case = case_for_user(request.user, case_uuid, action=CaseAction.EDIT)
+    case = _case_tab(request.user, case_uuid, "details", action=CaseAction.EDIT)
     if request.method == "POST":
         form = forms.CodedForm(request.POST)
         if form.is_valid():
@@ -236,14 +273,14 @@ def case_details_edit(request, case_uuid):
 
 @require_GET
 def case_safety(request, case_uuid):
-    case = case_for_user(request.user, case_uuid)
+    case = _case_tab(request.user, case_uuid, "safety")
     details = services.survivor_details(case, {fieldgroups.CONTACT})
     return _render_tab(request, case, "safety", {"details": details, "form": None})
 
 
 @require_http_methods(["GET", "POST"])
 def case_safety_edit(request, case_uuid):
-    case = case_for_user(request.user, case_uuid, action=CaseAction.EDIT)
+    case = _case_tab(request.user, case_uuid, "safety", action=CaseAction.EDIT)
     if request.method == "POST":
         form = forms.SafetyForm(request.POST)
         if form.is_valid():
@@ -263,13 +300,13 @@ def _notes_context(case, user, form=None, editing=None):
 
 @require_GET
 def case_notes(request, case_uuid):
-    case = case_for_user(request.user, case_uuid)
+    case = _case_tab(request.user, case_uuid, "notes")
     return _render_tab(request, case, "notes", _notes_context(case, request.user))
 
 
 @require_POST
 def note_add(request, case_uuid):
-    case = case_for_user(request.user, case_uuid, action=CaseAction.NOTE)
+    case = _case_tab(request.user, case_uuid, "notes", action=CaseAction.NOTE)
     form = forms.NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -308,13 +345,13 @@ def _tasks_context(case, form=None):
 
 @require_GET
 def case_tasks(request, case_uuid):
-    case = case_for_user(request.user, case_uuid)
+    case = _case_tab(request.user, case_uuid, "tasks")
     return _render_tab(request, case, "tasks", _tasks_context(case))
 
 
 @require_POST
 def task_add(request, case_uuid):
-    case = case_for_user(request.user, case_uuid, action=CaseAction.TASK)
+    case = _case_tab(request.user, case_uuid, "tasks", action=CaseAction.TASK)
     form = forms.TaskForm(request.POST, organization=case.organization)
     if form.is_valid():
         try:
@@ -345,13 +382,13 @@ def _documents_context(case, form=None):
 
 @require_GET
 def case_documents(request, case_uuid):
-    case = case_for_user(request.user, case_uuid)
+    case = _case_tab(request.user, case_uuid, "documents")
     return _render_tab(request, case, "documents", _documents_context(case))
 
 
 @require_POST
 def document_add(request, case_uuid):
-    case = case_for_user(request.user, case_uuid, action=CaseAction.DOCUMENT)
+    case = _case_tab(request.user, case_uuid, "documents", action=CaseAction.DOCUMENT)
     form = forms.DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -379,9 +416,11 @@ EXTENSIONS = {
 
 @require_GET
 def document_download(request, case_uuid, attachment_uuid):
-    case, attachment = record_for_user(
-        request.user, CaseAttachment, case_uuid, attachment_uuid, action=CaseAction.DOCUMENT
-    )
+    # Reading a document needs the documents group; the owner's members also need the document
+    # capability, a recipient only a share that includes documents.
+    case, attachment = record_for_user(request.user, CaseAttachment, case_uuid, attachment_uuid)
+    if not tab_allowed(case, "documents") or not (case.access.shared or CaseAction.DOCUMENT in case.access.actions):
+        raise PermissionDenied
     services.attachment_downloaded(attachment=attachment, by=request.user)
     response = StreamingHttpResponse(
         attachment_open(record=attachment, name=attachment.file), content_type=attachment.content_type
@@ -412,7 +451,7 @@ def case_export(request, case_uuid, fmt):
 
 @require_GET
 def case_history(request, case_uuid):
-    case = case_for_user(request.user, case_uuid)
+    case = _case_tab(request.user, case_uuid, "history")
     events = selectors.case_events(case)
     accesses = selectors.case_accesses(case)
     return _render_tab(request, case, "history", {"events": events, "accesses": accesses})
@@ -438,7 +477,7 @@ def _manage_context(case, **forms_):
 
 @require_GET
 def case_manage(request, case_uuid):
-    case = case_for_user(request.user, case_uuid, action=CaseAction.ASSIGN)
+    case = _case_tab(request.user, case_uuid, "manage", action=CaseAction.ASSIGN)
     return _render_tab(request, case, "manage", _manage_context(case))
 
 

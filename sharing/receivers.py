@@ -52,7 +52,7 @@ def override_requested(sender, override, **kwargs):
     notify(
         coordinators,
         NotificationKind.OVERRIDE_REQUESTED,
-        _case_link(override.case),
+        reverse("sharing:case", args=[override.case.uuid]),
         dedupe_key=f"override:{override.uuid}:requested",
     )
 
@@ -62,7 +62,7 @@ def transfer_offered(sender, transfer, **kwargs):
     notify(
         _members(transfer.to_organization, [Role.COORDINATOR]),
         NotificationKind.TRANSFER_OFFERED,
-        reverse("notifications:inbox"),
+        reverse("sharing:shared"),
         dedupe_key=f"transfer:{transfer.uuid}:offered",
     )
 
@@ -72,7 +72,7 @@ def transfer_decided(sender, transfer, **kwargs):
     notify(
         _members(transfer.from_organization, [Role.COORDINATOR]),
         NotificationKind.TRANSFER_DECIDED,
-        reverse("notifications:inbox"),
+        reverse("sharing:shared"),
         dedupe_key=f"transfer:{transfer.uuid}:decided",
     )
 

@@ -18,8 +18,10 @@ from notifications.services import notify
 from orgs import services
 from orgs.models import ApplicationDocument, Organization, OrganizationReference, OrganizationStatus, Role
 from referrals.models import DirectoryJob, DirectoryJobKind, DirectoryJobStatus
+from sharing.services import override_request, share_create, transfer_offer
 from tests.factories import make_cast, member, verified_client
 from tests.referrals.factories import LocationFactory, directory_service
+from tests.sharing.factories import a_consent
 
 ACTORS = [
     "anon",
@@ -167,6 +169,23 @@ MATRIX = {
     "notifications:mark_all_read": ("POST", "L 2 R R R R 403 P R"),
     "api:notifications": ("GET", "401 401 200 200 200 200 403 403 200"),
     "api:notification_read": ("POST", "401 401 200 404 404 404 403 403 404"),
+    # Sharing pages (sharing/urls.py): the owner's case, with a consent covering the partner, a
+    # share with the partner, an emergency-access request by the owner's coordinator and a
+    # transfer offered to the partner. Caseworkers record consent; coordinators share and transfer.
+    "sharing:shared": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "sharing:consent_explanation": ("GET", "L 2 200 200 200 200 403 P 200"),
+    "sharing:case": ("GET", CASE_PAGE),
+    "sharing:consent_add": ("POST", "L 2 400 400 404 404 403 P 404"),
+    "sharing:consent_withdraw": ("POST", "L 2 R R 404 404 403 P 404"),
+    "sharing:share_add": ("POST", "L 2 403 400 404 404 403 P 404"),
+    "sharing:share_revoke": ("POST", "L 2 403 R 404 404 403 P 404"),
+    "sharing:override_add": ("POST", "L 2 403 400 404 404 403 P 404"),
+    "sharing:override_decide": ("POST", "L 2 403 R 404 404 403 P 404"),
+    "sharing:transfer_add": ("POST", "L 2 403 400 404 404 403 P 404"),
+    "sharing:transfer_cancel": ("POST", "L 2 403 R 404 404 403 P 404"),
+    # Only a coordinator of the receiving organization decides a transfer: here the partner offers
+    # one of its cases to the owner organization.
+    "sharing:transfer_decide": ("POST", "L 2 403 R 403 403 403 P 403"),
 }
 
 # JSON bodies for the JSON APIs' writes (their parsers take JSON only).
@@ -258,6 +277,30 @@ class World:
         )
         self.erasure = case_erase_request(case=self.case, by=owner.coordinator, reason="entered_in_error")
         (self.notification,) = notify([owner.caseworker], NotificationKind.SHARE_RECEIVED, f"/cases/{self.case.uuid}/")
+        partner = self.cast.partner
+        self.consent = a_consent(owner, self.case, to=partner.organization)
+        self.share = share_create(
+            case=self.case,
+            by=owner.coordinator,
+            to_organization=partner.organization,
+            field_groups=["case_details"],
+            purpose="coordination",
+        )
+        self.override = override_request(
+            case=self.case,
+            by=owner.coordinator,
+            to_organization=self.cast.outsider.organization,
+            legal_basis="vital_interests",
+            reason="Someone is in danger tonight and needs a shelter now.",
+            field_groups=["contact"],
+            hours=4,
+        )
+        self.transfer = transfer_offer(case=self.case, by=owner.coordinator, to_organization=partner.organization)
+        incoming = case_create(organization=partner.organization, by=partner.coordinator, legal_name="Incoming Person")
+        a_consent(partner, incoming, to=owner.organization)
+        self.incoming_transfer = transfer_offer(
+            case=incoming, by=partner.coordinator, to_organization=owner.organization
+        )
 
     def client_for(self, actor: str) -> Client:
         cast = self.cast
@@ -325,6 +368,19 @@ class World:
                 }.get(name, {})
             )
             return reverse(name, kwargs=kwargs)
+        if name.startswith("sharing:") and name not in ("sharing:shared", "sharing:consent_explanation"):
+            if name == "sharing:transfer_decide":
+                return reverse(name, kwargs={"transfer_uuid": self.incoming_transfer.uuid})
+            kwargs = {"case_uuid": self.case.uuid}
+            kwargs.update(
+                {
+                    "sharing:consent_withdraw": {"consent_uuid": self.consent.uuid},
+                    "sharing:share_revoke": {"share_uuid": self.share.uuid},
+                    "sharing:override_decide": {"override_uuid": self.override.uuid},
+                    "sharing:transfer_cancel": {"transfer_uuid": self.transfer.uuid},
+                }.get(name, {})
+            )
+            return reverse(name, kwargs=kwargs)
         return reverse(name)
 
     def case_paths(self) -> dict:
@@ -371,6 +427,8 @@ class World:
             "cases:close": {"reason": "Moved away."},
             "cases:reopen": {"reason": "Back."},
             "cases:erase_request": {"erase-reason": "survivor_request"},
+            "sharing:consent_withdraw": {"confirm": "on"},
+            "sharing:transfer_decide": {"decision": "decline"},
         }.get(name, {})
         return client.post(self.path(name), data)
 

@@ -1,0 +1,102 @@
+"""Reads behind the sharing pages: a case's consents, shares and the recipients' accesses."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from casehub.models import AuditEvent, Case
+from sharing.models import (
+    CaseShare,
+    CaseTransfer,
+    Consent,
+    EmergencyOverride,
+    OverrideStatus,
+    TransferStatus,
+)
+
+ACCESS_ACTIONS = ["case.viewed", "case.attachment_viewed"]
+
+
+def active_overrides(case: Case) -> list[CaseShare]:
+    """The emergency-override shares of the case in force now (the owner's banner)."""
+    return list(
+        CaseShare.objects.filter(
+            case=case, override__isnull=False, ended_at__isnull=True, expires_at__gt=timezone.now()
+        ).select_related("to_organization")
+    )
+
+
+def case_consents(case: Case) -> list[Consent]:
+    return list(
+        Consent.objects.filter(case=case)
+        .select_related("recorded_by", "withdrawn_by", "case")
+        .prefetch_related("provisions__recipient_organization")
+    )
+
+
+def case_shares(case: Case, *, access_limit: int = 200) -> list[CaseShare]:
+    """Every share of the case, newest first, each with ``accesses``: the recipient's reads of
+    the case while the share stood (from the audit trail: who, when, which field groups)."""
+    shares = list(
+        CaseShare.objects.filter(case=case).select_related("to_organization", "created_by", "ended_by", "override")
+    )
+    recipients = {share.to_organization_id for share in shares}
+    events = list(
+        AuditEvent.objects.filter(
+            target_type="casehub.case",
+            target_id=str(case.uuid),
+            action__in=ACCESS_ACTIONS,
+            organization_id__in=recipients,
+        )
+        .select_related("actor")
+        .order_by("-seq")[: access_limit * max(len(shares), 1)]
+    )
+    for share in shares:
+        until = share.ended_at or share.expires_at
+        share.accesses = [
+            event
+            for event in events
+            if event.organization_id == share.to_organization_id and share.created_at <= event.created_at <= until
+        ][:access_limit]
+    return shares
+
+
+def case_overrides(case: Case) -> list[EmergencyOverride]:
+    return list(
+        EmergencyOverride.objects.filter(case=case).select_related("to_organization", "requested_by", "decided_by")
+    )
+
+
+def case_transfers(case: Case) -> list[CaseTransfer]:
+    return list(CaseTransfer.objects.filter(case=case).select_related("to_organization", "offered_by", "decided_by"))
+
+
+def shares_with(organization, cases) -> dict[int, CaseShare]:
+    """The open share of each case with ``organization`` (the one that lets it see the case)."""
+    rows = CaseShare.objects.filter(
+        case__in=cases, to_organization=organization, ended_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("from_organization")
+    return {share.case_id: share for share in rows}
+
+
+def transfers_offered_to(organization) -> list[CaseTransfer]:
+    return list(
+        CaseTransfer.objects.filter(to_organization=organization, status=TransferStatus.OFFERED)
+        .select_related("from_organization", "case", "offered_by")
+        .order_by("-offered_at")
+    )
+
+
+def overrides_awaiting(user) -> list[EmergencyOverride]:
+    """Emergency-access requests on the user's organization's cases that another coordinator made."""
+    organization_id = user.membership.organization_id
+    return list(
+        EmergencyOverride.objects.filter(
+            Q(case__organization_id=organization_id) & ~Q(requested_by=user),
+            status=OverrideStatus.REQUESTED,
+            case__data_key_wrapped__isnull=False,
+        )
+        .select_related("case", "to_organization", "requested_by")
+        .order_by("-requested_at")
+    )
