@@ -9,6 +9,7 @@ import threading
 import time
 from contextlib import contextmanager
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -199,23 +200,34 @@ def test_a_revocation_racing_the_clean_up_ends_the_share_exactly_once(cast):
         assert_nothing_left_open(case)
 
 
-def test_a_revocation_racing_the_clean_up_of_a_live_share_is_not_undone(cast):
-    for _ in range(ROUNDS):
-        # given a live share and another, expired one, on other cases
-        case = a_case(cast.owner)
-        live = a_share(cast.owner, case, cast.partner)
-        _other_case, expired = _expired_share(cast)
+def test_a_revocation_in_flight_does_not_keep_the_clean_up_from_other_shares_to_the_recipient(cast):
+    # given a live share being revoked (its transaction still open), and an expired share to the
+    # same recipient on another case
+    live = a_share(cast.owner, a_case(cast.owner), cast.partner)
+    _case, expired = _expired_share(cast)
+    inside, release = threading.Event(), threading.Event()
+    revoked: list = []
+    end = services._end
 
-        # when the live share is revoked while the clean-up retires the expired one
-        revoked, retired = race(
-            lambda live=live: services.share_revoke(share=live, by=cast.owner.coordinator),
-            services.shares_retire_expired,
-        )
+    def end_when_released(share, **kwargs):
+        if share.pk == live.pk:  # the revocation holds the share's lock here
+            inside.set()
+            assert release.wait(timeout=30)
+        return end(share, **kwargs)
 
-        # then the live share is revoked (not 'expired'), the expired one retired, no grant left
-        assert isinstance(revoked, CaseShare), revoked
-        assert retired == 1
-        live.refresh_from_db()
-        expired.refresh_from_db()
-        assert live.end_reason == ShareEnd.REVOKED and expired.end_reason == ShareEnd.EXPIRED
-        assert_nothing_left_open(case)
+    with mock.patch.object(services, "_end", end_when_released):
+        revoker = started(lambda: services.share_revoke(share=live, by=cast.owner.coordinator), revoked)
+        assert inside.wait(timeout=30)
+
+        # when the clean-up task runs meanwhile
+        retired = services.shares_retire_expired()
+        release.set()
+        revoker.join(timeout=30)
+
+    # then it retired the expired share (it locks shares only, not their organizations or cases)
+    assert retired == 1
+    assert isinstance(revoked[0], CaseShare), revoked
+    live.refresh_from_db()
+    expired.refresh_from_db()
+    assert live.end_reason == ShareEnd.REVOKED and expired.end_reason == ShareEnd.EXPIRED
+    assert not CaseGroupObjectPermission.objects.exists()
