@@ -486,11 +486,13 @@ def main() -> None:
                 for key, function in order:
                     times[(role, key)].append(timed(function, world[role]))
         medians = {key: statistics.median(values) for key, values in times.items()}
+        best = {key: min(values) for key, values in times.items()}
         for role in ("coordinator", "caseworker"):
             print(
                 f"{role}: page {medians[(role, 'page')]:.2f} ms, count {medians[(role, 'count')]:.2f} ms; "
                 f"guardian page {medians[(role, 'guardian_page')]:.2f} ms, "
-                f"count {medians[(role, 'guardian_count')]:.2f} ms (medians of {repeat})"
+                f"count {medians[(role, 'guardian_count')]:.2f} ms (medians of {repeat}); best: "
+                + ", ".join(f"{key} {best[(role, key)]:.2f}" for key in variants)
             )
     finally:
         if not args.keep:
