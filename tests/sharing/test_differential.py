@@ -97,13 +97,14 @@ def worlds(draw):
 @dataclass
 class Built:
     users: list  # (user, organization index or None, role or None, deactivated)
+    members: list  # per organization, its members in the order of the description
     cases: list
     shares: list  # (description, share) for the shares made
 
 
 def build(world) -> Built:
     """Make the world through the services, as the application would."""
-    teams, users = [], []
+    teams, users, members_of = [], [], []
     for index, spec in enumerate(world["organizations"]):
         organization = OrganizationFactory(name=f"Org {index}")
         if spec["caseworkers_see_all"]:
@@ -120,13 +121,12 @@ def build(world) -> Built:
             members.append(user)
             users.append((user, index, role, deactivated))
         teams.append(Team(organization, coordinator=members[0]))
-        spec["users"] = members
+        members_of.append(members)
     users.append((platform_admin(), None, None, False))
 
     cases = []
     for spec in world["cases"]:
-        members = world["organizations"][spec["owner"]]["users"]
-        assigned = [members[i] for i in spec["assigned"]]
+        assigned = [members_of[spec["owner"]][i] for i in spec["assigned"]]
         case = a_case(teams[spec["owner"]], restricted=spec["restricted"])
         case.assigned_caseworkers.set(assigned)  # the creator is assigned by default: say exactly who
         cases.append(case)
@@ -164,7 +164,7 @@ def build(world) -> Built:
     for user, _index, _role, deactivated in users:
         if deactivated:
             User.objects.filter(pk=user.pk).update(is_active=False)
-    return Built(users=users, cases=[Case.objects.get(pk=case.pk) for case in cases], shares=shares)
+    return Built(users=users, members=members_of, cases=[Case.objects.get(pk=case.pk) for case in cases], shares=shares)
 
 
 # The reference ---------------------------------------------------------------------------------------
@@ -189,14 +189,14 @@ def reference(world, built: Built, user_index: int) -> dict[int, CaseAccess]:
         if spec["erased"]:
             result[case.pk] = NOTHING
         elif spec["owner"] == org_index:
-            result[case.pk] = _own_reference(organization, spec, role, user)
+            assigned = user in [built.members[org_index][i] for i in spec["assigned"]]
+            result[case.pk] = _own_reference(organization, spec, role, assigned)
         else:
             result[case.pk] = _shared_reference(built, case_index, org_index)
     return result
 
 
-def _own_reference(organization, case_spec, role, user) -> CaseAccess:
-    assigned = user in [organization["users"][i] for i in case_spec["assigned"]]
+def _own_reference(organization, case_spec, role, assigned: bool) -> CaseAccess:
     if role == Role.COORDINATOR:
         return CaseAccess(frozenset(COORDINATOR_ACTIONS), frozenset(GROUPS))
     sees = assigned or (organization["caseworkers_see_all"] and not case_spec["restricted"])
