@@ -351,7 +351,9 @@ def share_create(
 @transaction.atomic
 def share_revoke(*, share: CaseShare, by) -> CaseShare:
     _require(by, share.case, CaseAction.SHARE)
-    share = CaseShare.objects.select_for_update().select_related("case", "to_organization").get(pk=share.pk)
+    # of=self: lock the share only, not the joined case and organization rows (the clean-up task
+    # skips locked rows, and would otherwise skip every other share to the same recipient).
+    share = CaseShare.objects.select_for_update(of=("self",)).select_related("case", "to_organization").get(pk=share.pk)
     if share.ended_at is not None:
         raise ValidationError(_("This share has already ended."))
     return _end(share, by=by, reason=ShareEnd.REVOKED)
@@ -368,7 +370,7 @@ def shares_retire_expired(*, batch_size: int = 500) -> int:
     while True:
         with transaction.atomic():
             batch = list(
-                CaseShare.objects.select_for_update(skip_locked=True)
+                CaseShare.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("case", "to_organization", "from_organization")
                 .filter(ended_at__isnull=True, expires_at__lte=timezone.now())
                 .order_by("pk")[:batch_size]
