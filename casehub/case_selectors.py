@@ -68,7 +68,8 @@ def case_ids_matching(user, query: str, *, among: QuerySet[Case] | None = None) 
     if not query or member_role(user) is None:
         return set()
     organization = user.membership.organization
-    among = cases_visible_to(user) if among is None else among
+    # Blind indexes are per organization: only the organization's own cases are searched.
+    among = cases_visible_to(user).filter(organization=organization) if among is None else among
     found = set()
     searches = [(SurvivorName, query)]
     if normalize_phone(query):
@@ -99,7 +100,11 @@ def hidden_match_count(user, query: str) -> int:
 
 def case_list(user, *, scope: str, filters: dict, sort: str = "updated") -> QuerySet[Case]:
     """The cases of a list tab, filtered and sorted; encrypted columns are not even read."""
-    cases = cases_visible_to(user) if scope == "all" and may_see_all_cases(user) else cases_assigned_to(user)
+    if scope == "all" and may_see_all_cases(user):
+        # Shared cases are listed by the sharing pages, within each share's scope.
+        cases = cases_visible_to(user).filter(organization_id=user.membership.organization_id)
+    else:
+        cases = cases_assigned_to(user)
     cases = cases_filtered(
         cases,
         status=filters.get("status", ""),

@@ -21,18 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casehub import access, fieldgroups
 from casehub import case_forms as forms
 from casehub import case_selectors as selectors
 from casehub import cases as services
-from casehub import fieldgroups
-from casehub.access import (
-    CaseAction,
-    case_actions,
-    case_for_user,
-    cases_visible_to,
-    may_create_cases,
-    record_for_user,
-)
+from casehub.access import CaseAction, case_actions, cases_visible_to, may_create_cases
 from casehub.crypto import shredding
 from casehub.crypto.files import AttachmentRejected, attachment_open
 from casehub.export import case_export_json, case_export_pdf, case_exported
@@ -67,6 +60,24 @@ TAB_GROUPS = {
 def _require_case_worker(user) -> None:
     if not may_create_cases(user):
         raise PermissionDenied
+
+
+# The case pages are the owner organization's working record. A recipient organization reads a
+# shared case through the sharing pages, limited to its share's scope, never through these.
+
+
+def case_for_user(user, case_uuid, *, action: CaseAction = CaseAction.VIEW):
+    case = access.case_for_user(user, case_uuid, action=action)
+    if case.access.shared:
+        raise PermissionDenied
+    return case
+
+
+def record_for_user(user, model, case_uuid, record_uuid, *, action: CaseAction = CaseAction.VIEW):
+    case, record = access.record_for_user(user, model, case_uuid, record_uuid, action=action)
+    if case.access.shared:
+        raise PermissionDenied
+    return case, record
 
 
 def _add_errors(form, error: ValidationError) -> None:
