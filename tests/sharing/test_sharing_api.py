@@ -298,6 +298,13 @@ def test_only_the_receiving_coordinator_may_answer_a_transfer(cast, case):
     assert CaseTransfer.objects.get().status == TransferStatus.OFFERED
 
 
+def test_answering_a_transfer_refuses_get(cast, case):
+    transfer_id = offer(cast, case).json()["id"]
+    for answer in ("accept", "decline"):
+        assert get(cast.partner.coordinator, f"/api/v1/transfers/{transfer_id}/{answer}/").status_code == 405
+    assert CaseTransfer.objects.get().status == TransferStatus.OFFERED
+
+
 def test_a_declined_transfer_leaves_the_case_where_it_was(cast, case):
     transfer_id = offer(cast, case).json()["id"]
     response = post(cast.partner.coordinator, f"/api/v1/transfers/{transfer_id}/decline/")
