@@ -132,7 +132,9 @@ def _grants(user, codename: str, group_id: int | None = None) -> QuerySet[CaseGr
     )
 
 
-def _shared_q(user, group: str | None, group_id: int | None = None) -> Q:
+def _shared_q(user, group: str | None, caps: frozenset[str], group_id: int | None = None) -> Q:
+    if group is not None and capabilities.group_codename(group) not in caps:
+        return Q(pk__in=[])  # the user's own organization hides this group from their role
     codename = VIEW_CASE if group is None else share_group_codename(group)
     return Q(pk__in=_grants(user, codename, group_id).values("content_object_id")) & ~Q(
         organization_id=user.membership.organization_id
@@ -151,15 +153,16 @@ def visible_case_parts(user, *, group: str | None = None) -> list[QuerySet[Case]
     caps, group_id = _capabilities_and_group(user)
     own = _own_q(user, caps, group)
     parts = [] if own is None else [alive.filter(own)]
-    return [*parts, alive.filter(_shared_q(user, group, group_id))]
+    return [*parts, alive.filter(_shared_q(user, group, caps, group_id))]
 
 
 def cases_visible_to(user, *, group: str | None = None) -> QuerySet[Case]:
     """Every case the user may open (not erased), as one filterable queryset (for lookups)."""
     if member_role(user) not in WORKING_ROLES:
         return Case.objects.none()
-    own = _own_q(user, org_capabilities(user), group)
-    shared = _shared_q(user, group)
+    caps = org_capabilities(user)
+    own = _own_q(user, caps, group)
+    shared = _shared_q(user, group, caps)
     return Case.objects.filter(data_key_wrapped__isnull=False).filter(shared if own is None else own | shared)
 
 
@@ -167,7 +170,7 @@ def cases_shared_with(user) -> QuerySet[Case]:
     """The other organizations' cases shared with the user's organization that the user may open."""
     if member_role(user) not in WORKING_ROLES:
         return Case.objects.none()
-    return Case.objects.filter(data_key_wrapped__isnull=False).filter(_shared_q(user, None))
+    return Case.objects.filter(data_key_wrapped__isnull=False).filter(_shared_q(user, None, frozenset()))
 
 
 def cases_assigned_to(user) -> QuerySet[Case]:
@@ -210,10 +213,15 @@ def _own_access(caps: frozenset[str]) -> CaseAccess:
     return CaseAccess(frozenset(actions), frozenset(groups))
 
 
-def _shared_access(codenames) -> CaseAccess:
+def _shared_access(codenames, caps: frozenset[str]) -> CaseAccess:
+    """A share's groups, within what the user's own organization lets their role see."""
     if VIEW_CASE not in codenames:
         return NO_ACCESS
-    groups = frozenset(group for group in fieldgroups.ALL if share_group_codename(group) in codenames)
+    groups = frozenset(
+        group
+        for group in fieldgroups.ALL
+        if share_group_codename(group) in codenames and capabilities.group_codename(group) in caps
+    )
     actions = {CaseAction.VIEW} | ({CaseAction.NOTE} if fieldgroups.NOTES in groups else set())
     return CaseAccess(frozenset(actions), groups, shared=True)
 
@@ -235,8 +243,8 @@ def case_accesses(user, cases) -> dict[int, CaseAccess]:
     own = [case for case in cases if case.organization_id == organization_id]
     others = [case.pk for case in cases if case.organization_id != organization_id]
     result = {}
+    caps = org_capabilities(user)
     if own:
-        caps = org_capabilities(user)
         assigned = set(
             Case.assigned_caseworkers.through.objects.filter(
                 user=user, case_id__in=[case.pk for case in own]
@@ -258,7 +266,7 @@ def case_accesses(user, cases) -> dict[int, CaseAccess]:
         for case_id, codename in rows:
             codenames.setdefault(case_id, set()).add(codename)
         for case_id in others:
-            result[case_id] = _shared_access(codenames.get(case_id, set()))
+            result[case_id] = _shared_access(codenames.get(case_id, set()), caps)
     for case in cases:
         if case.data_key_wrapped is None:
             result[case.pk] = NO_ACCESS

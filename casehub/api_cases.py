@@ -6,6 +6,7 @@ are refused. Lists show coded fields and the display name only.
 """
 
 import json
+from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
@@ -96,7 +97,16 @@ class CaseInput(serializers.Serializer):
     risk_level = serializers.ChoiceField(RiskLevel.choices, required=False)
 
 
+SCOPES = [
+    ("all", "Every case I may open"),
+    ("organization", "My organization's cases"),
+    ("assigned", "Cases assigned to me"),
+    ("shared", "Other organizations' cases shared with mine"),
+]
+
+
 class CaseFilterInput(serializers.Serializer):
+    scope = serializers.ChoiceField(SCOPES, required=False, default="all")
     status = serializers.ChoiceField(CaseStatus.choices, required=False)
     risk = serializers.ChoiceField(RiskLevel.choices, required=False)
     needs = serializers.ChoiceField(coding.Need.choices, required=False, help_text="Cases with this need")
@@ -170,14 +180,33 @@ class CodedOutput(serializers.Serializer):
 
 
 class CaseListOutput(CodedOutput):
+    """A case in a list: the display name only with the identity group, coded fields only with
+    case details (a shared case shows what its share covers, nothing more)."""
+
     id = serializers.UUIDField(source="uuid")
     case_number = serializers.CharField()
     status = serializers.CharField()
     risk_level = serializers.CharField()
+    shared = serializers.SerializerMethodField(help_text="Another organization's case, shared with mine")
     display_name = serializers.SerializerMethodField()
 
     def get_display_name(self, case) -> str:
         return self.context["names"].get(case.pk, "")
+
+    def get_shared(self, case) -> bool:
+        return self.context["accesses"][case.pk].shared
+
+    def to_representation(self, case):
+        # Coded fields are plain columns and names are decrypted only for cases with identity
+        # (see _listed), so dropping the keys here leaves nothing out of scope behind.
+        data = super().to_representation(case)
+        groups = self.context["accesses"][case.pk].groups
+        if fieldgroups.IDENTITY not in groups:
+            del data["display_name"]
+        if fieldgroups.CASE_DETAILS not in groups:
+            for name in CodedOutput._declared_fields:
+                del data[name]
+        return data
 
 
 class PresentOnly(serializers.Serializer):
@@ -281,10 +310,12 @@ def _member(user_uuid, field: str):
 
 def _case_response(case, user, code=status.HTTP_200_OK) -> Response:
     groups = access.case_field_groups(user, case)
+    shared = getattr(case, "access", access.NO_ACCESS).shared
     data = {
         "case": case,
         "groups": sorted(groups),
-        "assigned": case.assigned_caseworkers.order_by("username"),
+        # Who works on a case is the owner organization's business, not a recipient's.
+        "assigned": [] if shared else case.assigned_caseworkers.order_by("username"),
         "details": cases.survivor_details(case, groups),
     }
     return Response(CaseOutput(data).data, status=code)
@@ -327,9 +358,32 @@ class CaseListApi(ListAPIView):
         return self.get_paginated_response(_listed(request.user, page))
 
 
+def _scoped(user, scope: str):
+    if scope == "assigned":
+        return access.cases_assigned_to(user)
+    if scope == "shared":
+        return access.cases_shared_with(user)
+    visible = access.cases_visible_to(user)
+    if scope == "organization":
+        return _own_organization(user, visible)
+    return visible
+
+
+def _own_organization(user, cases_):
+    membership = user.membership
+    return cases_.none() if membership is None else cases_.filter(organization_id=membership.organization_id)
+
+
 def _filtered(user, query: dict):
+    found = _scoped(user, query.get("scope", "all"))
+    if query.get("needs") or query.get("exploitation_type"):
+        # Filters on coded fields must not find cases whose case details the user may not read.
+        found = found.filter(pk__in=access.cases_visible_to(user, group=fieldgroups.CASE_DETAILS).values("pk"))
+    if query.get("assigned") is not None:
+        # Who works on a case is the owner organization's business.
+        found = _own_organization(user, found)
     return selectors.cases_filtered(
-        access.cases_visible_to(user),
+        found,
         status=query.get("status", ""),
         risk=query.get("risk", ""),
         need=query.get("needs", ""),
@@ -339,8 +393,18 @@ def _filtered(user, query: dict):
 
 
 def _listed(user, page) -> list:
-    cases.cases_listed(cases=page, by=user, groups=[fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS])
-    return CaseListOutput(page, many=True, context={"names": selectors.case_display_names(page)}).data
+    accesses = access.case_accesses(user, page)
+    listed = defaultdict(list)
+    for case in page:
+        listed[tuple(sorted(accesses[case.pk].groups & LISTED_GROUPS))].append(case)
+    for groups, listed_cases in listed.items():
+        cases.cases_listed(cases=listed_cases, by=user, groups=groups)
+    named = [case for case in page if fieldgroups.IDENTITY in accesses[case.pk].groups]
+    context = {"names": selectors.case_display_names(named), "accesses": accesses}
+    return CaseListOutput(page, many=True, context=context).data
+
+
+LISTED_GROUPS = frozenset({fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS})
 
 
 class CaseSearchApi(APIView):
@@ -358,8 +422,15 @@ class CaseSearchApi(APIView):
         membership = request.user.membership
         if membership is None:  # a platform admin sees no cases
             return Response([])
+        # Blind indexes are per organization: only the caller's own organization's cases can be
+        # searched, and only among those whose searched fields the caller may read.
+        among = _own_organization(request.user, access.cases_visible_to(request.user))
+        if query.get("name") or query.get("document"):
+            among = among.filter(pk__in=access.cases_visible_to(request.user, group=fieldgroups.IDENTITY).values("pk"))
+        if query.get("phone"):
+            among = among.filter(pk__in=access.cases_visible_to(request.user, group=fieldgroups.CONTACT).values("pk"))
         found = selectors.cases_matching(
-            access.cases_visible_to(request.user),
+            among,
             organization=membership.organization,
             name=query.get("name", ""),
             phone=query.get("phone", ""),
@@ -453,6 +524,8 @@ class TaskListApi(APIView):
     @extend_schema(responses=TaskOutput(many=True), summary="A case's tasks, open ones first")
     def get(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.VIEW)
+        if case.access.shared:
+            raise PermissionDenied  # tasks are the owner organization's own work, never shared
         _require_group(request.user, case, fieldgroups.CASE_DETAILS)
         tasks = list(_tasks(case))
         cases.case_viewed(case=case, by=request.user, groups=[fieldgroups.CASE_DETAILS])

@@ -69,7 +69,8 @@ def case_ids_matching(user, query: str, *, among: QuerySet[Case] | None = None) 
     if not query or member_role(user) is None:
         return set()
     organization = user.membership.organization
-    among = cases_visible_to(user) if among is None else among
+    # Blind indexes are per organization: only the organization's own cases are searched.
+    among = cases_visible_to(user).filter(organization=organization) if among is None else among
     found = set()
     searches = [(SurvivorName, query)]
     if normalize_phone(query):

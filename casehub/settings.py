@@ -288,6 +288,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_PERMISSIONS": ["orgs.api_auth.IsVerifiedAndAllowed"],
+    "ENUM_NAME_OVERRIDES": {"SharePurposeEnum": "sharing.models.Purpose.choices"},
 }
 
 LOGGING = {

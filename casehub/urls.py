@@ -9,6 +9,7 @@ from notifications import urls as notifications_urls
 from orgs import api as orgs_api
 from orgs.views.auth import PasswordResetConfirm
 from referrals import urls as referrals_urls
+from sharing import api_urls as sharing_api_urls
 
 # /api/v1/cases/…: one view per operation (reads GET, writes POST/PATCH), like the directory API.
 cases_api = [
@@ -41,6 +42,8 @@ api_v1 = [
     path("directory/", include(referrals_urls.api_v1)),
     path("cases/", include(cases_api)),
     path("notifications/", include(notifications_urls.api_v1)),
+    path("cases/<uuid:case_id>/", include(sharing_api_urls.case_routes)),
+    path("", include(sharing_api_urls.routes)),
 ]
 
 urlpatterns = [

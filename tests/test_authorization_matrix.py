@@ -186,6 +186,23 @@ MATRIX = {
     # Only a coordinator of the receiving organization decides a transfer: here the partner offers
     # one of its cases to the owner organization.
     "sharing:transfer_decide": ("POST", "L 2 403 R 403 403 403 P 403"),
+    # Sharing API (sharing/api_urls.py): the case is shared with the partner under a consent the
+    # caseworker may withdraw; an emergency request by a second coordinator waits for another;
+    # a second case of the owner is offered to the partner (only its coordinator answers).
+    "api:case_consents": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:case_consent_withdraw": ("POST", "401 401 200 200 404 404 403 403 404"),
+    "api:case_shares": ("GET", "401 401 403 200 404 404 403 403 404"),
+    "api:case_share_revoke": ("POST", "401 401 403 200 404 404 403 403 404"),
+    "api:case_share_accesses": ("GET", "401 401 403 200 404 404 403 403 404"),
+    "api:case_override_request": ("POST", "401 401 403 201 404 404 403 403 404"),
+    "api:case_override_approve": ("POST", "401 401 403 200 404 404 403 403 404"),
+    "api:case_override_decline": ("POST", "401 401 403 200 404 404 403 403 404"),
+    "api:case_transfer_offer": ("POST", "401 401 403 201 404 404 403 403 404"),
+    "api:transfers": ("GET", "401 401 200 200 403 403 403 403 403"),
+    "api:transfer_accept": ("POST", "401 401 404 404 403 403 403 403 403"),
+    "api:transfer_decline": ("POST", "401 401 404 404 403 403 403 403 403"),
+    "api:transfer_cancel": ("POST", "401 401 403 200 403 403 403 403 403"),
+    "api:shared_cases": ("GET", "401 401 200 200 200 200 403 403 200"),
 }
 
 # JSON bodies for the JSON APIs' writes (their parsers take JSON only).
@@ -205,7 +222,16 @@ JSON_BODIES = {
     "api:case_note_update": {"body": "Called back twice."},
     "api:case_task_create": {"title": "Book interpreter"},
     "api:case_task_update": {"done": True},
+    "api:case_override_request": {
+        "to_organization": "",  # the partner's id, filled in by World.request
+        "legal_basis": "vital_interests",
+        "reason": "She is in danger tonight and needs a safe place.",
+        "field_groups": ["contact"],
+        "hours": 12,
+    },
+    "api:case_transfer_offer": {"to_organization": ""},
 }
+PARTNER_BODIES = {"api:case_override_request", "api:case_transfer_offer"}
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -301,6 +327,23 @@ class World:
         self.incoming_transfer = transfer_offer(
             case=incoming, by=partner.coordinator, to_organization=owner.organization
         )
+        # For the sharing API: an emergency request by a second coordinator (so the first may
+        # approve it) and a case of the owner, offered to the partner, whose coordinator answers.
+        second = member(owner.organization, Role.COORDINATOR, username="owner-coordinator-2")
+        self.api_override = override_request(
+            case=self.case,
+            by=second,
+            to_organization=self.cast.outsider.organization,
+            legal_basis="vital_interests",
+            reason="She is in danger tonight and needs a safe place.",
+            field_groups=["contact"],
+            hours=12,
+        )
+        offered = case_create(organization=owner.organization, by=owner.coordinator, legal_name="Matrix Other")
+        a_consent(owner, offered, to=partner.organization)
+        self.api_transfer = transfer_offer(case=offered, by=owner.coordinator, to_organization=partner.organization)
+        self.offerable = case_create(organization=owner.organization, by=owner.caseworker, legal_name="Matrix Third")
+        a_consent(owner, self.offerable, to=partner.organization)
 
     def client_for(self, actor: str) -> Client:
         cast = self.cast
@@ -400,6 +443,18 @@ class World:
             "api:case_document_download": f"{case}/documents/{self.attachment.uuid}/",
             "api:case_export_json": f"{case}/export.json",
             "api:case_export_pdf": f"{case}/export.pdf",
+            "api:case_consents": f"{case}/consents/",
+            "api:case_consent_withdraw": f"{case}/consents/{self.consent.uuid}/withdraw/",
+            "api:case_shares": f"{case}/shares/",
+            "api:case_share_revoke": f"{case}/shares/{self.share.uuid}/revoke/",
+            "api:case_share_accesses": f"{case}/shares/{self.share.uuid}/accesses/",
+            "api:case_override_request": f"{case}/overrides/",
+            "api:case_override_approve": f"{case}/overrides/{self.api_override.uuid}/approve/",
+            "api:case_override_decline": f"{case}/overrides/{self.api_override.uuid}/decline/",
+            "api:case_transfer_offer": f"/api/v1/cases/{self.offerable.uuid}/transfers/",
+            "api:transfer_accept": f"/api/v1/transfers/{self.api_transfer.uuid}/accept/",
+            "api:transfer_decline": f"/api/v1/transfers/{self.api_transfer.uuid}/decline/",
+            "api:transfer_cancel": f"/api/v1/transfers/{self.api_transfer.uuid}/cancel/",
         }
 
     def request(self, name: str, client: Client):
@@ -410,6 +465,9 @@ class World:
             return client.patch(self.path(name), JSON_BODIES[name], content_type="application/json")
         if name == "api:case_document_upload":
             return client.post(self.path(name), {"file": SimpleUploadedFile("p.png", PNG), "kind": "photo"})
+        if name in PARTNER_BODIES:
+            body = {**JSON_BODIES[name], "to_organization": str(self.cast.partner.organization.uuid)}
+            return client.post(self.path(name), body, content_type="application/json")
         if name in JSON_BODIES:
             return client.post(self.path(name), JSON_BODIES[name], content_type="application/json")
         data = {

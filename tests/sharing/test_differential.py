@@ -192,7 +192,8 @@ def reference(world, built: Built, user_index: int) -> dict[int, CaseAccess]:
             assigned = user in [built.members[org_index][i] for i in spec["assigned"]]
             result[case.pk] = _own_reference(organization, spec, role, assigned)
         else:
-            result[case.pk] = _shared_reference(built, case_index, org_index)
+            hidden = organization["hidden_from_caseworkers"] if role == Role.CASEWORKER else set()
+            result[case.pk] = _shared_reference(built, case_index, org_index, hidden)
     return result
 
 
@@ -205,7 +206,8 @@ def _own_reference(organization, case_spec, role, assigned: bool) -> CaseAccess:
     return CaseAccess(frozenset(CASEWORKER_ACTIONS), frozenset(GROUPS) - organization["hidden_from_caseworkers"])
 
 
-def _shared_reference(built, case_index, org_index) -> CaseAccess:
+def _shared_reference(built, case_index, org_index, hidden) -> CaseAccess:
+    """A live share shows its groups, but not those the recipient hides from the user's role."""
     groups = set()
     for spec, _share in built.shares:
         live = spec["state"] in ("active", "expires_in_1s")
@@ -213,6 +215,7 @@ def _shared_reference(built, case_index, org_index) -> CaseAccess:
             groups |= spec["groups"]
     if not groups:
         return NOTHING
+    groups -= hidden
     actions = {"view", "note"} if fieldgroups.NOTES in groups else {"view"}
     return CaseAccess(frozenset(actions), frozenset(groups), shared=True)
 

@@ -374,3 +374,19 @@ def test_erasing_a_case_ends_its_shares(cast):
     case_erase_confirm(erasure=erasure, by=member(cast.owner.organization, "coordinator", username="second"))
     share.refresh_from_db()
     assert share.status == ShareStatus.CASE_ERASED and not share.grants.exists()
+
+
+def test_a_recipient_that_hides_a_field_group_from_its_caseworkers_hides_it_on_shared_cases_too(cast):
+    from orgs.services import organization_settings_update
+
+    organization_settings_update(
+        organization=cast.partner.organization,
+        by=cast.partner.org_admin,
+        caseworkers_see_all_cases=False,
+        caseworker_field_groups=sorted(fieldgroups.ALL - {fieldgroups.NARRATIVE}),
+    )
+    case = a_case(cast.owner)
+    a_share(cast.owner, case, cast.partner, groups=[fieldgroups.NARRATIVE, fieldgroups.CASE_DETAILS])
+    assert case_access(cast.partner.caseworker, case).groups == {fieldgroups.CASE_DETAILS}
+    assert case_access(cast.partner.coordinator, case).groups == {fieldgroups.NARRATIVE, fieldgroups.CASE_DETAILS}
+    assert not cases_visible_to(cast.partner.caseworker, group=fieldgroups.NARRATIVE).filter(pk=case.pk).exists()

@@ -1,0 +1,342 @@
+"""Sharing API: consent, shares, emergency overrides, transfers, and the cases shared with us.
+
+Every case lookup goes through casehub.access (unknown or invisible cases are 404, visible ones
+without the right 403); every write through sharing.services. A share or transfer the
+survivor's consent does not cover is a 400 naming the missing part, and writes nothing.
+"""
+
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from casehub import access, cases
+from casehub.access import CaseAction
+from casehub.api_cases import ByCreated
+from casehub.crypto.fields import with_data_keys
+from casehub.models import AuditEvent, Case
+from orgs.access import member_role
+from orgs.models import Organization
+from sharing import services
+from sharing.models import CaseShare, CaseTransfer, Consent, EmergencyOverride
+from sharing.serializers import (
+    AccessOutput,
+    ConsentInput,
+    ConsentOutput,
+    OverrideInput,
+    OverrideOutput,
+    RefusalOutput,
+    SharedCaseOutput,
+    ShareInput,
+    ShareOutput,
+    TransferInput,
+    TransferOutput,
+)
+
+ACCESS_LIMIT = 200
+
+
+# Helpers --------------------------------------------------------------------------------------
+
+
+def _organization(organization_uuid, field: str) -> Organization:
+    """The organization an input names by id, or a 400 naming the field."""
+    organization = Organization.objects.filter(uuid=organization_uuid).first()
+    if organization is None:
+        raise serializers.ValidationError({field: [_("No such organization.")]})
+    return organization
+
+
+def _refusal(refused: services.ShareRefused) -> Response:
+    return Response(
+        RefusalOutput({"refused": refused.code, "detail": refused.messages[0]}).data,
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+def _record(model, case, record_uuid):
+    """A record of this case by its id; a record of another case (or none) is 404."""
+    try:
+        return model.objects.get(case=case, uuid=record_uuid)
+    except (model.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def _input(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _consents(case):
+    return with_data_keys(
+        Consent.objects.filter(case=case)
+        .select_related("recorded_by", "withdrawn_by")
+        .prefetch_related("provisions__recipient_organization")
+    )
+
+
+def _shares(case):
+    return CaseShare.objects.filter(case=case).select_related("to_organization", "created_by")
+
+
+# Consent --------------------------------------------------------------------------------------
+
+
+class ConsentListApi(APIView):
+    @extend_schema(responses=ConsentOutput(many=True), summary="A case's consent records, newest first")
+    def get(self, request, case_id):
+        case = access.case_for_user(request.user, case_id, action=CaseAction.CONSENT)
+        return Response(ConsentOutput(_consents(case), many=True).data)
+
+    @extend_schema(
+        request=ConsentInput, responses={201: ConsentOutput}, summary="Record the survivor's consent, or refusal"
+    )
+    def post(self, request, case_id):
+        case = access.case_for_user(request.user, case_id, action=CaseAction.CONSENT)
+        data = _input(ConsentInput, request)
+        provisions = [
+            {
+                **provision,
+                "recipient_organization": None
+                if provision["recipient_organization"] is None
+                else _organization(provision["recipient_organization"], "provisions"),
+            }
+            for provision in data.pop("provisions")
+        ]
+        consent = services.consent_record(case=case, by=request.user, provisions=provisions, **data)
+        return Response(ConsentOutput(_consents(case).get(pk=consent.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class ConsentWithdrawApi(APIView):
+    @extend_schema(request=None, responses=ConsentOutput, summary="Withdraw consent: every share resting on it ends")
+    def post(self, request, case_id, consent_id):
+        case = access.case_for_user(request.user, case_id, action=CaseAction.CONSENT)
+        consent = _record(Consent, case, consent_id)
+        services.consent_withdraw(consent=consent, by=request.user)
+        return Response(ConsentOutput(_consents(case).get(pk=consent.pk)).data)
+
+
+# Shares ---------------------------------------------------------------------------------------
+
+
+class ShareListApi(APIView):
+    @extend_schema(responses=ShareOutput(many=True), summary="Every share of a case, with its status")
+    def get(self, request, case_id):
+        case = access.case_for_user(request.user, case_id, action=CaseAction.SHARE)
+        return Response(ShareOutput(_shares(case), many=True).data)
+
+    @extend_schema(
+        request=ShareInput,
+        responses={201: ShareOutput, 400: RefusalOutput},
+        summary="Share a case within the survivor's consent",
+    )
+    def post(self, request, case_id):
+        case = access.case_for_user(request.user, case_id, action=CaseAction.SHARE)
+        data = _input(ShareInput, request)
+        to_organization = _organization(data.pop("to_organization"), "to_organization")
+        try:
+            share = services.share_create(case=case, by=request.user, to_organization=to_organization, **data)
+        except services.ShareRefused as refused:
+            return _refusal(refused)
+        return Response(ShareOutput(_shares(case).get(pk=share.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class ShareRevokeApi(APIView):
+    @extend_schema(request=None, responses=ShareOutput, summary="End a share now")
+    def post(self, request, case_id, share_id):
+        case = access.case_for_user(request.user, case_id, action=CaseAction.SHARE)
+        share = _record(CaseShare, case, share_id)
+        services.share_revoke(share=share, by=request.user)
+        return Response(ShareOutput(_shares(case).get(pk=share.pk)).data)
+
+
+class ShareAccessesApi(APIView):
+    @extend_schema(responses=AccessOutput(many=True), summary="The recipient's accesses to the case, newest first")
+    def get(self, request, case_id, share_id):
+        case = access.case_for_user(request.user, case_id, action=CaseAction.SHARE)
+        share = _record(CaseShare, case, share_id)
+        events = (
+            AuditEvent.objects.filter(
+                target_type=Case._meta.label_lower,
+                target_id=str(case.uuid),
+                organization_id=share.to_organization_id,
+                created_at__gte=share.created_at,
+            )
+            .select_related("actor")
+            .order_by("-seq")[:ACCESS_LIMIT]
+        )
+        return Response(AccessOutput(events, many=True).data)
+
+
+# Emergency overrides --------------------------------------------------------------------------
+
+
+class OverrideRequestApi(APIView):
+    @extend_schema(
+        request=OverrideInput, responses={201: OverrideOutput}, summary="Ask for emergency access without consent"
+    )
+    def post(self, request, case_id):
+        case = access.case_for_user(request.user, case_id, action=CaseAction.SHARE)
+        data = _input(OverrideInput, request)
+        to_organization = _organization(data.pop("to_organization"), "to_organization")
+        override = services.override_request(case=case, by=request.user, to_organization=to_organization, **data)
+        return Response(OverrideOutput(override).data, status=status.HTTP_201_CREATED)
+
+
+class OverrideDecideApi(APIView):
+    approve = True
+
+    @extend_schema(request=None, responses=OverrideOutput, summary="A second coordinator decides on emergency access")
+    def post(self, request, case_id, override_id):
+        case = access.case_for_user(request.user, case_id, action=CaseAction.SHARE)
+        override = _record(EmergencyOverride, case, override_id)
+        override = services.override_decide(override=override, by=request.user, approve=self.approve)
+        return Response(OverrideOutput(override).data)
+
+
+# Transfers ------------------------------------------------------------------------------------
+
+
+def _transfers():
+    return CaseTransfer.objects.select_related("case", "from_organization", "to_organization", "offered_by")
+
+
+def _transfer_output(transfer, user) -> dict:
+    context = {"organization_id": user.membership.organization_id}
+    return TransferOutput(_transfers().get(pk=transfer.pk), context=context).data
+
+
+class TransferOfferApi(APIView):
+    @extend_schema(
+        request=TransferInput,
+        responses={201: TransferOutput, 400: RefusalOutput},
+        summary="Offer the case to another organization",
+    )
+    def post(self, request, case_id):
+        case = access.case_for_user(request.user, case_id, action=CaseAction.TRANSFER)
+        data = _input(TransferInput, request)
+        to_organization = _organization(data["to_organization"], "to_organization")
+        try:
+            transfer = services.transfer_offer(
+                case=case, by=request.user, to_organization=to_organization, message=data["message"]
+            )
+        except services.ShareRefused as refused:
+            return _refusal(refused)
+        return Response(_transfer_output(transfer, request.user), status=status.HTTP_201_CREATED)
+
+
+def _working_member(user) -> None:
+    if member_role(user) not in access.WORKING_ROLES:
+        raise PermissionDenied
+
+
+def _transfer_for(user, transfer_uuid, *, incoming: bool) -> CaseTransfer:
+    """A transfer offered to (or by) the user's organization; any other is 404."""
+    _working_member(user)
+    side = {"to_organization_id" if incoming else "from_organization_id": user.membership.organization_id}
+    try:
+        return CaseTransfer.objects.get(uuid=transfer_uuid, **side)
+    except (CaseTransfer.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+class ByOffered(CursorPagination):
+    ordering = ("-offered_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class TransferListApi(ListAPIView):
+    """Transfers offered to or by the caller's organization."""
+
+    serializer_class = TransferOutput
+    pagination_class = ByOffered
+    queryset = CaseTransfer.objects.none()
+
+    @extend_schema(summary="Transfers to and from my organization, newest first")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        _working_member(request.user)
+        organization_id = request.user.membership.organization_id
+        transfers = _transfers().filter(Q(from_organization_id=organization_id) | Q(to_organization_id=organization_id))
+        page = self.paginate_queryset(transfers)
+        context = {"organization_id": organization_id}
+        return self.get_paginated_response(TransferOutput(page, many=True, context=context).data)
+
+
+class TransferDecideApi(APIView):
+    accept = True
+
+    @extend_schema(request=None, responses=TransferOutput, summary="The receiving coordinator answers a transfer")
+    def post(self, request, transfer_id):
+        transfer = _transfer_for(request.user, transfer_id, incoming=True)
+        transfer = services.transfer_decide(transfer=transfer, by=request.user, accept=self.accept)
+        return Response(_transfer_output(transfer, request.user))
+
+
+class TransferCancelApi(APIView):
+    @extend_schema(request=None, responses=TransferOutput, summary="Withdraw a transfer offer not yet answered")
+    def post(self, request, transfer_id):
+        transfer = _transfer_for(request.user, transfer_id, incoming=False)
+        transfer = services.transfer_cancel(transfer=transfer, by=request.user)
+        return Response(_transfer_output(transfer, request.user))
+
+
+# Shared with us -------------------------------------------------------------------------------
+
+
+class SharedCaseListApi(ListAPIView):
+    """Other organizations' cases shared with the caller's: only the fields of each share's scope."""
+
+    serializer_class = SharedCaseOutput
+    pagination_class = ByCreated
+    queryset = Case.objects.none()
+
+    @extend_schema(summary="Cases shared with my organization, with what each share covers")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        user = request.user
+        page = self.paginate_queryset(access.cases_shared_with(user))
+        return self.get_paginated_response(SharedCaseOutput(_shared_rows(user, page), many=True).data)
+
+
+def _shared_rows(user, page) -> list[dict]:
+    if not page:
+        return []
+    accesses = access.case_accesses(user, page)
+    shares = {
+        share.case_id: share
+        for share in CaseShare.objects.filter(
+            case__in=page,
+            to_organization_id=user.membership.organization_id,
+            ended_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).select_related("from_organization")
+    }
+    rows, listed = [], defaultdict(list)
+    for case in page:
+        case_access = accesses[case.pk]
+        share = shares.get(case.pk)
+        if share is None or not case_access.shared or CaseAction.VIEW not in case_access.actions:
+            continue  # the share ended between the two reads: show nothing of it
+        groups = sorted(case_access.groups)
+        rows.append({"case": case, "share": share, "groups": groups, "details": cases.survivor_details(case, groups)})
+        listed[tuple(groups)].append(case)
+    for groups, listed_cases in listed.items():
+        cases.cases_listed(cases=listed_cases, by=user, groups=groups)
+    return rows
