@@ -48,6 +48,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_mapping(name: str) -> dict[str, str]:
+    """Read "key=value,key=value" (keys may be dotted paths); a malformed item is an error."""
+    raw = os.environ.get(name, "")
+    mapping = {}
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ImproperlyConfigured(f"{name} must be key=value pairs separated by commas; got {item!r}")
+        mapping[key.strip()] = value.strip()
+    return mapping
+
+
 def database_from_url(url: str) -> dict:
     """Turn sqlite:///path or postgres://user:pass@host:port/name into a DATABASES entry."""
     parts = urlsplit(url)

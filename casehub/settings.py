@@ -12,6 +12,7 @@ from casehub.env import (
     env_bool,
     env_int,
     env_list,
+    env_mapping,
     env_str,
     secret_from_file,
 )
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "casehub",
     "referrals",
     "sharing",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "orgs.context_processors.membership",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -170,6 +173,21 @@ APPLICATION_DOCUMENT_MAX_BYTES = env_int("APPLICATION_DOCUMENT_MAX_BYTES", 5 * 1
 DIRECTORY_CAPACITY_STALE_DAYS = env_int("DIRECTORY_CAPACITY_STALE_DAYS", 7, minimum=1, maximum=365)
 # Matching: the farthest a provider may be from the need's coordinates, in kilometres.
 DIRECTORY_MATCH_MAX_KM = env_int("DIRECTORY_MATCH_MAX_KM", 150, minimum=1)
+# The timezone service schedules (opening hours) are written in; deadlines count business hours in it.
+CASEHUB_DIRECTORY_TIMEZONE = env_str("CASEHUB_DIRECTORY_TIMEZONE", env_str("TIME_ZONE", "UTC"))
+# Referral deadlines per step and urgency (referrals/deadlines.py): h/m/d on the wall clock, bh/bd in
+# the receiving service's business hours (a business day is 8 business hours). Override single
+# entries with REFERRAL_DEADLINES="acknowledge.urgent=6bh,decide.routine=3bd".
+REFERRAL_DEADLINES = {
+    "acknowledge": {"emergency": "1h", "urgent": "4bh", "routine": "2bd"},
+    "decide": {"emergency": "4h", "urgent": "1bd", "routine": "5bd"},
+    "first_contact": {"emergency": "24h", "urgent": "2bd", "routine": "10bd"},
+}
+for _key, _spec in env_mapping("REFERRAL_DEADLINES").items():
+    _step, _dot, _urgency = _key.partition(".")
+    if _urgency not in REFERRAL_DEADLINES.get(_step, {}):
+        raise ImproperlyConfigured(f"REFERRAL_DEADLINES: no deadline named {_key!r} (step.urgency)")
+    REFERRAL_DEADLINES[_step][_urgency] = _spec
 # The official Open Referral HSDS 3.0 schemas (schema/compiled/*.json) that imports and
 # exports are validated against; by default the copy next to the repository.
 HSDS_SCHEMA_DIR = Path(env_str("HSDS_SCHEMA_DIR", str(BASE_DIR / "referrals" / "hsds" / "schema")))
@@ -215,6 +233,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Seconds before the SMTP backend gives up on a silent mail server (Django waits forever by default).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CaseHub <noreply@casehub.invalid>")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -224,6 +244,8 @@ CELERY_RESULT_BACKEND = env_str(
 )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Deployments (or test runs) sharing one broker keep apart by giving each its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -233,7 +255,11 @@ CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "orgs.tasks.verify_audit_chain", "schedule": 6 * 60 * 60},
     # Reads check expiry themselves; this only tidies up ended shares' grants and says so.
     "retire-expired-shares": {"task": "sharing.tasks.retire_expired_shares", "schedule": 5 * 60},
+    "notification-email-sweep": {"task": "notifications.tasks.email_sweep", "schedule": 5 * 60},
 }
+# A worker's claim on a notification e-mail (notifications/services.py): past it, a worker is
+# presumed dead and the e-mail may be sent by another. Keep it well above EMAIL_TIMEOUT.
+NOTIFICATION_EMAIL_LEASE_SECONDS = env_int("NOTIFICATION_EMAIL_LEASE_SECONDS", 10 * 60, minimum=1)
 
 # Sharing: a share's default and longest life, and the longest emergency override.
 CASEHUB_SHARE_DEFAULT_DAYS = env_int("CASEHUB_SHARE_DEFAULT_DAYS", 30)

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from casehub import api_cases, views
 from casehub.crypto import views as crypto_views
+from notifications import urls as notifications_urls
 from orgs import api as orgs_api
 from orgs.views.auth import PasswordResetConfirm
 from referrals import urls as referrals_urls
@@ -39,12 +40,14 @@ api_v1 = [
     path("organizations/", orgs_api.OrganizationListApi.as_view(), name="organizations"),
     path("directory/", include(referrals_urls.api_v1)),
     path("cases/", include(cases_api)),
+    path("notifications/", include(notifications_urls.api_v1)),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("orgs.urls")),
     path("", include("referrals.urls")),
+    path("", include("notifications.urls")),
     path("cases/", include("casehub.case_urls", namespace="cases")),
     path("platform/audit/", views.audit_log, name="audit_log"),
     path("platform/keys/", crypto_views.key_rotation, name="key_rotation"),

@@ -1,5 +1,7 @@
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 
 
 @register()
@@ -16,3 +18,28 @@ def hsds_schemas_present(app_configs, **kwargs):
             id="referrals.W001",
         )
     ]
+
+
+@register()
+def referral_deadlines_valid(app_configs, **kwargs):
+    """Every referral deadline parses, and the directory timezone exists."""
+    from referrals.deadlines import STEPS, URGENCIES, parse_clock
+
+    errors = []
+    for step in STEPS:
+        for urgency in URGENCIES:
+            spec = settings.REFERRAL_DEADLINES.get(step, {}).get(urgency)
+            try:
+                parse_clock(spec or "")
+            except ValueError as error:
+                errors.append(Error(f"REFERRAL_DEADLINES {step}.{urgency}: {error}", id="referrals.E001"))
+    try:
+        ZoneInfo(settings.CASEHUB_DIRECTORY_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.append(
+            Error(
+                f"CASEHUB_DIRECTORY_TIMEZONE {settings.CASEHUB_DIRECTORY_TIMEZONE!r} is not a timezone",
+                id="referrals.E002",
+            )
+        )
+    return errors

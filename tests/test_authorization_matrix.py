@@ -13,6 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casehub.cases import attachment_add, case_create, note_add, task_add
 from casehub.crypto.shredding import case_erase_request
+from notifications.models import NotificationKind
+from notifications.services import notify
 from orgs import services
 from orgs.models import ApplicationDocument, Organization, OrganizationReference, OrganizationStatus, Role
 from referrals.models import DirectoryJob, DirectoryJobKind, DirectoryJobStatus
@@ -159,6 +161,12 @@ MATRIX = {
     "api:case_document_download": ("GET", "401 401 200 200 404 404 403 403 404"),
     "api:case_export_json": ("GET", "401 401 200 200 404 404 403 403 404"),
     "api:case_export_pdf": ("GET", "401 401 200 200 404 404 403 403 404"),
+    # Notifications: everyone with an inbox sees their own; the one in World is the owner caseworker's.
+    "notifications:inbox": ("GET", "L 2 200 200 200 200 403 P 200"),
+    "notifications:mark_read": ("POST", "L 2 R 404 404 404 403 P 404"),
+    "notifications:mark_all_read": ("POST", "L 2 R R R R 403 P R"),
+    "api:notifications": ("GET", "401 401 200 200 200 200 403 403 200"),
+    "api:notification_read": ("POST", "401 401 200 404 404 404 403 403 404"),
 }
 
 # JSON bodies for the JSON APIs' writes (their parsers take JSON only).
@@ -249,6 +257,7 @@ class World:
             kind="other",
         )
         self.erasure = case_erase_request(case=self.case, by=owner.coordinator, reason="entered_in_error")
+        (self.notification,) = notify([owner.caseworker], NotificationKind.SHARE_RECEIVED, f"/cases/{self.case.uuid}/")
 
     def client_for(self, actor: str) -> Client:
         cast = self.cast
@@ -298,6 +307,8 @@ class World:
             "api:directory_job_download": f"/api/v1/directory/jobs/{self.job.uuid}/download/",
             "referrals:directory_job": f"/directory/jobs/{self.job.uuid}/",
             "referrals:directory_job_download": f"/directory/jobs/{self.job.uuid}/download/",
+            "notifications:mark_read": f"/notifications/{self.notification.uuid}/read/",
+            "api:notification_read": f"/api/v1/notifications/{self.notification.uuid}/read/",
             **self.case_paths(),
         }
         if name in paths:

@@ -83,3 +83,33 @@ def test_the_deploy_check_reports_nothing_with_production_values():
     result = manage("check", "--deploy", "--fail-level", "WARNING", environment=PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_mapping_reads_key_value_pairs(monkeypatch):
+    monkeypatch.setenv("SOME_MAPPING", "acknowledge.urgent=6bh, decide.routine=3bd")
+    assert env.env_mapping("SOME_MAPPING") == {"acknowledge.urgent": "6bh", "decide.routine": "3bd"}
+
+
+@pytest.mark.parametrize("raw", ["acknowledge.urgent", "=4bh", "acknowledge.urgent="])
+def test_a_mapping_item_without_key_or_value_is_refused(monkeypatch, raw):
+    monkeypatch.setenv("SOME_MAPPING", raw)
+    with pytest.raises(ImproperlyConfigured, match="SOME_MAPPING"):
+        env.env_mapping("SOME_MAPPING")
+
+
+def test_a_referral_deadline_that_does_not_parse_fails_the_system_check(settings):
+    from referrals.checks import referral_deadlines_valid
+
+    settings.REFERRAL_DEADLINES = {**settings.REFERRAL_DEADLINES, "decide": {"emergency": "2h", "urgent": "soon"}}
+    problems = [error.msg for error in referral_deadlines_valid(None)]
+    assert problems == [
+        "REFERRAL_DEADLINES decide.urgent: a deadline is a number and one of m, h, d, bh, bd (like 4bh); got 'soon'",
+        "REFERRAL_DEADLINES decide.routine: a deadline is a number and one of m, h, d, bh, bd (like 4bh); got ''",
+    ]
+
+
+def test_an_unknown_directory_timezone_fails_the_system_check(settings):
+    from referrals.checks import referral_deadlines_valid
+
+    settings.CASEHUB_DIRECTORY_TIMEZONE = "Mars/Olympus_Mons"
+    assert [error.id for error in referral_deadlines_valid(None)] == ["referrals.E002"]

@@ -65,6 +65,19 @@ def eager_off() -> Iterator[None]:
         celery_app.conf.task_always_eager = saved
 
 
+@contextmanager
+def publishing_to(queue: str) -> Iterator[None]:
+    """Publish to the broker, and tasks this process enqueues itself (`.delay()`) to this queue."""
+    saved = celery_app.conf.task_default_queue
+    # Celery's router reads the default queue on every publish.
+    celery_app.conf.task_default_queue = queue
+    try:
+        with eager_off():
+            yield
+    finally:
+        celery_app.conf.task_default_queue = saved
+
+
 @dataclass
 class CeleryWorker:
     process: subprocess.Popen
@@ -89,11 +102,20 @@ class CeleryWorker:
 
 
 @contextmanager
-def running_worker() -> Iterator[CeleryWorker]:
-    """`celery -A casehub worker` on the test database, consuming a queue no other run shares."""
+def running_worker(*, queue: str | None = None, env: dict | None = None) -> Iterator[CeleryWorker]:
+    """`celery -A casehub worker` on the test database, consuming a queue no other run shares.
+
+    Tasks the worker enqueues itself go to that queue too; `env` adds to its environment.
+    """
     # A queue of its own: other checkouts may run their suites against the same Redis database.
-    queue = f"casehub-test-{uuid.uuid4().hex[:12]}"
-    env = {**os.environ, "DATABASE_URL": worker_database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+    queue = queue or f"casehub-test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": worker_database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        **(env or {}),
+    }
     command = [
         sys.executable,
         "-m",
