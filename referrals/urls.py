@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import api, views
+from referrals import api, referral_views, views
 from referrals.hsds import api as hsds_api
 
 app_name = "referrals"
@@ -19,6 +19,7 @@ urlpatterns = [
     path("directory/jobs/import/", views.directory_import, name="directory_import"),
     path("directory/jobs/<uuid:job_id>/", views.directory_job, name="directory_job"),
     path("directory/jobs/<uuid:job_id>/download/", views.directory_job_download, name="directory_job_download"),
+    path("referrals/<uuid:referral_id>/", referral_views.referral_detail, name="referral_detail"),
 ]
 
 # Included from casehub/urls.py under /api/v1/directory/ (namespace "api").

@@ -18,8 +18,11 @@ from notifications.services import notify
 from orgs import services
 from orgs.models import ApplicationDocument, Organization, OrganizationReference, OrganizationStatus, Role
 from referrals.models import DirectoryJob, DirectoryJobKind, DirectoryJobStatus
+from referrals.workflow import need_create, referral_act, referral_create
+from sharing.models import Purpose
 from tests.factories import make_cast, member, verified_client
 from tests.referrals.factories import LocationFactory, directory_service
+from tests.sharing.factories import a_consent
 
 ACTORS = [
     "anon",
@@ -167,6 +170,9 @@ MATRIX = {
     "notifications:mark_all_read": ("POST", "L 2 R R R R 403 P R"),
     "api:notifications": ("GET", "401 401 200 200 200 200 403 403 200"),
     "api:notification_read": ("POST", "401 401 200 404 404 404 403 403 404"),
+    # Referrals: the owner's caseworker sent one of the case's needs to the partner (who holds
+    # no row here but its org admin, who sees no referral).
+    "referrals:referral_detail": ("GET", CASE_PAGE),
 }
 
 # JSON bodies for the JSON APIs' writes (their parsers take JSON only).
@@ -257,7 +263,17 @@ class World:
             kind="other",
         )
         self.erasure = case_erase_request(case=self.case, by=owner.coordinator, reason="entered_in_error")
+        self.referral = self.referral_sent()
         (self.notification,) = notify([owner.caseworker], NotificationKind.SHARE_RECEIVED, f"/cases/{self.case.uuid}/")
+
+    def referral_sent(self):
+        owner, partner = self.cast.owner, self.cast.partner
+        self.case.assigned_caseworkers.add(owner.caseworker)
+        a_consent(owner, self.case, to=partner.organization, purposes=[Purpose.REFERRAL])
+        service = directory_service(partner.organization, kind="legal_aid")
+        self.need = need_create(case=self.case, by=owner.caseworker, kind="legal_aid")
+        referral = referral_create(need=self.need, service=service, by=owner.caseworker)
+        return referral_act(referral=referral, by=owner.caseworker, action="send")
 
     def client_for(self, actor: str) -> Client:
         cast = self.cast
@@ -308,6 +324,7 @@ class World:
             "referrals:directory_job": f"/directory/jobs/{self.job.uuid}/",
             "referrals:directory_job_download": f"/directory/jobs/{self.job.uuid}/download/",
             "notifications:mark_read": f"/notifications/{self.notification.uuid}/read/",
+            "referrals:referral_detail": f"/referrals/{self.referral.uuid}/",
             "api:notification_read": f"/api/v1/notifications/{self.notification.uuid}/read/",
             **self.case_paths(),
         }
