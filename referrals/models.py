@@ -464,6 +464,8 @@ UNANSWERED_STATES = (ReferralState.SENT, ReferralState.ACKNOWLEDGED, ReferralSta
 ACTIVE_STATES = (ReferralState.ACCEPTED, ReferralState.IN_PROGRESS, ReferralState.ON_HOLD)
 OPEN_STATES = (ReferralState.DRAFT, ReferralState.AWAITING_CONSENT, *UNANSWERED_STATES, *ACTIVE_STATES)
 PAUSED_STATES = (ReferralState.INFORMATION_REQUESTED, ReferralState.ON_HOLD)
+RECEIVED_QUEUE_STATES = [*UNANSWERED_STATES, *ACTIVE_STATES]
+SENT_QUEUE_STATES = [ReferralState.AWAITING_CONSENT, *UNANSWERED_STATES, *ACTIVE_STATES]
 
 
 class DeclineReason(models.TextChoices):
@@ -551,8 +553,17 @@ class Referral(CaseRecord):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["to_organization", "state", "due_at"], name="referral_incoming"),
-            models.Index(fields=["from_organization", "state", "due_at"], name="referral_outgoing"),
+            # The coordinators' queues: open referrals, soonest deadline (so overdue) first.
+            models.Index(
+                fields=["to_organization", "due_at", "-id"],
+                condition=Q(state__in=RECEIVED_QUEUE_STATES),
+                name="referral_incoming",
+            ),
+            models.Index(
+                fields=["from_organization", "due_at", "-id"],
+                condition=Q(state__in=SENT_QUEUE_STATES),
+                name="referral_outgoing",
+            ),
             models.Index(fields=["half_at"], condition=Q(reminders_sent=0), name="referral_half_due"),
             models.Index(fields=["due_at"], condition=Q(reminders_sent__lt=2), name="referral_full_due"),
             models.Index(fields=["expires_at"], name="referral_expiry"),

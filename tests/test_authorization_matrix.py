@@ -173,6 +173,25 @@ MATRIX = {
     # Referrals: the owner's caseworker sent one of the case's needs to the partner (who holds
     # no row here but its org admin, who sees no referral).
     "referrals:referral_detail": ("GET", CASE_PAGE),
+    "referrals:referral_action": ("POST", "L 2 R R 404 404 403 P 404"),
+    "referrals:referral_message": ("POST", "L 2 R R 404 404 403 P 404"),
+    "referrals:case_referrals": ("GET", CASE_PAGE),
+    "referrals:need_add": ("POST", "L 2 R R 404 404 403 P 404"),
+    "referrals:referral_new": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "referrals:incoming": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "referrals:outgoing": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "referrals:figures": ("GET", "L 2 200 200 200 200 403 P 403"),
+    "api:referrals_incoming": ("GET", "401 401 200 200 403 403 403 403 403"),
+    "api:referrals_outgoing": ("GET", "401 401 200 200 403 403 403 403 403"),
+    "api:referral_figures": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "api:referral_need_create": ("POST", "401 401 201 201 404 404 403 403 404"),
+    "api:referral_create": ("POST", "401 401 201 201 403 403 403 403 403"),
+    "api:referral": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:referral_status": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:referral_events": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:referral_messages": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:referral_act": ("POST", "401 401 200 200 404 404 403 403 404"),
+    "api:referral_message_create": ("POST", "401 401 201 201 404 404 403 403 404"),
 }
 
 # JSON bodies for the JSON APIs' writes (their parsers take JSON only).
@@ -192,6 +211,9 @@ JSON_BODIES = {
     "api:case_note_update": {"body": "Called back twice."},
     "api:case_task_create": {"title": "Book interpreter"},
     "api:case_task_update": {"done": True},
+    "api:referral_need_create": {"kind": "shelter"},
+    "api:referral_act": {"action": "withdraw"},
+    "api:referral_message_create": {"body": "Is there an interpreter?"},
 }
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -272,6 +294,8 @@ class World:
         a_consent(owner, self.case, to=partner.organization, purposes=[Purpose.REFERRAL])
         service = directory_service(partner.organization, kind="legal_aid")
         self.need = need_create(case=self.case, by=owner.caseworker, kind="legal_aid")
+        self.open_need = need_create(case=self.case, by=owner.caseworker, kind="legal_aid")
+        self.referral_service = service
         referral = referral_create(need=self.need, service=service, by=owner.caseworker)
         return referral_act(referral=referral, by=owner.caseworker, action="send")
 
@@ -325,6 +349,18 @@ class World:
             "referrals:directory_job_download": f"/directory/jobs/{self.job.uuid}/download/",
             "notifications:mark_read": f"/notifications/{self.notification.uuid}/read/",
             "referrals:referral_detail": f"/referrals/{self.referral.uuid}/",
+            "referrals:referral_action": f"/referrals/{self.referral.uuid}/act/",
+            "referrals:referral_message": f"/referrals/{self.referral.uuid}/messages/",
+            "referrals:case_referrals": f"/cases/{self.case.uuid}/referrals/",
+            "referrals:need_add": f"/cases/{self.case.uuid}/needs/add/",
+            "referrals:referral_new": f"/referrals/needs/{self.open_need.uuid}/send/",
+            "api:referral_need_create": f"/api/v1/referrals/cases/{self.case.uuid}/needs/create/",
+            "api:referral": f"/api/v1/referrals/{self.referral.uuid}/",
+            "api:referral_status": f"/api/v1/referrals/{self.referral.uuid}/status/",
+            "api:referral_events": f"/api/v1/referrals/{self.referral.uuid}/events/",
+            "api:referral_messages": f"/api/v1/referrals/{self.referral.uuid}/messages/",
+            "api:referral_act": f"/api/v1/referrals/{self.referral.uuid}/act/",
+            "api:referral_message_create": f"/api/v1/referrals/{self.referral.uuid}/messages/create/",
             "api:notification_read": f"/api/v1/notifications/{self.notification.uuid}/read/",
             **self.case_paths(),
         }
@@ -371,6 +407,9 @@ class World:
             return client.patch(self.path(name), JSON_BODIES[name], content_type="application/json")
         if name == "api:case_document_upload":
             return client.post(self.path(name), {"file": SimpleUploadedFile("p.png", PNG), "kind": "photo"})
+        if name == "api:referral_create":
+            body = {"need": str(self.open_need.uuid), "service": str(self.referral_service.id)}
+            return client.post(self.path(name), body, content_type="application/json")
         if name in JSON_BODIES:
             return client.post(self.path(name), JSON_BODIES[name], content_type="application/json")
         data = {
@@ -388,6 +427,9 @@ class World:
             "cases:close": {"reason": "Moved away."},
             "cases:reopen": {"reason": "Back."},
             "cases:erase_request": {"erase-reason": "survivor_request"},
+            "referrals:referral_action": {"action": "withdraw"},
+            "referrals:referral_message": {"body": "Is there an interpreter?"},
+            "referrals:need_add": {"kind": "shelter", "urgency": "routine"},
         }.get(name, {})
         return client.post(self.path(name), data)
 
