@@ -124,6 +124,9 @@ class MessageOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+QUEUE_PAGE = 25  # as on the queue pages
+
+
 def _working(user) -> None:
     if member_role(user) not in WORKING_ROLES:
         raise PermissionDenied
@@ -227,11 +230,7 @@ class IncomingApi(APIView):
     @extend_schema(responses=ReferralOutput(many=True), summary="Open referrals to your organization, overdue first")
     def get(self, request):
         _working(request.user)
-        rows = incoming_queue(request.user, limit=100)
-        rows = Referral.objects.filter(pk__in=[r.pk for r in rows]).select_related(
-            "from_organization", "to_organization", "assigned_to"
-        )
-        rows = sorted(rows, key=lambda r: (r.due_at is None, r.due_at or r.created_at, -r.pk))
+        rows = incoming_queue(request.user, limit=QUEUE_PAGE)
         return Response(ReferralOutput(rows, many=True, context={"request": request}).data)
 
 
@@ -239,11 +238,7 @@ class OutgoingApi(APIView):
     @extend_schema(responses=ReferralOutput(many=True), summary="Open referrals your organization sent, overdue first")
     def get(self, request):
         _working(request.user)
-        rows = outgoing_queue(request.user, limit=100)
-        rows = Referral.objects.filter(pk__in=[r.pk for r in rows]).select_related(
-            "from_organization", "to_organization", "assigned_to"
-        )
-        rows = sorted(rows, key=lambda r: (r.due_at is None, r.due_at or r.created_at, -r.pk))
+        rows = outgoing_queue(request.user, limit=QUEUE_PAGE)
         return Response(ReferralOutput(rows, many=True, context={"request": request}).data)
 
 

@@ -34,7 +34,8 @@ def incoming_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
     )
     if user.membership.role != Role.COORDINATOR:
         queryset = queryset.filter(assigned_to=user)
-    return list(queryset.select_related("service").order_by(*QUEUE_ORDER)[offset : offset + limit])
+    related = ("service", "from_organization", "to_organization", "assigned_to")
+    return list(queryset.select_related(*related).order_by(*QUEUE_ORDER)[offset : offset + limit])
 
 
 def outgoing_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
@@ -42,7 +43,8 @@ def outgoing_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
     queryset = referrals_visible_to(user).filter(
         from_organization_id=getattr(user.membership, "organization_id", None), state__in=SENT_QUEUE_STATES
     )
-    return list(queryset.select_related("service", "to_organization").order_by(*QUEUE_ORDER)[offset : offset + limit])
+    related = ("service", "from_organization", "to_organization", "assigned_to")
+    return list(queryset.select_related(*related).order_by(*QUEUE_ORDER)[offset : offset + limit])
 
 
 def network_figures() -> dict:

@@ -172,10 +172,11 @@ def _detail_context(request, referral: Referral, **forms_) -> dict:
         "events": referral.events.select_related("case", "actor", "actor_organization"),
         "thread": referral.messages.select_related("case", "author", "organization"),
         "assignees": assignees,
-        "decline_form": forms_.get("decline_form") or DeclineForm(),
-        "complete_form": forms_.get("complete_form") or CompleteForm(),
-        "fail_form": forms_.get("fail_form") or FailForm(),
-        "message_form": forms_.get("message_form") or MessageForm(),
+        # Several forms on one page: each with its own element ids.
+        "decline_form": DeclineForm(auto_id="decline_%s"),
+        "complete_form": CompleteForm(auto_id="complete_%s"),
+        "fail_form": FailForm(auto_id="fail_%s"),
+        "message_form": forms_.get("message_form") or MessageForm(auto_id="message_%s"),
         "may_write": bool(roles) and referral.sent_at is not None,
     }
 
@@ -219,7 +220,7 @@ def referral_action(request, referral_id):
 @require_POST
 def referral_message(request, referral_id):
     referral = referral_for_user(request.user, referral_id)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, auto_id="message_%s")
     if form.is_valid():
         try:
             referral_message_add(referral=referral, by=request.user, body=form.cleaned_data["body"])
