@@ -17,7 +17,7 @@ from orgs.access import member_role
 from orgs.models import Role, User
 from referrals import matching
 from referrals.matching import Need
-from referrals.models import Referral, ServiceNeed, TaxonomyTerm
+from referrals.models import UNANSWERED_STATES, Referral, ServiceNeed, TaxonomyTerm
 from referrals.referral_access import referral_for_user
 from referrals.referral_forms import CompleteForm, DeclineForm, FailForm, MessageForm, NeedForm
 from referrals.referral_selectors import incoming_queue, network_figures, outgoing_queue
@@ -178,6 +178,8 @@ def _detail_context(request, referral: Referral, **forms_) -> dict:
         "fail_form": FailForm(auto_id="fail_%s"),
         "message_form": forms_.get("message_form") or MessageForm(auto_id="message_%s"),
         "may_write": bool(roles) and referral.sent_at is not None,
+        # Overdue and unanswered: the sender may give up on this provider and try the next.
+        "offer_next_match": SENDER in roles and referral.is_overdue and referral.state in UNANSWERED_STATES,
     }
 
 
@@ -214,6 +216,8 @@ def referral_action(request, referral_id):
             messages.error(request, text)
         return render(request, "referrals/referral_detail.html", _detail_context(request, referral), status=400)
     messages.success(request, _("Done."))
+    if action == "withdraw" and request.POST.get("next_match"):
+        return redirect("referrals:referral_new", need_id=referral.need.uuid)
     return redirect(referral)
 
 

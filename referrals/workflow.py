@@ -22,7 +22,7 @@ from casehub.access import CaseAction, case_actions
 from casehub.audit import audit_record
 from casehub.models import Case
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services import notify, notify_each
 from orgs.access import member_role
 from orgs.models import OrganizationStatus, Role, User
 from referrals import deadlines
@@ -520,28 +520,28 @@ def referral_sweep(*, now: datetime | None = None) -> dict[str, int]:
         "sent_by_id",
         "deadline_step",
     )
-    half = list(Referral.objects.filter(half_at__lte=now, reminders_sent=0).values(*columns)[:5000])
+    half = list(Referral.objects.filter(half_at__lte=now, reminders_sent=0).values(*columns)[:SWEEP_BATCH])
     with transaction.atomic():
-        for row in half:
-            link = f"/referrals/{row['uuid']}/"
-            key = f"referral:{row['uuid']}:{row['deadline_step']}:50"
-            notify(receivers(row), NotificationKind.REFERRAL_REMINDER, link, dedupe_key=key)
+        notify_each((receivers(row), NotificationKind.REFERRAL_REMINDER, _link(row), _key(row, 50)) for row in half)
         counts["half"] = Referral.objects.filter(pk__in=[row["pk"] for row in half], reminders_sent=0).update(
             reminders_sent=1
         )
-    full = list(Referral.objects.filter(due_at__lte=now, reminders_sent__lt=2).values(*columns)[:5000])
+    full = list(Referral.objects.filter(due_at__lte=now, reminders_sent__lt=2).values(*columns)[:SWEEP_BATCH])
     with transaction.atomic():
-        for row in full:
-            link = f"/referrals/{row['uuid']}/"
-            key = f"referral:{row['uuid']}:{row['deadline_step']}:100"
-            notify(receivers(row), NotificationKind.REFERRAL_OVERDUE, link, dedupe_key=key)
-            senders = [User(pk=row["sent_by_id"])] if row["sent_by_id"] else []
-            notify(senders, NotificationKind.REFERRAL_OVERDUE, link, dedupe_key=key)
+        notify_each(
+            (
+                receivers(row) + ([User(pk=row["sent_by_id"])] if row["sent_by_id"] else []),
+                NotificationKind.REFERRAL_OVERDUE,
+                _link(row),
+                _key(row, 100),
+            )
+            for row in full
+        )
         counts["full"] = Referral.objects.filter(pk__in=[row["pk"] for row in full], reminders_sent__lt=2).update(
             reminders_sent=2
         )
     for referral_id in Referral.objects.filter(expires_at__lte=now, state__in=EXPIRABLE).values_list("pk", flat=True)[
-        :5000
+        :SWEEP_BATCH
     ]:
         with transaction.atomic():
             referral = Referral.objects.select_for_update(of=("self",)).filter(pk=referral_id, state__in=EXPIRABLE)
@@ -549,7 +549,9 @@ def referral_sweep(*, now: datetime | None = None) -> dict[str, int]:
             if referral is not None and referral.expires_at <= now:
                 _transition(referral, by=None, action="expire")
                 counts["expired"] += 1
-    for referral in Referral.objects.filter(share_ends_at__lte=now, share__isnull=False).select_related("share")[:5000]:
+    for referral in Referral.objects.filter(share_ends_at__lte=now, share__isnull=False).select_related("share")[
+        :SWEEP_BATCH
+    ]:
         with transaction.atomic():
             share_end_for_referral(share=referral.share, by=None)
             Referral.objects.filter(pk=referral.pk).update(share_ends_at=None)
@@ -558,3 +560,12 @@ def referral_sweep(*, now: datetime | None = None) -> dict[str, int]:
 
 
 EXPIRABLE = (ReferralState.SENT, ReferralState.ACKNOWLEDGED)
+SWEEP_BATCH = 5000  # rows per part and run; beat runs the sweep every minute
+
+
+def _link(row) -> str:
+    return f"/referrals/{row['uuid']}/"
+
+
+def _key(row, percent: int) -> str:
+    return f"referral:{row['uuid']}:{row['deadline_step']}:{percent}"

@@ -131,3 +131,15 @@ def test_the_figures_page_draws_its_charts_without_inline_styles(cast):
     page = verified_client(cast.outsider.caseworker).get("/referrals/figures/").content.decode()
     assert "<svg" in page and "style=" not in page and "<script" not in page
     assert "Not eligible" in page
+
+
+def test_an_overdue_referral_offers_the_sender_the_next_match(cast):
+    scene = a_scene(cast)
+    referral = a_referral(scene, send=True)
+    Referral.objects.filter(pk=referral.pk).update(due_at=timezone.now() - timedelta(minutes=5))
+    client = verified_client(scene.shelter.caseworker)
+    assert "next-match-form" in client.get(referral.get_absolute_url()).content.decode()
+    response = client.post(f"{referral.get_absolute_url()}act/", {"action": "withdraw", "next_match": "1"})
+    assert response["Location"] == f"/referrals/needs/{scene.need.uuid}/send/"
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.WITHDRAWN
