@@ -233,3 +233,37 @@ def test_a_declined_attempt_leaves_the_need_open_for_the_next_match(cast):
     following = referral_create(need=scene.need, service=other, by=scene.shelter.caseworker)
     assert following.pk != referral.pk and following.state == ReferralState.DRAFT
     assert Referral.objects.filter(need=scene.need).count() == 2
+
+
+# Notifications of state changes -----------------------------------------------------------------
+
+
+def test_sending_notifies_the_receiving_coordinators_only(cast):
+    from notifications.models import Notification, NotificationKind
+
+    scene = a_scene(cast)
+    referral = a_referral(scene, send=True)
+    received = Notification.objects.filter(kind=NotificationKind.REFERRAL_RECEIVED)
+    assert list(received.values_list("recipient", flat=True)) == [scene.provider.coordinator.pk]
+    assert received.get().link == referral.get_absolute_url()
+
+
+def test_a_receivers_decision_notifies_the_sending_side_not_the_actor(cast):
+    from notifications.models import Notification, NotificationKind
+
+    scene = a_scene(cast)
+    referral = a_referral(scene, send=True)
+    referral_act(referral=referral, by=scene.provider.coordinator, action="acknowledge")
+    updated = set(
+        Notification.objects.filter(kind=NotificationKind.REFERRAL_UPDATED).values_list("recipient", flat=True)
+    )
+    assert updated == {scene.shelter.caseworker.pk, scene.shelter.coordinator.pk}
+
+
+def test_a_draft_entered_in_error_notifies_nobody(cast):
+    from notifications.models import Notification
+
+    scene = a_scene(cast)
+    referral = a_referral(scene)
+    referral_act(referral=referral, by=scene.shelter.caseworker, action="enter_in_error")
+    assert not Notification.objects.exists()
