@@ -295,6 +295,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_PERMISSIONS": ["orgs.api_auth.IsVerifiedAndAllowed"],
+    # One name for a choice set that several inputs use (directory genders served, referral constraints).
+    "ENUM_NAME_OVERRIDES": {"ServedGenderEnum": "referrals.models.Gender"},
 }
 
 LOGGING = {

@@ -267,3 +267,18 @@ def test_a_draft_entered_in_error_notifies_nobody(cast):
     referral = a_referral(scene)
     referral_act(referral=referral, by=scene.shelter.caseworker, action="enter_in_error")
     assert not Notification.objects.exists()
+
+
+def test_the_receiving_coordinator_hands_accepted_work_to_a_caseworker(cast):
+    from referrals.workflow import referral_assign
+
+    scene = a_scene(cast)
+    referral = a_referral(scene, send=True)
+    referral = referral_act(referral=referral, by=scene.provider.coordinator, action="accept")
+    assert referral.assigned_to == scene.provider.coordinator
+    referral = referral_assign(referral=referral, by=scene.provider.coordinator, assignee=scene.provider.caseworker)
+    assert referral.assigned_to == scene.provider.caseworker
+    with pytest.raises(ValidationError):
+        referral_assign(referral=referral, by=scene.provider.coordinator, assignee=cast.outsider.caseworker)
+    with pytest.raises(PermissionDenied):
+        referral_assign(referral=referral, by=scene.shelter.coordinator, assignee=scene.shelter.caseworker)
