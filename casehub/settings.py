@@ -192,6 +192,11 @@ for _key, _spec in env_mapping("REFERRAL_DEADLINES").items():
 # exports are validated against; by default the copy next to the repository.
 HSDS_SCHEMA_DIR = Path(env_str("HSDS_SCHEMA_DIR", str(BASE_DIR / "referrals" / "hsds" / "schema")))
 
+# Referrals: how long a share opened by an accepted referral lasts, and how long it stays open
+# for follow-up after the referral is completed.
+REFERRAL_SHARE_DAYS = env_int("REFERRAL_SHARE_DAYS", 90, minimum=1)
+REFERRAL_FOLLOW_UP_DAYS = env_int("REFERRAL_FOLLOW_UP_DAYS", 14, minimum=0)
+
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
@@ -255,6 +260,8 @@ CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "orgs.tasks.verify_audit_chain", "schedule": 6 * 60 * 60},
     # Reads check expiry themselves; this only tidies up ended shares' grants and says so.
     "retire-expired-shares": {"task": "sharing.tasks.retire_expired_shares", "schedule": 5 * 60},
+    # Reminders at 50% and 100% of a referral's deadline, expiry at 200%, follow-up shares ended.
+    "referral-deadline-sweep": {"task": "referrals.tasks.referral_sweep", "schedule": 60},
     "notification-email-sweep": {"task": "notifications.tasks.email_sweep", "schedule": 5 * 60},
 }
 # A worker's claim on a notification e-mail (notifications/services.py): past it, a worker is
@@ -288,7 +295,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_PERMISSIONS": ["orgs.api_auth.IsVerifiedAndAllowed"],
-    "ENUM_NAME_OVERRIDES": {"SharePurposeEnum": "sharing.models.Purpose.choices"},
+    # One name for a choice set that several inputs use (share purposes; directory genders served
+    # and referral constraints).
+    "ENUM_NAME_OVERRIDES": {
+        "SharePurposeEnum": "sharing.models.Purpose.choices",
+        "ServedGenderEnum": "referrals.models.Gender",
+    },
 }
 
 LOGGING = {

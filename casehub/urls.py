@@ -40,6 +40,7 @@ api_v1 = [
     path("me/", orgs_api.MeApi.as_view(), name="me"),
     path("organizations/", orgs_api.OrganizationListApi.as_view(), name="organizations"),
     path("directory/", include(referrals_urls.api_v1)),
+    path("referrals/", include(referrals_urls.referrals_api_v1)),
     path("cases/", include(cases_api)),
     path("notifications/", include(notifications_urls.api_v1)),
     path("cases/<uuid:case_id>/", include(sharing_api_urls.case_routes)),

@@ -78,6 +78,33 @@ def notify(users: Iterable, kind: str, link: str, dedupe_key: str | None = None)
     return created
 
 
+def notify_each(events: Iterable[tuple[Iterable, str, str, str | None]]) -> list[Notification]:
+    """notify() for many events at once (users, kind, link, dedupe_key), in three queries: for
+    sweeps that raise hundreds of events. The same rules: safe links, dedupe keys, e-mail after commit."""
+    rows = []
+    for users, kind, link, dedupe_key in events:
+        kind = NotificationKind(kind)
+        if not SAFE_LINK.match(link) or link.startswith("//"):
+            raise ValueError("a notification link is a site-relative path of opaque ids, without a query string")
+        for user_id in {user.pk for user in users}:
+            rows.append(Notification(recipient_id=user_id, kind=kind, link=link, dedupe_key=dedupe_key))
+    if not rows:
+        return []
+    organizations = dict(
+        Membership.objects.filter(user_id__in={row.recipient_id for row in rows}, is_active=True).values_list(
+            "user_id", "organization_id"
+        )
+    )
+    for row in rows:
+        row.organization_id = organizations.get(row.recipient_id)
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        created = list(Notification.objects.filter(uuid__in=[row.uuid for row in rows]).values_list("pk", flat=True))
+    for notification_id in created:
+        transaction.on_commit(lambda pk=notification_id: _publish_email(pk))
+    return created
+
+
 def _publish_email(notification_id: int) -> None:
     from notifications.tasks import send_notification_email
 

@@ -9,3 +9,11 @@ def run_directory_job(job_id: int) -> dict:
 
     job = directory_job_run(job_id=job_id)
     return {"status": job.status, "done": job.done, "total": job.total}
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def referral_sweep() -> dict:
+    """Referral reminders (50%, 100%), expiry (200%) and follow-up shares ended (run by beat)."""
+    from referrals.workflow import referral_sweep as sweep
+
+    return sweep()

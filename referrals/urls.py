@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import api, views
+from referrals import api, referral_api, referral_views, views
 from referrals.hsds import api as hsds_api
 
 app_name = "referrals"
@@ -19,6 +19,15 @@ urlpatterns = [
     path("directory/jobs/import/", views.directory_import, name="directory_import"),
     path("directory/jobs/<uuid:job_id>/", views.directory_job, name="directory_job"),
     path("directory/jobs/<uuid:job_id>/download/", views.directory_job_download, name="directory_job_download"),
+    path("cases/<uuid:case_uuid>/referrals/", referral_views.case_referrals, name="case_referrals"),
+    path("cases/<uuid:case_uuid>/needs/add/", referral_views.need_add, name="need_add"),
+    path("referrals/incoming/", referral_views.incoming, name="incoming"),
+    path("referrals/outgoing/", referral_views.outgoing, name="outgoing"),
+    path("referrals/figures/", referral_views.figures, name="figures"),
+    path("referrals/needs/<uuid:need_id>/send/", referral_views.referral_new, name="referral_new"),
+    path("referrals/<uuid:referral_id>/", referral_views.referral_detail, name="referral_detail"),
+    path("referrals/<uuid:referral_id>/act/", referral_views.referral_action, name="referral_action"),
+    path("referrals/<uuid:referral_id>/messages/", referral_views.referral_message, name="referral_message"),
 ]
 
 # Included from casehub/urls.py under /api/v1/directory/ (namespace "api").
@@ -38,4 +47,23 @@ api_v1 = [
     path("locations/", api.LocationListApi.as_view(), name="directory_locations"),
     path("locations/create/", api.LocationCreateApi.as_view(), name="directory_location_create"),
     path("locations/<uuid:location_id>/update/", api.LocationUpdateApi.as_view(), name="directory_location_update"),
+]
+
+# Included from casehub/urls.py under /api/v1/referrals/ (namespace "api").
+referrals_api_v1 = [
+    path("incoming/", referral_api.IncomingApi.as_view(), name="referrals_incoming"),
+    path("outgoing/", referral_api.OutgoingApi.as_view(), name="referrals_outgoing"),
+    path("figures/", referral_api.FiguresApi.as_view(), name="referral_figures"),
+    path("cases/<uuid:case_id>/needs/create/", referral_api.NeedCreateApi.as_view(), name="referral_need_create"),
+    path("create/", referral_api.ReferralCreateApi.as_view(), name="referral_create"),
+    path("<uuid:referral_id>/", referral_api.ReferralDetailApi.as_view(), name="referral"),
+    path("<uuid:referral_id>/status/", referral_api.ReferralStatusApi.as_view(), name="referral_status"),
+    path("<uuid:referral_id>/act/", referral_api.ReferralActApi.as_view(), name="referral_act"),
+    path("<uuid:referral_id>/events/", referral_api.ReferralEventsApi.as_view(), name="referral_events"),
+    path("<uuid:referral_id>/messages/", referral_api.ReferralMessagesApi.as_view(), name="referral_messages"),
+    path(
+        "<uuid:referral_id>/messages/create/",
+        referral_api.ReferralMessageCreateApi.as_view(),
+        name="referral_message_create",
+    ),
 ]

@@ -364,6 +364,70 @@ def shares_end_for_erased_case(*, case: Case, by) -> None:
         _end(share, by=by, reason=ShareEnd.CASE_ERASED)
 
 
+@transaction.atomic
+def share_for_referral(*, referral, by) -> CaseShare | None:
+    """A referral was accepted: widen the receiver's access from the offer tier to the field groups
+    the survivor's consent allows for referrals, as a share the case's organization makes.
+
+    The receiving coordinator is the actor. Refused (ShareRefused) when no consent in force
+    covers the receiver for referrals; None when the receiver already holds an open share.
+    """
+    membership = by.membership
+    if (
+        membership is None
+        or membership.organization_id != referral.to_organization_id
+        or membership.role != Role.COORDINATOR
+        or membership.organization.status != OrganizationStatus.VETTED
+    ):
+        raise PermissionDenied
+    case = Case.objects.select_related("organization").get(pk=referral.case_id)
+    to_organization = membership.organization
+    _check_recipient(case, to_organization)
+    provision = covering_provision(
+        case, organization=to_organization, purpose=Purpose.REFERRAL, field_groups=(), lock=True
+    )
+    _retire_expired(case, to_organization)
+    if CaseShare.objects.filter(case=case, to_organization=to_organization, ended_at__isnull=True).exists():
+        return None
+    share = CaseShare(
+        case=case,
+        from_organization=case.organization,
+        to_organization=to_organization,
+        consent=provision.consent,
+        provision=provision,
+        field_groups=sorted(provision.field_groups),
+        purpose=Purpose.REFERRAL,
+        created_by=by,
+        expires_at=timezone.now() + timedelta(days=settings.REFERRAL_SHARE_DAYS),
+    )
+    share.save()
+    _grant(share)
+    audit_record(
+        "share.created",
+        actor=by,
+        organization=to_organization,
+        target=case,
+        details={
+            "share": str(share.uuid),
+            "to": str(to_organization.uuid),
+            "groups": share.field_groups,
+            "purpose": Purpose.REFERRAL,
+            "referral": str(referral.uuid),
+            "expires_at": share.expires_at.isoformat(),
+        },
+    )
+    signals.share_created.send(sender=CaseShare, share=share)
+    return share
+
+
+def share_end_for_referral(*, share: CaseShare, by) -> CaseShare | None:
+    """End a referral's share (declined, withdrawn, expired, failed, or its follow-up is over)."""
+    share = CaseShare.objects.select_for_update().select_related("case", "to_organization").get(pk=share.pk)
+    if share.ended_at is not None:
+        return None
+    return _end(share, by=by, reason=ShareEnd.REVOKED)
+
+
 def shares_retire_expired(*, batch_size: int = 500) -> int:
     """End the shares whose time is up and delete their grants (reads never depended on this)."""
     retired = 0

@@ -18,6 +18,8 @@ from notifications.services import notify
 from orgs import services
 from orgs.models import ApplicationDocument, Organization, OrganizationReference, OrganizationStatus, Role
 from referrals.models import DirectoryJob, DirectoryJobKind, DirectoryJobStatus
+from referrals.workflow import need_create, referral_act, referral_create
+from sharing.models import Purpose
 from sharing.services import override_request, share_create, transfer_offer
 from tests.factories import make_cast, member, verified_client
 from tests.referrals.factories import LocationFactory, directory_service
@@ -203,6 +205,28 @@ MATRIX = {
     "api:transfer_decline": ("POST", "401 401 404 404 403 403 403 403 403"),
     "api:transfer_cancel": ("POST", "401 401 403 200 403 403 403 403 403"),
     "api:shared_cases": ("GET", "401 401 200 200 200 200 403 403 200"),
+    # Referrals: the owner's caseworker sent one of the case's needs to the partner (who holds
+    # no row here but its org admin, who sees no referral).
+    "referrals:referral_detail": ("GET", CASE_PAGE),
+    "referrals:referral_action": ("POST", "L 2 R R 404 404 403 P 404"),
+    "referrals:referral_message": ("POST", "L 2 R R 404 404 403 P 404"),
+    "referrals:case_referrals": ("GET", CASE_PAGE),
+    "referrals:need_add": ("POST", "L 2 R R 404 404 403 P 404"),
+    "referrals:referral_new": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "referrals:incoming": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "referrals:outgoing": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "referrals:figures": ("GET", "L 2 200 200 200 200 403 P 403"),
+    "api:referrals_incoming": ("GET", "401 401 200 200 403 403 403 403 403"),
+    "api:referrals_outgoing": ("GET", "401 401 200 200 403 403 403 403 403"),
+    "api:referral_figures": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "api:referral_need_create": ("POST", "401 401 201 201 404 404 403 403 404"),
+    "api:referral_create": ("POST", "401 401 201 201 403 403 403 403 403"),
+    "api:referral": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:referral_status": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:referral_events": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:referral_messages": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:referral_act": ("POST", "401 401 200 200 404 404 403 403 404"),
+    "api:referral_message_create": ("POST", "401 401 201 201 404 404 403 403 404"),
 }
 
 # JSON bodies for the JSON APIs' writes (their parsers take JSON only).
@@ -230,6 +254,9 @@ JSON_BODIES = {
         "hours": 12,
     },
     "api:case_transfer_offer": {"to_organization": ""},
+    "api:referral_need_create": {"kind": "shelter"},
+    "api:referral_act": {"action": "withdraw"},
+    "api:referral_message_create": {"body": "Is there an interpreter?"},
 }
 PARTNER_BODIES = {"api:case_override_request", "api:case_transfer_offer"}
 
@@ -302,6 +329,7 @@ class World:
             kind="other",
         )
         self.erasure = case_erase_request(case=self.case, by=owner.coordinator, reason="entered_in_error")
+        self.referral = self.referral_sent()
         (self.notification,) = notify([owner.caseworker], NotificationKind.SHARE_RECEIVED, f"/cases/{self.case.uuid}/")
         partner = self.cast.partner
         self.consent = a_consent(owner, self.case, to=partner.organization)
@@ -344,6 +372,17 @@ class World:
         self.api_transfer = transfer_offer(case=offered, by=owner.coordinator, to_organization=partner.organization)
         self.offerable = case_create(organization=owner.organization, by=owner.caseworker, legal_name="Matrix Third")
         a_consent(owner, self.offerable, to=partner.organization)
+
+    def referral_sent(self):
+        owner, partner = self.cast.owner, self.cast.partner
+        self.case.assigned_caseworkers.add(owner.caseworker)
+        a_consent(owner, self.case, to=partner.organization, purposes=[Purpose.REFERRAL])
+        service = directory_service(partner.organization, kind="legal_aid")
+        self.need = need_create(case=self.case, by=owner.caseworker, kind="legal_aid")
+        self.open_need = need_create(case=self.case, by=owner.caseworker, kind="legal_aid")
+        self.referral_service = service
+        referral = referral_create(need=self.need, service=service, by=owner.caseworker)
+        return referral_act(referral=referral, by=owner.caseworker, action="send")
 
     def client_for(self, actor: str) -> Client:
         cast = self.cast
@@ -394,6 +433,19 @@ class World:
             "referrals:directory_job": f"/directory/jobs/{self.job.uuid}/",
             "referrals:directory_job_download": f"/directory/jobs/{self.job.uuid}/download/",
             "notifications:mark_read": f"/notifications/{self.notification.uuid}/read/",
+            "referrals:referral_detail": f"/referrals/{self.referral.uuid}/",
+            "referrals:referral_action": f"/referrals/{self.referral.uuid}/act/",
+            "referrals:referral_message": f"/referrals/{self.referral.uuid}/messages/",
+            "referrals:case_referrals": f"/cases/{self.case.uuid}/referrals/",
+            "referrals:need_add": f"/cases/{self.case.uuid}/needs/add/",
+            "referrals:referral_new": f"/referrals/needs/{self.open_need.uuid}/send/",
+            "api:referral_need_create": f"/api/v1/referrals/cases/{self.case.uuid}/needs/create/",
+            "api:referral": f"/api/v1/referrals/{self.referral.uuid}/",
+            "api:referral_status": f"/api/v1/referrals/{self.referral.uuid}/status/",
+            "api:referral_events": f"/api/v1/referrals/{self.referral.uuid}/events/",
+            "api:referral_messages": f"/api/v1/referrals/{self.referral.uuid}/messages/",
+            "api:referral_act": f"/api/v1/referrals/{self.referral.uuid}/act/",
+            "api:referral_message_create": f"/api/v1/referrals/{self.referral.uuid}/messages/create/",
             "api:notification_read": f"/api/v1/notifications/{self.notification.uuid}/read/",
             **self.case_paths(),
         }
@@ -468,6 +520,9 @@ class World:
         if name in PARTNER_BODIES:
             body = {**JSON_BODIES[name], "to_organization": str(self.cast.partner.organization.uuid)}
             return client.post(self.path(name), body, content_type="application/json")
+        if name == "api:referral_create":
+            body = {"need": str(self.open_need.uuid), "service": str(self.referral_service.id)}
+            return client.post(self.path(name), body, content_type="application/json")
         if name in JSON_BODIES:
             return client.post(self.path(name), JSON_BODIES[name], content_type="application/json")
         data = {
@@ -487,6 +542,9 @@ class World:
             "cases:erase_request": {"erase-reason": "survivor_request"},
             "sharing:consent_withdraw": {"confirm": "on"},
             "sharing:transfer_decide": {"decision": "decline"},
+            "referrals:referral_action": {"action": "withdraw"},
+            "referrals:referral_message": {"body": "Is there an interpreter?"},
+            "referrals:need_add": {"kind": "shelter", "urgency": "routine"},
         }.get(name, {})
         return client.post(self.path(name), data)
 

@@ -328,6 +328,8 @@ CASE_RULES = {
     "api:case_override_approve": ("POST", 403, 200, 403),
     "api:case_override_decline": ("POST", 403, 200, 403),
     "api:case_transfer_offer": ("POST", 403, when_state(201, withdrawn=400), 403),
+    # Referral API (referrals/urls.py): a need is the owner's to record.
+    "api:referral_need_create": ("POST", 201, 201, 403),
 }
 
 # For routes without a case: (method, code per actor in ACTORS order).
@@ -353,6 +355,7 @@ BODIES = {
     "cases:reopen": {"reason": "Back."},
     "cases:erase_request": {"erase-reason": "survivor_request"},
     "cases:assign": {},
+    "api:referral_need_create": {"kind": "shelter"},
     "sharing:consent_withdraw": {"confirm": "on"},
     "sharing:override_decide": {"decision": "decline"},
     "sharing:transfer_decide": {"decision": "decline"},
@@ -432,6 +435,7 @@ def case_path(world_case: WorldCase, name: str) -> str:
         "api:case_override_approve": f"{api}/overrides/{world_case.override.uuid}/approve/",
         "api:case_override_decline": f"{api}/overrides/{world_case.override.uuid}/decline/",
         "api:case_transfer_offer": f"{api}/transfers/",
+        "api:referral_need_create": f"/api/v1/referrals/cases/{case}/needs/create/",
     }
     if name in paths:
         return paths[name]

@@ -1,0 +1,258 @@
+"""/api/v1/referrals/: needs, referrals, actions, the thread, queues, figures and status for integrations.
+
+One view per operation, explicit input and output serializers; every write goes through
+referrals.workflow, every read through referrals.referral_access or the selectors, so the API
+answers exactly as the pages do. Status carries ours and the FHIR R4 Task.status beside it.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from casehub.access import CaseAction, case_for_user
+from orgs.access import member_role
+from orgs.models import User
+from referrals.models import Gender, Referral, SafetyFlag, Service, ServiceNeed, Urgency
+from referrals.referral_access import referral_for_user
+from referrals.referral_selectors import incoming_queue, network_figures, outgoing_queue
+from referrals.transitions import ACTIONS, actions_for
+from referrals.workflow import (
+    WORKING_ROLES,
+    need_create,
+    referral_act,
+    referral_create,
+    referral_message_add,
+    referral_roles,
+)
+
+
+class NeedInput(serializers.Serializer):
+    kind = serializers.CharField(max_length=100)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ROUTINE)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    language = serializers.CharField(required=False, allow_blank=True, default="", max_length=3)
+    provider_gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True, default="")
+    safety_flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=SafetyFlag.choices), required=False, default=list
+    )
+
+
+class NeedOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    kind = serializers.CharField()
+    urgency = serializers.CharField()
+    language = serializers.CharField()
+    provider_gender = serializers.CharField()
+    safety_flags = serializers.ListField(child=serializers.CharField())
+    status = serializers.CharField()
+
+
+class ReferralStatusOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    reference = serializers.CharField()
+    state = serializers.CharField()
+    fhir_status = serializers.CharField()
+    outcome = serializers.CharField()
+    outcome_review = serializers.CharField()
+    reason = serializers.CharField(source="reason_code")
+    due_at = serializers.DateTimeField(allow_null=True)
+    state_changed_at = serializers.DateTimeField()
+
+
+class ReferralOutput(ReferralStatusOutput):
+    """The offer tier and the referral's state: what both organizations may read."""
+
+    from_organization = serializers.UUIDField(source="from_organization.uuid")
+    to_organization = serializers.UUIDField(source="to_organization.uuid")
+    service = serializers.UUIDField(source="service_id")
+    need_kind = serializers.CharField()
+    urgency = serializers.CharField()
+    constraints = serializers.JSONField()
+    age_band = serializers.CharField()
+    gender = serializers.CharField()
+    languages = serializers.ListField(child=serializers.CharField())
+    region = serializers.CharField()
+    deadline_step = serializers.CharField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    answered_at = serializers.DateTimeField(allow_null=True)
+    assigned_to = serializers.UUIDField(source="assigned_to.uuid", allow_null=True, default=None)
+    actions = serializers.SerializerMethodField()
+
+    def get_actions(self, referral) -> list[str]:
+        user = self.context["request"].user
+        return actions_for(referral.state, referral_roles(user, referral))
+
+
+class ReferralCreateInput(serializers.Serializer):
+    need = serializers.UUIDField()
+    service = serializers.UUIDField()
+    send = serializers.BooleanField(default=True)
+
+
+class ActInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
+    outcome = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    assignee = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+
+class EventOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    action = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    reason = serializers.CharField(source="reason_code")
+    note = serializers.CharField(allow_null=True)
+    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    organization = serializers.UUIDField(source="actor_organization.uuid", allow_null=True, default=None)
+    at = serializers.DateTimeField()
+
+
+class MessageInput(serializers.Serializer):
+    body = serializers.CharField(max_length=5000)
+
+
+class MessageOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    body = serializers.CharField()
+    author = serializers.CharField(source="author.username")
+    organization = serializers.UUIDField(source="organization.uuid")
+    created_at = serializers.DateTimeField()
+
+
+QUEUE_PAGE = 25  # as on the queue pages
+
+
+def _working(user) -> None:
+    if member_role(user) not in WORKING_ROLES:
+        raise PermissionDenied
+
+
+def _referral_data(referral, request, code=status.HTTP_200_OK) -> Response:
+    referral = Referral.objects.select_related("from_organization", "to_organization", "assigned_to").get(
+        pk=referral.pk
+    )
+    return Response(ReferralOutput(referral, context={"request": request}).data, status=code)
+
+
+class NeedCreateApi(APIView):
+    @extend_schema(request=NeedInput, responses={201: NeedOutput}, summary="Record a service need of a case")
+    def post(self, request, case_id):
+        case = case_for_user(request.user, case_id, action=CaseAction.EDIT)
+        data = NeedInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        need = need_create(case=case, by=request.user, **data.validated_data)
+        return Response(NeedOutput(need).data, status=status.HTTP_201_CREATED)
+
+
+class ReferralCreateApi(APIView):
+    @extend_schema(
+        request=ReferralCreateInput,
+        responses={201: ReferralOutput},
+        summary="Refer a need to a service (and send it, or wait for consent)",
+    )
+    def post(self, request):
+        _working(request.user)
+        data = ReferralCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            need = ServiceNeed.objects.select_related("case").get(uuid=data.validated_data["need"])
+            service = Service.objects.get(pk=data.validated_data["service"])
+        except (ServiceNeed.DoesNotExist, Service.DoesNotExist):
+            raise Http404 from None
+        case_for_user(request.user, need.case.uuid)
+        referral = referral_create(need=need, service=service, by=request.user)
+        if data.validated_data["send"]:
+            referral = referral_act(referral=referral, by=request.user, action="send")
+        return _referral_data(referral, request, status.HTTP_201_CREATED)
+
+
+class ReferralDetailApi(APIView):
+    @extend_schema(responses=ReferralOutput, summary="A referral's offer tier, state and the actions open to you")
+    def get(self, request, referral_id):
+        return _referral_data(referral_for_user(request.user, referral_id), request)
+
+
+class ReferralStatusApi(APIView):
+    @extend_schema(responses=ReferralStatusOutput, summary="A referral's status: ours and the FHIR Task status")
+    def get(self, request, referral_id):
+        return Response(ReferralStatusOutput(referral_for_user(request.user, referral_id)).data)
+
+
+class ReferralActApi(APIView):
+    @extend_schema(request=ActInput, responses=ReferralOutput, summary="Take an action on a referral")
+    def post(self, request, referral_id):
+        referral = referral_for_user(request.user, referral_id)
+        data = ActInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        assignee_id = fields.pop("assignee")
+        assignee = None
+        if assignee_id is not None:
+            assignee = User.objects.filter(uuid=assignee_id).first()
+            if assignee is None:
+                raise ValidationError({"assignee": ["Unknown person."]})
+        referral = referral_act(referral=referral, by=request.user, assignee=assignee, **fields)
+        return _referral_data(referral, request)
+
+
+class ReferralEventsApi(APIView):
+    @extend_schema(responses=EventOutput(many=True), summary="A referral's timeline")
+    def get(self, request, referral_id):
+        referral = referral_for_user(request.user, referral_id)
+        events = referral.events.select_related("case", "actor", "actor_organization")
+        return Response(EventOutput(events, many=True).data)
+
+
+class ReferralMessagesApi(APIView):
+    @extend_schema(responses=MessageOutput(many=True), summary="A referral's conversation")
+    def get(self, request, referral_id):
+        referral = referral_for_user(request.user, referral_id)
+        thread = referral.messages.select_related("case", "author", "organization")
+        return Response(MessageOutput(thread, many=True).data)
+
+
+class ReferralMessageCreateApi(APIView):
+    @extend_schema(request=MessageInput, responses={201: MessageOutput}, summary="Write to the other organization")
+    def post(self, request, referral_id):
+        referral = referral_for_user(request.user, referral_id)
+        data = MessageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = referral_message_add(referral=referral, by=request.user, body=data.validated_data["body"])
+        return Response(MessageOutput(message).data, status=status.HTTP_201_CREATED)
+
+
+class IncomingApi(APIView):
+    @extend_schema(responses=ReferralOutput(many=True), summary="Open referrals to your organization, overdue first")
+    def get(self, request):
+        _working(request.user)
+        rows = incoming_queue(request.user, limit=QUEUE_PAGE)
+        return Response(ReferralOutput(rows, many=True, context={"request": request}).data)
+
+
+class OutgoingApi(APIView):
+    @extend_schema(responses=ReferralOutput(many=True), summary="Open referrals your organization sent, overdue first")
+    def get(self, request):
+        _working(request.user)
+        rows = outgoing_queue(request.user, limit=QUEUE_PAGE)
+        return Response(ReferralOutput(rows, many=True, context={"request": request}).data)
+
+
+class FiguresOutput(serializers.Serializer):
+    answered = serializers.IntegerField()
+    acceptance_rate = serializers.IntegerField(allow_null=True)
+    median_hours_to_answer = serializers.FloatField(allow_null=True)
+    outcomes = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
+    declines = serializers.DictField(child=serializers.IntegerField())
+
+
+class FiguresApi(APIView):
+    @extend_schema(responses=FiguresOutput, summary="The network's referral figures")
+    def get(self, request):
+        if member_role(request.user) is None:
+            raise PermissionDenied
+        return Response(FiguresOutput(network_figures()).data)

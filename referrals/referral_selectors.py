@@ -1,0 +1,81 @@
+"""Reads with a rule: the coordinators' queues (overdue first) and the network's figures."""
+
+from collections import Counter
+from statistics import median
+
+from django.db.models import Count, F
+
+from orgs.access import member_role
+from orgs.models import Role
+from referrals.models import (
+    RECEIVED_QUEUE_STATES,
+    SENT_QUEUE_STATES,
+    DeclineReason,
+    Outcome,
+    Referral,
+    ReferralState,
+)
+from referrals.referral_access import referrals_visible_to
+from referrals.workflow import WORKING_ROLES
+
+QUEUE_ORDER = (F("due_at").asc(nulls_last=True), "-id")
+
+
+def incoming_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
+    """Open referrals to the user's organization (a caseworker: those assigned to them), overdue first.
+
+    One index range scan (referral_incoming) cut to the page; the case is never joined: the
+    receiver sees the offer tier stored on the referral.
+    """
+    if member_role(user) not in WORKING_ROLES:
+        return []
+    queryset = Referral.objects.filter(
+        to_organization_id=user.membership.organization_id, state__in=RECEIVED_QUEUE_STATES
+    )
+    if user.membership.role != Role.COORDINATOR:
+        queryset = queryset.filter(assigned_to=user)
+    related = ("service", "from_organization", "to_organization", "assigned_to")
+    return list(queryset.select_related(*related).order_by(*QUEUE_ORDER)[offset : offset + limit])
+
+
+def outgoing_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
+    """Open referrals the user's organization sent, of cases the user may open, overdue first."""
+    queryset = referrals_visible_to(user).filter(
+        from_organization_id=getattr(user.membership, "organization_id", None), state__in=SENT_QUEUE_STATES
+    )
+    related = ("service", "from_organization", "to_organization", "assigned_to")
+    return list(queryset.select_related(*related).order_by(*QUEUE_ORDER)[offset : offset + limit])
+
+
+def network_figures() -> dict:
+    """Acceptance rate, median time to answer, outcomes by service kind and declines by reason.
+
+    Counts and durations only: nothing here can name a survivor or a case.
+    """
+    answered = Referral.objects.filter(answered_at__isnull=False, sent_at__isnull=False)
+    accepted = answered.exclude(state__in=[ReferralState.DECLINED, ReferralState.REDIRECTED]).count()
+    total = answered.count()
+    hours = [
+        (answered_at - sent_at).total_seconds() / 3600
+        for sent_at, answered_at in answered.values_list("sent_at", "answered_at")[:100_000]
+    ]
+    outcomes: dict[str, Counter] = {}
+    for kind, outcome, count in (
+        Referral.objects.exclude(outcome="").values_list("need_kind", "outcome").annotate(n=Count("id"))
+    ):
+        outcomes.setdefault(kind, Counter())[outcome] = count
+    declines = dict(
+        Referral.objects.filter(state=ReferralState.DECLINED)
+        .values_list("reason_code")
+        .annotate(n=Count("id"))
+        .values_list("reason_code", "n")
+    )
+    return {
+        "answered": total,
+        "acceptance_rate": round(100 * accepted / total) if total else None,
+        "median_hours_to_answer": round(median(hours), 1) if hours else None,
+        "outcomes": {kind: dict(counts) for kind, counts in sorted(outcomes.items())},
+        "declines": {code: declines.get(code, 0) for code in DeclineReason.values},
+        "outcome_labels": dict(Outcome.choices),
+        "decline_labels": dict(DeclineReason.choices),
+    }

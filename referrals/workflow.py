@@ -1,0 +1,571 @@
+"""Every write to service needs and referrals: one transaction, one event, one audit record each.
+
+Who may do what is referrals.transitions.TRANSITIONS; this module only works out which roles a
+user holds on a referral and applies the table. Consent gates sending (sharing.services
+.covering_provision for the referral purpose); acceptance widens access through a share that
+decline, withdrawal, expiry, failure and consent withdrawal end at once, and completion ends
+after REFERRAL_FOLLOW_UP_DAYS (the sweep).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casehub.access import CaseAction, case_actions
+from casehub.audit import audit_record
+from casehub.models import Case
+from notifications.models import NotificationKind
+from notifications.services import notify, notify_each
+from orgs.access import member_role
+from orgs.models import OrganizationStatus, Role, User
+from referrals import deadlines
+from referrals.models import (
+    PAUSED_STATES,
+    DeclineReason,
+    NeedStatus,
+    Outcome,
+    OutcomeReview,
+    Referral,
+    ReferralEvent,
+    ReferralMessage,
+    ReferralState,
+    SafetyFlag,
+    Service,
+    ServiceNeed,
+    ServiceStatus,
+    Urgency,
+)
+from referrals.models import Gender as ProviderGender
+from referrals.transitions import (
+    RECEIVER_ASSIGNEE,
+    RECEIVER_COORDINATOR,
+    SENDER,
+    SYSTEM,
+    allowed_actors,
+    next_state,
+)
+from sharing.models import Purpose
+from sharing.services import ShareRefused, covering_provision, share_end_for_referral, share_for_referral
+
+WORKING_ROLES = (Role.CASEWORKER, Role.COORDINATOR)
+# The deadline step each state runs; paused states keep the step they interrupted.
+STEP_OF_STATE = {
+    ReferralState.SENT: "acknowledge",
+    ReferralState.ACKNOWLEDGED: "decide",
+    ReferralState.ACCEPTED: "first_contact",
+}
+EXPIRING_STEPS = ("acknowledge", "decide")  # an unanswered referral expires at 200%
+# Leaving these states ends the receiver's share at once.
+REVOKING_STATES = (
+    ReferralState.DECLINED,
+    ReferralState.WITHDRAWN,
+    ReferralState.EXPIRED,
+    ReferralState.FAILED,
+    ReferralState.CONSENT_WITHDRAWN,
+    ReferralState.REDIRECTED,
+)
+
+
+# Roles ------------------------------------------------------------------------------------------
+
+
+def referral_roles(user, referral: Referral) -> frozenset[str]:
+    """The roles ``user`` holds on this referral (transitions.ACTORS); None is the system."""
+    if user is None:
+        return frozenset({SYSTEM})
+    role = member_role(user)
+    if role not in WORKING_ROLES:
+        return frozenset()
+    organization_id = user.membership.organization_id
+    roles = set()
+    if organization_id == referral.from_organization_id and CaseAction.VIEW in case_actions(user, referral.case):
+        roles.add(SENDER)
+    if organization_id == referral.to_organization_id:
+        if role == Role.COORDINATOR:
+            roles.add(RECEIVER_COORDINATOR)
+        if referral.assigned_to_id == user.pk:
+            roles.add(RECEIVER_ASSIGNEE)
+    return frozenset(roles)
+
+
+def _coordinators(organization_id: int) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organization_id=organization_id,
+            memberships__is_active=True,
+            memberships__role=Role.COORDINATOR,
+        )
+    )
+
+
+def sender_side(referral: Referral) -> list[User]:
+    people = _coordinators(referral.from_organization_id)
+    for user_id in {referral.sent_by_id, referral.created_by_id} - {None}:
+        people.append(User(pk=user_id))
+    return people
+
+
+def receiver_side(referral: Referral) -> list[User]:
+    people = _coordinators(referral.to_organization_id)
+    if referral.assigned_to_id:
+        people.append(User(pk=referral.assigned_to_id))
+    return people
+
+
+# Needs ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def need_create(
+    *,
+    case: Case,
+    by,
+    kind: str,
+    urgency: str = Urgency.ROUTINE,
+    reason: str = "",
+    language: str = "",
+    provider_gender: str = "",
+    safety_flags=(),
+) -> ServiceNeed:
+    """Record what the survivor needs from a service (kind is a taxonomy code)."""
+    if CaseAction.EDIT not in case_actions(by, case):
+        raise PermissionDenied
+    from referrals.models import TaxonomyTerm
+
+    errors = {}
+    if not TaxonomyTerm.objects.filter(code=kind).exists():
+        errors["kind"] = [_("Choose a kind of service.")]
+    if urgency not in Urgency.values:
+        errors["urgency"] = [_("Choose how urgent it is.")]
+    if provider_gender and provider_gender not in ProviderGender.values:
+        errors["provider_gender"] = [_("Choose a provider gender, or none.")]
+    if not set(safety_flags) <= set(SafetyFlag.values):
+        errors["safety_flags"] = [_("Choose safety flags from the list.")]
+    if len(language) > 3:
+        errors["language"] = [_("Give the language as an ISO 639 code.")]
+    if errors:
+        raise ValidationError(errors)
+    need = ServiceNeed(
+        case=case,
+        kind=kind,
+        urgency=urgency,
+        reason=reason.strip() or None,
+        language=language.strip().lower(),
+        provider_gender=provider_gender,
+        safety_flags=sorted(set(safety_flags)),
+        created_by=by,
+    )
+    need.save()
+    audit_record(
+        "need.created", actor=by, organization=by.membership.organization, target=case, details={"need": str(need.uuid)}
+    )
+    return need
+
+
+def _new_reference() -> str:
+    # Random, never derived from the case: the receiver must not be able to link attempts to a case.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "R-" + "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+@transaction.atomic
+def referral_create(*, need: ServiceNeed, service: Service, by) -> Referral:
+    """A draft referral of one need to one service, with its offer tier copied from the case.
+
+    Also "send to next match": a need whose last attempt was declined or expired gets a new one.
+    """
+    need = ServiceNeed.objects.select_for_update().select_related("case").get(pk=need.pk)
+    case = need.case
+    membership = by.membership
+    if (
+        member_role(by) not in WORKING_ROLES
+        or membership.organization_id != case.organization_id
+        or CaseAction.VIEW not in case_actions(by, case)
+    ):
+        raise PermissionDenied
+    if need.status != NeedStatus.OPEN:
+        raise ValidationError(_("This need is no longer open."))
+    service = Service.objects.select_related("organization", "kind").get(pk=service.pk)
+    if (
+        service.status != ServiceStatus.ACTIVE
+        or not service.accepting_referrals
+        or service.organization.status != OrganizationStatus.VETTED
+    ):
+        raise ValidationError(_("This service is not accepting referrals."))
+    if service.organization_id == case.organization_id:
+        raise ValidationError(_("Refer to another organization's service."))
+    if not (service.kind.code == need.kind or service.kind.code.startswith(need.kind + ".")):
+        raise ValidationError(_("This service does not offer what the survivor needs."))
+    from referrals.models import OPEN_STATES
+
+    if Referral.objects.filter(need=need, state__in=OPEN_STATES).exists():
+        raise ValidationError(_("This need already has an open referral: withdraw it first."))
+    languages = [code for code in [case.primary_language, *case.other_languages] if code]
+    referral = Referral(
+        case=case,
+        need=need,
+        service=service,
+        from_organization_id=case.organization_id,
+        to_organization_id=service.organization_id,
+        created_by=by,
+        reference=_new_reference(),
+        need_kind=need.kind,
+        urgency=need.urgency,
+        constraints={
+            "language": need.language,
+            "provider_gender": need.provider_gender,
+            "safety_flags": list(need.safety_flags),
+        },
+        age_band=case.age_band or "",
+        gender=case.gender or "",
+        languages=languages,
+        region=case.identified_region or "",
+    )
+    referral.save()
+    _event(referral, by=by, action="create", from_state=ReferralState.DRAFT, to_state=ReferralState.DRAFT)
+    audit_record(
+        "referral.created",
+        actor=by,
+        organization=membership.organization,
+        target=referral,
+        details={"referral": str(referral.uuid), "to": str(service.organization.uuid)},
+    )
+    return referral
+
+
+# Transitions ------------------------------------------------------------------------------------
+
+
+def _clean(action: str, *, reason: str, outcome: str, note: str) -> dict:
+    if action == "decline" and reason not in DeclineReason.values:
+        raise ValidationError({"reason": [_("Choose why you decline.")]})
+    if action == "complete" and outcome not in Outcome.values:
+        raise ValidationError({"outcome": [_("Choose the outcome.")]})
+    if action == "fail" and reason not in Outcome.values:
+        raise ValidationError({"reason": [_("Choose why it failed.")]})
+    if action == "request_information" and not note.strip():
+        raise ValidationError({"note": [_("Ask your question.")]})
+    if action == "answer" and not note.strip():
+        raise ValidationError({"note": [_("Write your answer.")]})
+    return {}
+
+
+@transaction.atomic
+def referral_act(
+    *, referral: Referral, by, action: str, reason: str = "", outcome: str = "", note: str = "", assignee=None
+) -> Referral:
+    """Take one action on a referral if the transition table lets ``by`` (None: the system) take it.
+
+    Refused with PermissionDenied (wrong person) or ValidationError (wrong state, missing
+    reason or outcome, no consent) before anything is written.
+    """
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("case", "service", "from_organization", "to_organization")
+        .get(pk=referral.pk)
+    )
+    if next_state(referral.state, action) is None:
+        raise ValidationError(_("This action is not possible in the referral's current state."), code="state")
+    if not allowed_actors(referral.state, action) & referral_roles(by, referral):
+        raise PermissionDenied
+    _clean(action, reason=reason, outcome=outcome, note=note)
+    if action == "send":
+        try:
+            provision = covering_provision(
+                referral.case,
+                organization=referral.to_organization,
+                purpose=Purpose.REFERRAL,
+                field_groups=(),
+                lock=True,
+            )
+        except ShareRefused:
+            if referral.state == ReferralState.AWAITING_CONSENT:
+                raise ValidationError(
+                    _("The survivor's consent does not yet cover this referral."), code="consent"
+                ) from None
+            return _transition(referral, by=by, action="await_consent", note=note)
+        referral.consent = provision.consent
+        referral.sent_by = by
+        referral.sent_at = timezone.now()
+    if action == "accept":
+        referral.assigned_to = _check_assignee(referral, assignee or by)
+        referral.share = share_for_referral(referral=referral, by=by)
+    if action in ("complete", "fail"):
+        referral.outcome = outcome if action == "complete" else reason
+    if action in ("confirm_outcome", "dispute_outcome"):
+        referral.outcome_review = OutcomeReview.CONFIRMED if action == "confirm_outcome" else OutcomeReview.DISPUTED
+    return _transition(referral, by=by, action=action, reason=reason or outcome, note=note)
+
+
+def _check_assignee(referral: Referral, user) -> User:
+    membership = user.membership
+    if (
+        membership is None
+        or membership.organization_id != referral.to_organization_id
+        or membership.role not in WORKING_ROLES
+    ):
+        raise ValidationError({"assignee": [_("Assign a caseworker of your organization.")]})
+    return user
+
+
+@transaction.atomic
+def referral_assign(*, referral: Referral, by, assignee) -> Referral:
+    """The receiving coordinator hands accepted work to one of their caseworkers."""
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral.pk)
+    if RECEIVER_COORDINATOR not in referral_roles(by, referral):
+        raise PermissionDenied
+    if referral.state not in (ReferralState.ACCEPTED, ReferralState.IN_PROGRESS, ReferralState.ON_HOLD):
+        raise ValidationError(_("Only accepted referrals are assigned."))
+    referral.assigned_to = _check_assignee(referral, assignee)
+    referral.save(update_fields=["assigned_to"])
+    _event(referral, by=by, action="assign", from_state=referral.state, to_state=referral.state)
+    return referral
+
+
+def _transition(referral: Referral, *, by, action: str, reason: str = "", note: str = "") -> Referral:
+    old_state = referral.state
+    new_state = next_state(old_state, action)
+    now = timezone.now()
+    referral.state = new_state
+    if new_state != old_state:
+        referral.state_changed_at = now
+    if action in ("accept", "decline", "redirect") and referral.answered_at is None:
+        referral.answered_at = now
+    if action in ("decline", "redirect", "fail"):
+        referral.reason_code = reason
+    _clock(referral, old_state, new_state, now)
+    if referral.share_id and new_state in REVOKING_STATES:
+        share_end_for_referral(share=referral.share, by=by)
+    if new_state == ReferralState.COMPLETED and referral.share_id:
+        referral.share_ends_at = now + timedelta(days=settings.REFERRAL_FOLLOW_UP_DAYS)
+    if new_state == ReferralState.COMPLETED and referral.outcome in (Outcome.NEED_MET, Outcome.ENROLLED):
+        ServiceNeed.objects.filter(pk=referral.need_id).update(status=NeedStatus.MET)
+    referral.save()
+    event = _event(referral, by=by, action=action, from_state=old_state, to_state=new_state, reason=reason, note=note)
+    audit_record(
+        f"referral.{action}",
+        actor=by,
+        organization=by.membership.organization if by is not None else referral.to_organization,
+        target=referral,
+        details={"referral": str(referral.uuid), "from": old_state, "to": new_state, "reason": reason},
+    )
+    _notify_other_side(referral, by=by, action=action, event=event)
+    return referral
+
+
+def _event(referral, *, by, action, from_state, to_state, reason="", note="") -> ReferralEvent:
+    event = ReferralEvent(
+        case_id=referral.case_id,
+        referral=referral,
+        actor=by,
+        actor_organization=by.membership.organization if by is not None and by.membership else None,
+        from_organization_id=referral.from_organization_id,
+        to_organization_id=referral.to_organization_id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason_code=reason,
+        note=note.strip() or None,
+    )
+    event.case = referral.case
+    event.save()
+    return event
+
+
+def _notify_other_side(referral: Referral, *, by, action: str, event: ReferralEvent) -> None:
+    if action in ("create", "await_consent", "enter_in_error") and referral.sent_at is None:
+        return  # the receiver never saw it
+    roles = referral_roles(by, referral)
+    if SYSTEM in roles:
+        people = sender_side(referral) + receiver_side(referral)
+    elif SENDER in roles:
+        people = receiver_side(referral)
+    else:
+        people = sender_side(referral)
+    people = [person for person in people if by is None or person.pk != by.pk]
+    kind = {
+        "send": NotificationKind.REFERRAL_RECEIVED,
+        "expire": NotificationKind.REFERRAL_EXPIRED,
+    }.get(action, NotificationKind.REFERRAL_UPDATED)
+    notify(people, kind, referral.get_absolute_url(), dedupe_key=f"referral:{referral.uuid}:event:{event.uuid}")
+
+
+# Deadlines --------------------------------------------------------------------------------------
+
+
+def _pauses(referral: Referral) -> list[tuple[datetime, datetime | None]]:
+    return [
+        (datetime.fromisoformat(start), datetime.fromisoformat(end) if end else None)
+        for start, end in referral.clock_pauses
+    ]
+
+
+def deadline_marks(referral: Referral) -> tuple:
+    """The 50%, 100% and (for unanswered steps) 200% marks of the running clock; None while paused."""
+    clock = deadlines.deadline_clock(referral.deadline_step, referral.urgency)
+    hours = clock.hours(deadlines.BusinessHours.for_service(referral.service))
+    pauses = _pauses(referral)
+    start = referral.clock_started_at
+    half = deadlines.due_at(start, clock.duration / 2, hours, pauses)
+    full = deadlines.due_at(start, clock.duration, hours, pauses)
+    double = (
+        deadlines.due_at(start, clock.duration * 2, hours, pauses) if referral.deadline_step in EXPIRING_STEPS else None
+    )
+    return half, full, double
+
+
+def _clock(referral: Referral, old_state: str, new_state: str, now: datetime) -> None:
+    step = STEP_OF_STATE.get(new_state)
+    if new_state in PAUSED_STATES and referral.deadline_step:
+        referral.clock_pauses = [*referral.clock_pauses, [now.isoformat(), None]]
+        referral.half_at = referral.due_at = referral.expires_at = None
+        return
+    if old_state in PAUSED_STATES and referral.clock_pauses and referral.clock_pauses[-1][1] is None:
+        referral.clock_pauses = [*referral.clock_pauses[:-1], [referral.clock_pauses[-1][0], now.isoformat()]]
+    if step is None:
+        referral.deadline_step = ""
+        referral.clock_started_at = referral.half_at = referral.due_at = referral.expires_at = None
+        referral.clock_pauses = []
+        return
+    if step != referral.deadline_step:
+        referral.deadline_step = step
+        referral.clock_started_at = now
+        referral.clock_pauses = []
+        referral.reminders_sent = 0
+    referral.half_at, referral.due_at, referral.expires_at = deadline_marks(referral)
+
+
+# Conversation -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_message_add(*, referral: Referral, by, body: str) -> ReferralMessage:
+    """A message to the other organization on this referral (both sides; encrypted under the case key)."""
+    referral = Referral.objects.select_related("case").get(pk=referral.pk)
+    roles = referral_roles(by, referral)
+    if not roles or SYSTEM in roles:
+        raise PermissionDenied
+    if referral.sent_at is None:
+        raise ValidationError(_("Send the referral before writing to the provider."))
+    if not body.strip():
+        raise ValidationError({"body": [_("Write a message.")]})
+    if len(body) > 5000:
+        raise ValidationError({"body": [_("Keep a message under 5000 characters.")]})
+    message = ReferralMessage(referral=referral, author=by, organization=by.membership.organization, body=body.strip())
+    message.case = referral.case
+    message.save()
+    people = receiver_side(referral) if SENDER in roles else sender_side(referral)
+    notify(
+        [person for person in people if person.pk != by.pk],
+        NotificationKind.REFERRAL_MESSAGE,
+        referral.get_absolute_url(),
+        dedupe_key=f"referral:{referral.uuid}:message:{message.uuid}",
+    )
+    return message
+
+
+# Consent withdrawal -----------------------------------------------------------------------------
+
+
+def referrals_consent_withdrawn(*, consent, by) -> int:
+    """Pending and active referrals sent under this consent end now (called in its transaction)."""
+    from referrals.models import ACTIVE_STATES, UNANSWERED_STATES
+
+    ended = 0
+    for referral in Referral.objects.select_for_update(of=("self",)).filter(
+        consent=consent, state__in=(*UNANSWERED_STATES, *ACTIVE_STATES)
+    ):
+        referral = Referral.objects.select_related("case", "service").get(pk=referral.pk)
+        _transition(referral, by=None, action="consent_withdrawn")
+        ended += 1
+    return ended
+
+
+# The sweep --------------------------------------------------------------------------------------
+
+
+def referral_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Reminders at 50% and 100% of running deadlines, the sender told at 100%, expiry at 200%,
+    and shares of completed referrals ended after their follow-up period.
+
+    Each part is one indexed range query over the marks stored on the referral; notifications
+    carry dedupe keys, so a sweep that runs twice (or two sweeps racing) notifies once.
+    """
+    now = now or timezone.now()
+    counts = {"half": 0, "full": 0, "expired": 0, "shares_ended": 0}
+    coordinators: dict[int, list[User]] = {}
+
+    def receivers(row) -> list[User]:
+        if row["to_organization_id"] not in coordinators:
+            coordinators[row["to_organization_id"]] = _coordinators(row["to_organization_id"])
+        people = list(coordinators[row["to_organization_id"]])
+        if row["assigned_to_id"]:
+            people.append(User(pk=row["assigned_to_id"]))
+        return people
+
+    columns = (
+        "pk",
+        "uuid",
+        "to_organization_id",
+        "from_organization_id",
+        "assigned_to_id",
+        "sent_by_id",
+        "deadline_step",
+    )
+    half = list(Referral.objects.filter(half_at__lte=now, reminders_sent=0).values(*columns)[:SWEEP_BATCH])
+    with transaction.atomic():
+        notify_each((receivers(row), NotificationKind.REFERRAL_REMINDER, _link(row), _key(row, 50)) for row in half)
+        counts["half"] = Referral.objects.filter(pk__in=[row["pk"] for row in half], reminders_sent=0).update(
+            reminders_sent=1
+        )
+    full = list(Referral.objects.filter(due_at__lte=now, reminders_sent__lt=2).values(*columns)[:SWEEP_BATCH])
+    with transaction.atomic():
+        notify_each(
+            (
+                receivers(row) + ([User(pk=row["sent_by_id"])] if row["sent_by_id"] else []),
+                NotificationKind.REFERRAL_OVERDUE,
+                _link(row),
+                _key(row, 100),
+            )
+            for row in full
+        )
+        counts["full"] = Referral.objects.filter(pk__in=[row["pk"] for row in full], reminders_sent__lt=2).update(
+            reminders_sent=2
+        )
+    for referral_id in Referral.objects.filter(expires_at__lte=now, state__in=EXPIRABLE).values_list("pk", flat=True)[
+        :SWEEP_BATCH
+    ]:
+        with transaction.atomic():
+            referral = Referral.objects.select_for_update(of=("self",)).filter(pk=referral_id, state__in=EXPIRABLE)
+            referral = referral.select_related("case", "service").first()
+            if referral is not None and referral.expires_at <= now:
+                _transition(referral, by=None, action="expire")
+                counts["expired"] += 1
+    for referral in Referral.objects.filter(share_ends_at__lte=now, share__isnull=False).select_related("share")[
+        :SWEEP_BATCH
+    ]:
+        with transaction.atomic():
+            share_end_for_referral(share=referral.share, by=None)
+            Referral.objects.filter(pk=referral.pk).update(share_ends_at=None)
+            counts["shares_ended"] += 1
+    return counts
+
+
+EXPIRABLE = (ReferralState.SENT, ReferralState.ACKNOWLEDGED)
+SWEEP_BATCH = 5000  # rows per part and run; beat runs the sweep every minute
+
+
+def _link(row) -> str:
+    return f"/referrals/{row['uuid']}/"
+
+
+def _key(row, percent: int) -> str:
+    return f"referral:{row['uuid']}:{row['deadline_step']}:{percent}"

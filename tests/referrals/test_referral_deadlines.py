@@ -1,0 +1,128 @@
+"""Referral deadlines on a frozen clock: marks per urgency and step, pauses, the sweep's
+reminders (each exactly once), the sender told at 100%, expiry at 200%, and no personal data."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+
+from notifications.models import Notification, NotificationKind
+from referrals.models import ReferralState
+from referrals.workflow import referral_act, referral_sweep
+from tests.referrals.referral_factories import a_referral, a_scene
+
+MONDAY_10 = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)  # after the consents the tests record
+
+
+@pytest.fixture(autouse=True)
+def _utc_directory(settings):
+    settings.CASEHUB_DIRECTORY_TIMEZONE = "UTC"
+
+
+def at(days=0, hours=0):
+    return MONDAY_10 + timedelta(days=days, hours=hours)
+
+
+def test_a_routine_referral_must_be_acknowledged_within_two_business_days(cast):
+    with time_machine.travel(MONDAY_10, tick=False):
+        referral = a_referral(a_scene(cast), send=True)
+    assert referral.deadline_step == "acknowledge"
+    assert (referral.half_at, referral.due_at, referral.expires_at) == (at(1), at(2), at(4))
+
+
+def test_an_emergency_runs_on_the_wall_clock(cast):
+    with time_machine.travel(datetime(2027, 3, 6, 22, 0, tzinfo=UTC), tick=False):  # a Saturday night
+        referral = a_referral(a_scene(cast, urgency="emergency"), send=True)
+    assert referral.due_at == datetime(2027, 3, 6, 23, 0, tzinfo=UTC)
+
+
+def test_acknowledging_starts_the_decision_clock(cast):
+    scene = a_scene(cast, urgency="urgent")
+    with time_machine.travel(MONDAY_10, tick=False):
+        referral = a_referral(scene, send=True)
+    with time_machine.travel(at(hours=1), tick=False):
+        referral = referral_act(referral=referral, by=scene.provider.coordinator, action="acknowledge")
+    assert referral.deadline_step == "decide" and referral.reminders_sent == 0
+    assert referral.due_at == at(days=1, hours=1)  # one business day of 8 hours
+
+
+def test_a_question_stops_the_clock_and_the_answer_restarts_it_without_the_pause(cast):
+    scene = a_scene(cast, urgency="urgent")
+    with time_machine.travel(MONDAY_10, tick=False):
+        referral = a_referral(scene, send=True)
+        referral = referral_act(referral=referral, by=scene.provider.coordinator, action="acknowledge")
+    with time_machine.travel(at(hours=2), tick=False):
+        referral = referral_act(
+            referral=referral, by=scene.provider.coordinator, action="request_information", note="Documents?"
+        )
+    assert (referral.half_at, referral.due_at, referral.expires_at) == (None, None, None)
+    with time_machine.travel(at(hours=4), tick=False):
+        referral = referral_act(referral=referral, by=scene.shelter.caseworker, action="answer", note="None yet.")
+    assert referral.deadline_step == "decide"
+    assert referral.due_at == at(days=1, hours=2)  # 8 business hours, less the two paused ones
+
+
+def test_a_paused_referral_is_neither_reminded_nor_expired(cast):
+    scene = a_scene(cast)
+    with time_machine.travel(MONDAY_10, tick=False):
+        referral = a_referral(scene, send=True)
+        referral_act(referral=referral, by=scene.provider.coordinator, action="request_information", note="Why?")
+    counts = referral_sweep(now=at(days=30))
+    assert counts == {"half": 0, "full": 0, "expired": 0, "shares_ended": 0}
+
+
+def test_the_sweep_reminds_the_receiver_at_half_time_once(cast):
+    scene = a_scene(cast)
+    with time_machine.travel(MONDAY_10, tick=False):
+        referral = a_referral(scene, send=True)
+    referral_sweep(now=at(days=1, hours=1))
+    referral_sweep(now=at(days=1, hours=2))
+    reminders = Notification.objects.filter(kind=NotificationKind.REFERRAL_REMINDER)
+    assert list(reminders.values_list("recipient", flat=True)) == [scene.provider.coordinator.pk]
+    assert reminders.get().link == f"/referrals/{referral.uuid}/"
+
+
+def test_at_full_time_the_receiver_is_reminded_and_the_sender_told_once(cast):
+    scene = a_scene(cast)
+    with time_machine.travel(MONDAY_10, tick=False):
+        a_referral(scene, send=True)
+    for hours in (1, 2, 3):
+        referral_sweep(now=at(days=2, hours=hours))
+    overdue = Notification.objects.filter(kind=NotificationKind.REFERRAL_OVERDUE)
+    assert sorted(overdue.values_list("recipient", flat=True)) == sorted(
+        [scene.provider.coordinator.pk, scene.shelter.caseworker.pk]
+    )
+    assert Notification.objects.filter(kind=NotificationKind.REFERRAL_REMINDER).count() == 1
+
+
+def test_at_twice_the_time_an_unanswered_referral_expires_and_both_sides_are_told(cast):
+    scene = a_scene(cast)
+    with time_machine.travel(MONDAY_10, tick=False):
+        referral = a_referral(scene, send=True)
+    with time_machine.travel(at(days=4, hours=1), tick=False):
+        counts = referral_sweep()
+        referral_sweep()
+    referral.refresh_from_db()
+    assert counts["expired"] == 1 and referral.state == ReferralState.EXPIRED and referral.fhir_status == "cancelled"
+    expired = Notification.objects.filter(kind=NotificationKind.REFERRAL_EXPIRED)
+    assert scene.shelter.caseworker.pk in expired.values_list("recipient", flat=True)
+    assert expired.filter(recipient=scene.provider.coordinator).count() == 1
+    scene.need.refresh_from_db()
+    assert scene.need.status == "open"
+
+
+def test_no_notification_or_email_carries_personal_data(cast, django_capture_on_commit_callbacks):
+    scene = a_scene(cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        with time_machine.travel(MONDAY_10, tick=False):
+            referral = a_referral(scene, send=True)
+            referral_act(referral=referral, by=scene.provider.coordinator, action="request_information", note="Ana?")
+            referral_act(referral=referral, by=scene.shelter.caseworker, action="answer", note="Ana Secretname")
+        referral_sweep(now=at(days=30))
+    secrets = ["Ana", "Secretname", scene.case.case_number, "lawyer", "Jalisco"]
+    texts = [n.link + n.kind + n.title for n in Notification.objects.all()]
+    texts += [m.subject + m.body for m in mail.outbox]
+    assert texts and mail.outbox
+    for text in texts:
+        assert not any(secret in text for secret in secrets), text
