@@ -5,10 +5,13 @@ P = sent to the pending-application page, H = sent home, Q = sent to the review 
 R = redirected back after doing the action.
 """
 
+import copy
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casehub.cases import attachment_add, case_create, note_add, task_add
@@ -571,13 +574,28 @@ def outcome(response) -> str:
 CELLS = [(name, index, actor) for name in MATRIX for index, actor in enumerate(ACTORS)]
 
 
-@pytest.mark.django_db
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One world for every cell, each cell's request rolled back with its test (the ``db``
+    fixture's transaction), and each actor's signed-in session kept as cookies to copy."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        world = World()
+        world.cookies = {actor: world.client_for(actor).cookies for actor in ACTORS}
+        yield world
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize(("name", "index", "actor"), CELLS, ids=[f"{n}-{a}" for n, _i, a in CELLS])
-def test_route_answers_each_actor_as_the_matrix_says(name, index, actor):
-    # given
-    world = World()
+def test_route_answers_each_actor_as_the_matrix_says(world, db, name, index, actor):
+    # given the actor's own session (a request may end or cycle it: each cell gets a copy)
+    client = Client()
+    client.cookies = copy.deepcopy(world.cookies[actor])
     expected = MATRIX[name][1].split()[index]
     # when
-    response = world.request(name, world.client_for(actor))
+    response = world.request(name, client)
     # then
     assert outcome(response) == expected
