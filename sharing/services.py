@@ -251,6 +251,30 @@ def _grant(share: CaseShare) -> None:
     )
 
 
+def _open(share: CaseShare, *, by, organization, **details) -> CaseShare:
+    """Save a new share, write its grants and tell the listeners; audited as ``share.created`` by
+    ``organization`` (None: the caller audits the decision that opened it)."""
+    share.save()
+    _grant(share)
+    if organization is not None:
+        audit_record(
+            "share.created",
+            actor=by,
+            organization=organization,
+            target=share.case,
+            details={
+                "share": str(share.uuid),
+                "to": str(share.to_organization.uuid),
+                "groups": share.field_groups,
+                "purpose": share.purpose,
+                **details,
+                "expires_at": share.expires_at.isoformat(),
+            },
+        )
+    signals.share_created.send(sender=CaseShare, share=share)
+    return share
+
+
 def _end(share: CaseShare, *, by, reason: str) -> CaseShare:
     share.ended_at = timezone.now()
     share.ended_by = by
@@ -329,23 +353,7 @@ def share_create(
         created_by=by,
         expires_at=expires_at,
     )
-    share.save()
-    _grant(share)
-    audit_record(
-        "share.created",
-        actor=by,
-        organization=case.organization,
-        target=case,
-        details={
-            "share": str(share.uuid),
-            "to": str(to_organization.uuid),
-            "groups": field_groups,
-            "purpose": purpose,
-            "expires_at": expires_at.isoformat(),
-        },
-    )
-    signals.share_created.send(sender=CaseShare, share=share)
-    return share
+    return _open(share, by=by, organization=case.organization)
 
 
 @transaction.atomic
@@ -400,24 +408,7 @@ def share_for_referral(*, referral, by) -> CaseShare | None:
         created_by=by,
         expires_at=timezone.now() + timedelta(days=settings.REFERRAL_SHARE_DAYS),
     )
-    share.save()
-    _grant(share)
-    audit_record(
-        "share.created",
-        actor=by,
-        organization=to_organization,
-        target=case,
-        details={
-            "share": str(share.uuid),
-            "to": str(to_organization.uuid),
-            "groups": share.field_groups,
-            "purpose": Purpose.REFERRAL,
-            "referral": str(referral.uuid),
-            "expires_at": share.expires_at.isoformat(),
-        },
-    )
-    signals.share_created.send(sender=CaseShare, share=share)
-    return share
+    return _open(share, by=by, organization=to_organization, referral=str(referral.uuid))
 
 
 def share_end_for_referral(*, share: CaseShare, by) -> CaseShare | None:
@@ -523,9 +514,7 @@ def override_decide(*, override: EmergencyOverride, by, approve: bool) -> Emerge
             created_by=by,
             expires_at=override.decided_at + timedelta(hours=override.hours),
         )
-        share.save()
-        _grant(share)
-        signals.share_created.send(sender=CaseShare, share=share)
+        _open(share, by=by, organization=None)
     audit_record(
         f"override.{override.status}",
         actor=by,
