@@ -79,4 +79,4 @@ def transfer_decided(sender, transfer, **kwargs):
 
 @receiver(case_erased)
 def end_shares_of_erased_case(sender, case, by, **kwargs):
-    services.shares_end_for_erased_case(case=case, by=by)
+    services.sharing_end_for_erased_case(case=case, by=by)

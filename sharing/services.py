@@ -367,9 +367,17 @@ def share_revoke(*, share: CaseShare, by) -> CaseShare:
     return _end(share, by=by, reason=ShareEnd.REVOKED)
 
 
-def shares_end_for_erased_case(*, case: Case, by) -> None:
+def sharing_end_for_erased_case(*, case: Case, by) -> None:
+    """The case's data key is gone: its shares end, and offers and requests waiting on it are cancelled."""
     for share in CaseShare.objects.select_for_update().filter(case=case, ended_at__isnull=True):
         _end(share, by=by, reason=ShareEnd.CASE_ERASED)
+    now = timezone.now()
+    CaseTransfer.objects.filter(case=case, status=TransferStatus.OFFERED).update(
+        status=TransferStatus.CANCELLED, decided_by=by, decided_at=now
+    )
+    EmergencyOverride.objects.filter(case=case, status=OverrideStatus.REQUESTED).update(
+        status=OverrideStatus.CANCELLED, decided_by=by, decided_at=now
+    )
 
 
 @transaction.atomic

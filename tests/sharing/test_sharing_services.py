@@ -28,8 +28,10 @@ from sharing.models import (
     ConsentDecision,
     ConsentMethod,
     LegalBasis,
+    OverrideStatus,
     Purpose,
     ShareStatus,
+    TransferStatus,
 )
 from tests.casehub.factories import a_case
 from tests.sharing.factories import a_consent, a_share
@@ -363,17 +365,46 @@ def test_the_recipients_are_told_of_a_share_and_of_its_end_without_details(cast)
     assert str(case.uuid) not in ended.first().link  # the case is out of reach: no link to it
 
 
-def test_erasing_a_case_ends_its_shares(cast):
+def erase(cast, case) -> None:
     from casehub.crypto.shredding import case_erase_confirm, case_erase_request
     from casehub.models import ErasureReason
     from tests.factories import member
 
-    case = a_case(cast.owner)
-    share = a_share(cast.owner, case, cast.partner)
     erasure = case_erase_request(case=case, by=cast.owner.coordinator, reason=ErasureReason.SURVIVOR_REQUEST)
     case_erase_confirm(erasure=erasure, by=member(cast.owner.organization, "coordinator", username="second"))
+
+
+def test_erasing_a_case_ends_its_shares(cast):
+    case = a_case(cast.owner)
+    share = a_share(cast.owner, case, cast.partner)
+    erase(cast, case)
     share.refresh_from_db()
     assert share.status == ShareStatus.CASE_ERASED and not share.grants.exists()
+
+
+def test_erasing_a_case_cancels_the_transfer_waiting_for_an_answer(cast):
+    case = a_case(cast.owner)
+    a_consent(cast.owner, case, to=cast.partner.organization)
+    transfer = services.transfer_offer(case=case, by=cast.owner.coordinator, to_organization=cast.partner.organization)
+    erase(cast, case)
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.CANCELLED and transfer.decided_at is not None
+
+
+def test_erasing_a_case_cancels_the_emergency_override_waiting_for_a_second_coordinator(cast):
+    case = a_case(cast.owner)
+    override = services.override_request(
+        case=case,
+        by=cast.owner.coordinator,
+        to_organization=cast.partner.organization,
+        legal_basis=LegalBasis.VITAL_INTERESTS,
+        reason="Imminent danger reported by the hotline tonight.",
+        field_groups=[fieldgroups.CONTACT],
+        hours=12,
+    )
+    erase(cast, case)
+    override.refresh_from_db()
+    assert override.status == OverrideStatus.CANCELLED
 
 
 def test_a_recipient_that_hides_a_field_group_from_its_caseworkers_hides_it_on_shared_cases_too(cast):
