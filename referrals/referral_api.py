@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from casehub.access import CaseAction, case_for_user
 from orgs.access import member_role
-from orgs.models import User
+from orgs.models import Role, User
 from referrals.models import Gender, Referral, SafetyFlag, Service, ServiceNeed, Urgency
 from referrals.referral_access import referral_for_user
 from referrals.referral_selectors import incoming_queue, network_figures, outgoing_queue
@@ -253,6 +253,7 @@ class FiguresOutput(serializers.Serializer):
 class FiguresApi(APIView):
     @extend_schema(responses=FiguresOutput, summary="The network's referral figures")
     def get(self, request):
-        if member_role(request.user) is None:
+        # The network's figures are for the coordinators who watch referrals, as on the page.
+        if member_role(request.user) != Role.COORDINATOR:
             raise PermissionDenied
         return Response(FiguresOutput(network_figures()).data)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casehub.access import CaseAction, case_for_user
-from orgs.access import member_role
+from orgs.access import member_role, require_role
 from orgs.models import Role, User
 from referrals import matching
 from referrals.matching import Need
@@ -237,9 +237,8 @@ def referral_message(request, referral_id):
 
 
 @require_GET
+@require_role(Role.COORDINATOR)
 def figures(request):
-    if member_role(request.user) is None:
-        raise PermissionDenied
     data = network_figures()
     outcome_rows = []
     for kind, counts in data["outcomes"].items():

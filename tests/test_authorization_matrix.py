@@ -218,10 +218,11 @@ MATRIX = {
     "referrals:referral_new": ("GET", "L 2 200 200 403 403 403 P 403"),
     "referrals:incoming": ("GET", "L 2 200 200 403 403 403 P 403"),
     "referrals:outgoing": ("GET", "L 2 200 200 403 403 403 P 403"),
-    "referrals:figures": ("GET", "L 2 200 200 200 200 403 P 403"),
+    # The network's figures: coordinators of vetted organizations only.
+    "referrals:figures": ("GET", "L 2 403 200 403 403 403 P 403"),
     "api:referrals_incoming": ("GET", "401 401 200 200 403 403 403 403 403"),
     "api:referrals_outgoing": ("GET", "401 401 200 200 403 403 403 403 403"),
-    "api:referral_figures": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "api:referral_figures": ("GET", "401 401 403 200 403 403 403 403 403"),
     "api:referral_need_create": ("POST", "401 401 201 201 404 404 403 403 404"),
     "api:referral_create": ("POST", "401 401 201 201 403 403 403 403 403"),
     "api:referral": ("GET", "401 401 200 200 404 404 403 403 404"),
