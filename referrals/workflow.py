@@ -424,6 +424,11 @@ def deadline_marks(referral: Referral) -> tuple:
 
 def _clock(referral: Referral, old_state: str, new_state: str, now: datetime) -> None:
     step = STEP_OF_STATE.get(new_state)
+    if old_state == ReferralState.SENT and new_state == ReferralState.INFORMATION_REQUESTED:
+        # Asking a question acknowledges the referral (the receiver has read it): the acknowledge
+        # clock stops here and the decide clock starts at once, paused until the answer, so the
+        # decide deadline counts only the time outside the question.
+        _restart(referral, "decide", now)
     if new_state in PAUSED_STATES and referral.deadline_step:
         referral.clock_pauses = [*referral.clock_pauses, [now.isoformat(), None]]
         referral.half_at = referral.due_at = referral.expires_at = None
@@ -436,11 +441,15 @@ def _clock(referral: Referral, old_state: str, new_state: str, now: datetime) ->
         referral.clock_pauses = []
         return
     if step != referral.deadline_step:
-        referral.deadline_step = step
-        referral.clock_started_at = now
-        referral.clock_pauses = []
-        referral.reminders_sent = 0
+        _restart(referral, step, now)
     referral.half_at, referral.due_at, referral.expires_at = deadline_marks(referral)
+
+
+def _restart(referral: Referral, step: str, now: datetime) -> None:
+    referral.deadline_step = step
+    referral.clock_started_at = now
+    referral.clock_pauses = []
+    referral.reminders_sent = 0
 
 
 # Conversation -----------------------------------------------------------------------------------
