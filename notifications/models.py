@@ -26,6 +26,7 @@ class NotificationKind(models.TextChoices):
     REFERRAL_OVERDUE = "referral_overdue", _("A referral is overdue")
     REFERRAL_EXPIRED = "referral_expired", _("A referral expired")
     REFERRAL_MESSAGE = "referral_message", _("You have a new message on a referral")
+    REFERRAL_ASSIGNED = "referral_assigned", _("A referral was assigned to you")
 
 
 class EmailStatus(models.TextChoices):

@@ -532,6 +532,9 @@ class Referral(CaseRecord):
     )
     share = models.ForeignKey("sharing.CaseShare", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     share_ends_at = models.DateTimeField(null=True, blank=True)
+    # The service the receiver suggested when it redirected: a suggestion only, the sender
+    # refers there (a new attempt, through its own consent check) or not.
+    redirected_to = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # Outcome, separate from the state.
     reason_code = models.CharField(max_length=30, blank=True)
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)

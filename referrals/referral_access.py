@@ -31,7 +31,15 @@ def referral_for_user(user, referral_id) -> Referral:
     try:
         return (
             referrals_visible_to(user)
-            .select_related("case", "service", "from_organization", "to_organization", "need", "assigned_to")
+            .select_related(
+                "case",
+                "service",
+                "from_organization",
+                "to_organization",
+                "need",
+                "assigned_to",
+                "redirected_to__organization",
+            )
             .get(uuid=referral_id)
         )
     except (Referral.DoesNotExist, ValueError, TypeError, ValidationError):

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from casehub.access import CaseAction, case_for_user
 from orgs.access import member_role
-from orgs.models import User
+from orgs.models import Role, User
 from referrals.models import Gender, Referral, SafetyFlag, Service, ServiceNeed, Urgency
 from referrals.referral_access import referral_for_user
 from referrals.referral_selectors import incoming_queue, network_figures, outgoing_queue
@@ -23,6 +23,7 @@ from referrals.workflow import (
     WORKING_ROLES,
     need_create,
     referral_act,
+    referral_assign,
     referral_create,
     referral_message_add,
     referral_roles,
@@ -79,6 +80,9 @@ class ReferralOutput(ReferralStatusOutput):
     sent_at = serializers.DateTimeField(allow_null=True)
     answered_at = serializers.DateTimeField(allow_null=True)
     assigned_to = serializers.UUIDField(source="assigned_to.uuid", allow_null=True, default=None)
+    # The service the receiver suggested on redirecting: the sender refers there through
+    # referrals/create/ with this id as "service" (a new attempt, consent-checked on sending).
+    redirected_to = serializers.UUIDField(source="redirected_to_id", allow_null=True)
     actions = serializers.SerializerMethodField()
 
     def get_actions(self, referral) -> list[str]:
@@ -98,6 +102,11 @@ class ActInput(serializers.Serializer):
     outcome = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     assignee = serializers.UUIDField(required=False, allow_null=True, default=None)
+    redirect_to = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+
+class AssignInput(serializers.Serializer):
+    assignee = serializers.UUIDField()
 
 
 class EventOutput(serializers.Serializer):
@@ -196,7 +205,28 @@ class ReferralActApi(APIView):
             assignee = User.objects.filter(uuid=assignee_id).first()
             if assignee is None:
                 raise ValidationError({"assignee": ["Unknown person."]})
-        referral = referral_act(referral=referral, by=request.user, assignee=assignee, **fields)
+        redirect_id = fields.pop("redirect_to")
+        redirect_to = None
+        if redirect_id is not None:
+            redirect_to = Service.objects.filter(pk=redirect_id).first()
+            if redirect_to is None:
+                raise ValidationError({"redirect_to": ["Unknown service."]})
+        referral = referral_act(
+            referral=referral, by=request.user, assignee=assignee, redirect_to=redirect_to, **fields
+        )
+        return _referral_data(referral, request)
+
+
+class ReferralAssignApi(APIView):
+    @extend_schema(request=AssignInput, responses=ReferralOutput, summary="Hand accepted work to another caseworker")
+    def post(self, request, referral_id):
+        referral = referral_for_user(request.user, referral_id)
+        data = AssignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignee = User.objects.filter(uuid=data.validated_data["assignee"]).first()
+        if assignee is None:
+            raise ValidationError({"assignee": ["Unknown person."]})
+        referral = referral_assign(referral=referral, by=request.user, assignee=assignee)
         return _referral_data(referral, request)
 
 
@@ -253,6 +283,7 @@ class FiguresOutput(serializers.Serializer):
 class FiguresApi(APIView):
     @extend_schema(responses=FiguresOutput, summary="The network's referral figures")
     def get(self, request):
-        if member_role(request.user) is None:
+        # The network's figures are for the coordinators who watch referrals, as on the page.
+        if member_role(request.user) != Role.COORDINATOR:
             raise PermissionDenied
         return Response(FiguresOutput(network_figures()).data)

@@ -3,10 +3,10 @@
 from collections import Counter
 from statistics import median
 
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 
 from orgs.access import member_role
-from orgs.models import Role
+from orgs.models import Role, User
 from referrals.models import (
     RECEIVED_QUEUE_STATES,
     SENT_QUEUE_STATES,
@@ -14,9 +14,10 @@ from referrals.models import (
     Outcome,
     Referral,
     ReferralState,
+    Service,
 )
 from referrals.referral_access import referrals_visible_to
-from referrals.workflow import WORKING_ROLES
+from referrals.workflow import WORKING_ROLES, referable_services
 
 QUEUE_ORDER = (F("due_at").asc(nulls_last=True), "-id")
 
@@ -45,6 +46,26 @@ def outgoing_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
     )
     related = ("service", "from_organization", "to_organization", "assigned_to")
     return list(queryset.select_related(*related).order_by(*QUEUE_ORDER)[offset : offset + limit])
+
+
+def redirect_targets(referral: Referral) -> QuerySet[Service]:
+    """The services the receiver may suggest instead of its own: where the sender could refer the need."""
+    return (
+        referable_services(need_kind=referral.need_kind, from_organization_id=referral.from_organization_id)
+        .exclude(organization_id=referral.to_organization_id)
+        .select_related("organization")
+        .order_by("organization__name", "name")
+    )
+
+
+def receiver_assignees(referral: Referral) -> QuerySet[User]:
+    """The receiving organization's active caseworkers and coordinators, who may be given the work."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__organization_id=referral.to_organization_id,
+        memberships__is_active=True,
+        memberships__role__in=WORKING_ROLES,
+    ).order_by("username")
 
 
 def network_figures() -> dict:

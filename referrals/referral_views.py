@@ -13,19 +13,35 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casehub.access import CaseAction, case_for_user
-from orgs.access import member_role
+from orgs.access import member_role, require_role
 from orgs.models import Role, User
 from referrals import matching
 from referrals.matching import Need
-from referrals.models import UNANSWERED_STATES, Referral, ServiceNeed, TaxonomyTerm
+from referrals.models import (
+    ACTIVE_STATES,
+    UNANSWERED_STATES,
+    NeedStatus,
+    Referral,
+    ReferralState,
+    Service,
+    ServiceNeed,
+    TaxonomyTerm,
+)
 from referrals.referral_access import referral_for_user
 from referrals.referral_forms import CompleteForm, DeclineForm, FailForm, MessageForm, NeedForm
-from referrals.referral_selectors import incoming_queue, network_figures, outgoing_queue
-from referrals.transitions import SENDER, actions_for
+from referrals.referral_selectors import (
+    incoming_queue,
+    network_figures,
+    outgoing_queue,
+    receiver_assignees,
+    redirect_targets,
+)
+from referrals.transitions import RECEIVER_COORDINATOR, SENDER, actions_for
 from referrals.workflow import (
     WORKING_ROLES,
     need_create,
     referral_act,
+    referral_assign,
     referral_create,
     referral_message_add,
     referral_roles,
@@ -158,20 +174,23 @@ def outgoing(request):
 def _detail_context(request, referral: Referral, **forms_) -> dict:
     roles = referral_roles(request.user, referral)
     actions = actions_for(referral.state, roles)
-    assignees = []
-    if "accept" in actions:
-        assignees = User.objects.filter(
-            memberships__organization_id=referral.to_organization_id,
-            memberships__is_active=True,
-            memberships__role__in=[Role.CASEWORKER, Role.COORDINATOR],
-        ).order_by("username")
+    may_assign = RECEIVER_COORDINATOR in roles and referral.state in ACTIVE_STATES
+    sender = SENDER in roles
     return {
         "referral": referral,
-        "sender": SENDER in roles,
+        "sender": sender,
         "actions": actions,
         "events": referral.events.select_related("case", "actor", "actor_organization"),
         "thread": referral.messages.select_related("case", "author", "organization"),
-        "assignees": assignees,
+        "assignees": receiver_assignees(referral) if "accept" in actions or may_assign else [],
+        "may_assign": may_assign,
+        "redirect_targets": redirect_targets(referral) if "redirect" in actions else [],
+        # The receiver only suggests: the sender refers there (a new attempt, consent-checked) or not.
+        "suggested": (
+            referral.redirected_to
+            if sender and referral.state == ReferralState.REDIRECTED and referral.need.status == NeedStatus.OPEN
+            else None
+        ),
         # Several forms on one page: each with its own element ids.
         "decline_form": DeclineForm(auto_id="decline_%s"),
         "complete_form": CompleteForm(auto_id="complete_%s"),
@@ -193,6 +212,9 @@ def referral_detail(request, referral_id):
 def referral_action(request, referral_id):
     referral = referral_for_user(request.user, referral_id)
     action = request.POST.get("action", "")
+    redirect_to = None
+    if action == "redirect":
+        redirect_to = _service_or_none(request.POST.get("redirect_to", ""))
     assignee = None
     if request.POST.get("assignee"):
         assignee = (
@@ -210,6 +232,7 @@ def referral_action(request, referral_id):
             outcome=request.POST.get("outcome", ""),
             note=request.POST.get("note", ""),
             assignee=assignee,
+            redirect_to=redirect_to,
         )
     except ValidationError as error:
         for text in _errors(error):
@@ -218,6 +241,34 @@ def referral_action(request, referral_id):
     messages.success(request, _("Done."))
     if action == "withdraw" and request.POST.get("next_match"):
         return redirect("referrals:referral_new", need_id=referral.need.uuid)
+    return redirect(referral)
+
+
+def _service_or_none(service_id: str) -> Service | None:
+    # An unknown choice is no choice: referral_act then refuses with its form error.
+    try:
+        return Service.objects.filter(pk=service_id).first()
+    except (ValueError, ValidationError):
+        return None
+
+
+@require_POST
+def referral_assign_view(request, referral_id):
+    """The receiving coordinator hands accepted work to another of their caseworkers."""
+    referral = referral_for_user(request.user, referral_id)
+    if RECEIVER_COORDINATOR not in referral_roles(request.user, referral):
+        raise PermissionDenied
+    assignee_id = request.POST.get("assignee", "")
+    assignee = User.objects.filter(pk=assignee_id).first() if assignee_id.isdigit() else None
+    try:
+        if assignee is None:
+            raise ValidationError(_("Choose someone of your organization."))
+        referral_assign(referral=referral, by=request.user, assignee=assignee)
+    except ValidationError as error:
+        for text in _errors(error):
+            messages.error(request, text)
+        return render(request, "referrals/referral_detail.html", _detail_context(request, referral), status=400)
+    messages.success(request, _("Assigned."))
     return redirect(referral)
 
 
@@ -237,9 +288,8 @@ def referral_message(request, referral_id):
 
 
 @require_GET
+@require_role(Role.COORDINATOR)
 def figures(request):
-    if member_role(request.user) is None:
-        raise PermissionDenied
     data = network_figures()
     outcome_rows = []
     for kind, counts in data["outcomes"].items():

@@ -28,6 +28,7 @@ urlpatterns = [
     path("referrals/<uuid:referral_id>/", referral_views.referral_detail, name="referral_detail"),
     path("referrals/<uuid:referral_id>/act/", referral_views.referral_action, name="referral_action"),
     path("referrals/<uuid:referral_id>/messages/", referral_views.referral_message, name="referral_message"),
+    path("referrals/<uuid:referral_id>/assign/", referral_views.referral_assign_view, name="referral_assign"),
 ]
 
 # Included from casehub/urls.py under /api/v1/directory/ (namespace "api").
@@ -59,6 +60,7 @@ referrals_api_v1 = [
     path("<uuid:referral_id>/", referral_api.ReferralDetailApi.as_view(), name="referral"),
     path("<uuid:referral_id>/status/", referral_api.ReferralStatusApi.as_view(), name="referral_status"),
     path("<uuid:referral_id>/act/", referral_api.ReferralActApi.as_view(), name="referral_act"),
+    path("<uuid:referral_id>/assign/", referral_api.ReferralAssignApi.as_view(), name="referral_assign"),
     path("<uuid:referral_id>/events/", referral_api.ReferralEventsApi.as_view(), name="referral_events"),
     path("<uuid:referral_id>/messages/", referral_api.ReferralMessagesApi.as_view(), name="referral_messages"),
     path(

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from orgs.access import member_role
 from orgs.models import OrganizationStatus, Role, User
 from referrals import deadlines
 from referrals.models import (
+    ACTIVE_STATES,
     PAUSED_STATES,
     DeclineReason,
     NeedStatus,
@@ -176,6 +178,34 @@ def _new_reference() -> str:
     return "R-" + "".join(secrets.choice(alphabet) for _ in range(10))
 
 
+def referable_services(*, need_kind: str, from_organization_id: int) -> QuerySet[Service]:
+    """The services a need of this kind may be referred to from this organization (as _unreferable)."""
+    return (
+        Service.objects.filter(
+            status=ServiceStatus.ACTIVE,
+            accepting_referrals=True,
+            organization__status=OrganizationStatus.VETTED,
+        )
+        .filter(Q(kind__code=need_kind) | Q(kind__code__startswith=need_kind + "."))
+        .exclude(organization_id=from_organization_id)
+    )
+
+
+def _unreferable(service: Service, *, need_kind: str, from_organization_id: int) -> str:
+    """Why a need of this kind may not be referred to ``service`` from this organization, or ""."""
+    if (
+        service.status != ServiceStatus.ACTIVE
+        or not service.accepting_referrals
+        or service.organization.status != OrganizationStatus.VETTED
+    ):
+        return _("This service is not accepting referrals.")
+    if service.organization_id == from_organization_id:
+        return _("Refer to another organization's service.")
+    if not (service.kind.code == need_kind or service.kind.code.startswith(need_kind + ".")):
+        return _("This service does not offer what the survivor needs.")
+    return ""
+
+
 @transaction.atomic
 def referral_create(*, need: ServiceNeed, service: Service, by) -> Referral:
     """A draft referral of one need to one service, with its offer tier copied from the case.
@@ -194,16 +224,9 @@ def referral_create(*, need: ServiceNeed, service: Service, by) -> Referral:
     if need.status != NeedStatus.OPEN:
         raise ValidationError(_("This need is no longer open."))
     service = Service.objects.select_related("organization", "kind").get(pk=service.pk)
-    if (
-        service.status != ServiceStatus.ACTIVE
-        or not service.accepting_referrals
-        or service.organization.status != OrganizationStatus.VETTED
-    ):
-        raise ValidationError(_("This service is not accepting referrals."))
-    if service.organization_id == case.organization_id:
-        raise ValidationError(_("Refer to another organization's service."))
-    if not (service.kind.code == need.kind or service.kind.code.startswith(need.kind + ".")):
-        raise ValidationError(_("This service does not offer what the survivor needs."))
+    refusal = _unreferable(service, need_kind=need.kind, from_organization_id=case.organization_id)
+    if refusal:
+        raise ValidationError(refusal)
     from referrals.models import OPEN_STATES
 
     if Referral.objects.filter(need=need, state__in=OPEN_STATES).exists():
@@ -260,12 +283,20 @@ def _clean(action: str, *, reason: str, outcome: str, note: str) -> dict:
 
 @transaction.atomic
 def referral_act(
-    *, referral: Referral, by, action: str, reason: str = "", outcome: str = "", note: str = "", assignee=None
+    *,
+    referral: Referral,
+    by,
+    action: str,
+    reason: str = "",
+    outcome: str = "",
+    note: str = "",
+    assignee=None,
+    redirect_to: Service | None = None,
 ) -> Referral:
     """Take one action on a referral if the transition table lets ``by`` (None: the system) take it.
 
     Refused with PermissionDenied (wrong person) or ValidationError (wrong state, missing
-    reason or outcome, no consent) before anything is written.
+    reason, outcome or redirect target, no consent) before anything is written.
     """
     referral = (
         Referral.objects.select_for_update(of=("self",))
@@ -295,6 +326,8 @@ def referral_act(
         referral.consent = provision.consent
         referral.sent_by = by
         referral.sent_at = timezone.now()
+    if action == "redirect":
+        referral.redirected_to = _check_redirect_target(referral, redirect_to)
     if action == "accept":
         referral.assigned_to = _check_assignee(referral, assignee or by)
         referral.share = share_for_referral(referral=referral, by=by)
@@ -305,10 +338,24 @@ def referral_act(
     return _transition(referral, by=by, action=action, reason=reason or outcome, note=note)
 
 
+def _check_redirect_target(referral: Referral, service: Service | None) -> Service:
+    # A suggestion to the sender, who refers there with referral_create: the same rule applies.
+    if service is None:
+        raise ValidationError({"redirect_to": [_("Choose the service you suggest instead.")]})
+    service = Service.objects.select_related("organization", "kind").get(pk=service.pk)
+    if service.organization_id == referral.to_organization_id:
+        raise ValidationError({"redirect_to": [_("Suggest another organization's service.")]})
+    refusal = _unreferable(service, need_kind=referral.need_kind, from_organization_id=referral.from_organization_id)
+    if refusal:
+        raise ValidationError({"redirect_to": [refusal]})
+    return service
+
+
 def _check_assignee(referral: Referral, user) -> User:
     membership = user.membership
     if (
-        membership is None
+        not user.is_active
+        or membership is None
         or membership.organization_id != referral.to_organization_id
         or membership.role not in WORKING_ROLES
     ):
@@ -318,15 +365,31 @@ def _check_assignee(referral: Referral, user) -> User:
 
 @transaction.atomic
 def referral_assign(*, referral: Referral, by, assignee) -> Referral:
-    """The receiving coordinator hands accepted work to one of their caseworkers."""
-    referral = Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral.pk)
+    """The receiving coordinator hands accepted work to one of their caseworkers, who is told (a link only)."""
+    referral = (
+        Referral.objects.select_for_update(of=("self",)).select_related("case", "to_organization").get(pk=referral.pk)
+    )
     if RECEIVER_COORDINATOR not in referral_roles(by, referral):
         raise PermissionDenied
-    if referral.state not in (ReferralState.ACCEPTED, ReferralState.IN_PROGRESS, ReferralState.ON_HOLD):
+    if referral.state not in ACTIVE_STATES:
         raise ValidationError(_("Only accepted referrals are assigned."))
     referral.assigned_to = _check_assignee(referral, assignee)
     referral.save(update_fields=["assigned_to"])
-    _event(referral, by=by, action="assign", from_state=referral.state, to_state=referral.state)
+    event = _event(referral, by=by, action="assign", from_state=referral.state, to_state=referral.state)
+    audit_record(
+        "referral.assign",
+        actor=by,
+        organization=by.membership.organization,
+        target=referral,
+        details={"referral": str(referral.uuid), "assignee": str(assignee.uuid)},
+    )
+    if assignee.pk != by.pk:
+        notify(
+            [assignee],
+            NotificationKind.REFERRAL_ASSIGNED,
+            referral.get_absolute_url(),
+            dedupe_key=f"referral:{referral.uuid}:assign:{event.uuid}",
+        )
     return referral
 
 
@@ -355,7 +418,13 @@ def _transition(referral: Referral, *, by, action: str, reason: str = "", note: 
         actor=by,
         organization=by.membership.organization if by is not None else referral.to_organization,
         target=referral,
-        details={"referral": str(referral.uuid), "from": old_state, "to": new_state, "reason": reason},
+        details={
+            "referral": str(referral.uuid),
+            "from": old_state,
+            "to": new_state,
+            "reason": reason,
+            **({"redirected_to": str(referral.redirected_to_id)} if action == "redirect" else {}),
+        },
     )
     _notify_other_side(referral, by=by, action=action, event=event)
     return referral
@@ -424,6 +493,11 @@ def deadline_marks(referral: Referral) -> tuple:
 
 def _clock(referral: Referral, old_state: str, new_state: str, now: datetime) -> None:
     step = STEP_OF_STATE.get(new_state)
+    if old_state == ReferralState.SENT and new_state == ReferralState.INFORMATION_REQUESTED:
+        # Asking a question acknowledges the referral (the receiver has read it): the acknowledge
+        # clock stops here and the decide clock starts at once, paused until the answer, so the
+        # decide deadline counts only the time outside the question.
+        _restart(referral, "decide", now)
     if new_state in PAUSED_STATES and referral.deadline_step:
         referral.clock_pauses = [*referral.clock_pauses, [now.isoformat(), None]]
         referral.half_at = referral.due_at = referral.expires_at = None
@@ -436,11 +510,15 @@ def _clock(referral: Referral, old_state: str, new_state: str, now: datetime) ->
         referral.clock_pauses = []
         return
     if step != referral.deadline_step:
-        referral.deadline_step = step
-        referral.clock_started_at = now
-        referral.clock_pauses = []
-        referral.reminders_sent = 0
+        _restart(referral, step, now)
     referral.half_at, referral.due_at, referral.expires_at = deadline_marks(referral)
+
+
+def _restart(referral: Referral, step: str, now: datetime) -> None:
+    referral.deadline_step = step
+    referral.clock_started_at = now
+    referral.clock_pauses = []
+    referral.reminders_sent = 0
 
 
 # Conversation -----------------------------------------------------------------------------------
@@ -477,7 +555,7 @@ def referral_message_add(*, referral: Referral, by, body: str) -> ReferralMessag
 
 def referrals_consent_withdrawn(*, consent, by) -> int:
     """Pending and active referrals sent under this consent end now (called in its transaction)."""
-    from referrals.models import ACTIVE_STATES, UNANSWERED_STATES
+    from referrals.models import UNANSWERED_STATES
 
     ended = 0
     for referral in Referral.objects.select_for_update(of=("self",)).filter(

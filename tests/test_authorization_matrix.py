@@ -213,15 +213,19 @@ MATRIX = {
     "referrals:referral_detail": ("GET", CASE_PAGE),
     "referrals:referral_action": ("POST", "L 2 R R 404 404 403 P 404"),
     "referrals:referral_message": ("POST", "L 2 R R 404 404 403 P 404"),
+    # Reassigning accepted work is the receiving coordinator's (tests/referrals/test_referral_assign.py):
+    # the sender's people are refused, everyone else does not see the referral.
+    "referrals:referral_assign": ("POST", "L 2 403 403 404 404 403 P 404"),
     "referrals:case_referrals": ("GET", CASE_PAGE),
     "referrals:need_add": ("POST", "L 2 R R 404 404 403 P 404"),
     "referrals:referral_new": ("GET", "L 2 200 200 403 403 403 P 403"),
     "referrals:incoming": ("GET", "L 2 200 200 403 403 403 P 403"),
     "referrals:outgoing": ("GET", "L 2 200 200 403 403 403 P 403"),
-    "referrals:figures": ("GET", "L 2 200 200 200 200 403 P 403"),
+    # The network's figures: coordinators of vetted organizations only.
+    "referrals:figures": ("GET", "L 2 403 200 403 403 403 P 403"),
     "api:referrals_incoming": ("GET", "401 401 200 200 403 403 403 403 403"),
     "api:referrals_outgoing": ("GET", "401 401 200 200 403 403 403 403 403"),
-    "api:referral_figures": ("GET", "401 401 200 200 200 200 403 403 403"),
+    "api:referral_figures": ("GET", "401 401 403 200 403 403 403 403 403"),
     "api:referral_need_create": ("POST", "401 401 201 201 404 404 403 403 404"),
     "api:referral_create": ("POST", "401 401 201 201 403 403 403 403 403"),
     "api:referral": ("GET", "401 401 200 200 404 404 403 403 404"),
@@ -229,6 +233,7 @@ MATRIX = {
     "api:referral_events": ("GET", "401 401 200 200 404 404 403 403 404"),
     "api:referral_messages": ("GET", "401 401 200 200 404 404 403 403 404"),
     "api:referral_act": ("POST", "401 401 200 200 404 404 403 403 404"),
+    "api:referral_assign": ("POST", "401 401 403 403 404 404 403 403 404"),
     "api:referral_message_create": ("POST", "401 401 201 201 404 404 403 403 404"),
 }
 
@@ -439,6 +444,7 @@ class World:
             "referrals:referral_detail": f"/referrals/{self.referral.uuid}/",
             "referrals:referral_action": f"/referrals/{self.referral.uuid}/act/",
             "referrals:referral_message": f"/referrals/{self.referral.uuid}/messages/",
+            "referrals:referral_assign": f"/referrals/{self.referral.uuid}/assign/",
             "referrals:case_referrals": f"/cases/{self.case.uuid}/referrals/",
             "referrals:need_add": f"/cases/{self.case.uuid}/needs/add/",
             "referrals:referral_new": f"/referrals/needs/{self.open_need.uuid}/send/",
@@ -448,6 +454,7 @@ class World:
             "api:referral_events": f"/api/v1/referrals/{self.referral.uuid}/events/",
             "api:referral_messages": f"/api/v1/referrals/{self.referral.uuid}/messages/",
             "api:referral_act": f"/api/v1/referrals/{self.referral.uuid}/act/",
+            "api:referral_assign": f"/api/v1/referrals/{self.referral.uuid}/assign/",
             "api:referral_message_create": f"/api/v1/referrals/{self.referral.uuid}/messages/create/",
             "api:notification_read": f"/api/v1/notifications/{self.notification.uuid}/read/",
             **self.case_paths(),
@@ -526,6 +533,9 @@ class World:
         if name == "api:referral_create":
             body = {"need": str(self.open_need.uuid), "service": str(self.referral_service.id)}
             return client.post(self.path(name), body, content_type="application/json")
+        if name == "api:referral_assign":
+            body = {"assignee": str(self.cast.partner.caseworker.uuid)}
+            return client.post(self.path(name), body, content_type="application/json")
         if name in JSON_BODIES:
             return client.post(self.path(name), JSON_BODIES[name], content_type="application/json")
         data = {
@@ -547,6 +557,7 @@ class World:
             "sharing:transfer_decide": {"decision": "decline"},
             "referrals:referral_action": {"action": "withdraw"},
             "referrals:referral_message": {"body": "Is there an interpreter?"},
+            "referrals:referral_assign": {"assignee": self.cast.partner.caseworker.pk},
             "referrals:need_add": {"kind": "shelter", "urgency": "routine"},
         }.get(name, {})
         return client.post(self.path(name), data)

@@ -75,3 +75,7 @@ def test_the_incoming_queue_never_carries_the_case(cast):
 def test_figures_are_counts_only(cast):
     body = verified_client(cast.outsider.coordinator).get("/api/v1/referrals/figures/").json()
     assert body["answered"] == 0 and body["acceptance_rate"] is None
+
+
+def test_figures_are_refused_to_caseworkers(cast):
+    assert verified_client(cast.outsider.caseworker).get("/api/v1/referrals/figures/").status_code == 403

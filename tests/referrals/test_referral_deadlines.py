@@ -63,6 +63,68 @@ def test_a_question_stops_the_clock_and_the_answer_restarts_it_without_the_pause
     assert referral.due_at == at(days=1, hours=2)  # 8 business hours, less the two paused ones
 
 
+def acknowledged_at(cast, when, *, question_until=None):
+    """An emergency (wall clock) referral sent at MONDAY_10 and read at ``when``: acknowledged,
+    or asked a question there that the sender answers at ``question_until``."""
+    scene = a_scene(cast, urgency="emergency")
+    with time_machine.travel(MONDAY_10, tick=False):
+        referral = a_referral(scene, send=True)
+    with time_machine.travel(when, tick=False):
+        if question_until is None:
+            return referral_act(referral=referral, by=scene.provider.coordinator, action="acknowledge")
+        referral = referral_act(
+            referral=referral, by=scene.provider.coordinator, action="request_information", note="Documents?"
+        )
+    with time_machine.travel(question_until, tick=False):
+        return referral_act(referral=referral, by=scene.shelter.caseworker, action="answer", note="None yet.")
+
+
+def test_a_question_before_acknowledgement_starts_the_decision_clock_paused(cast):
+    # given an emergency referral, sent
+    scene = a_scene(cast, urgency="emergency")
+    with time_machine.travel(MONDAY_10, tick=False):
+        referral = a_referral(scene, send=True)
+    # when the receiver asks a question half an hour later
+    with time_machine.travel(at(hours=0.5), tick=False):
+        referral = referral_act(
+            referral=referral, by=scene.provider.coordinator, action="request_information", note="Documents?"
+        )
+    # then asking counts as acknowledging: the decide clock started there and stands still
+    assert (referral.deadline_step, referral.clock_started_at) == ("decide", at(hours=0.5))
+    assert referral.clock_pauses == [[at(hours=0.5).isoformat(), None]]
+    assert (referral.half_at, referral.due_at, referral.expires_at) == (None, None, None)
+
+
+def test_the_answer_resumes_the_decision_clock_so_the_question_adds_its_three_hours(cast):
+    # given two emergency referrals read at 10:30: one acknowledged, one asked a question
+    plain = acknowledged_at(cast, at(hours=0.5))
+    # when the sender answers the question three hours later
+    asked = acknowledged_at(cast, at(hours=0.5), question_until=at(hours=3.5))
+    # then the decide clock runs from 10:30 less the question: due three hours later
+    assert asked.deadline_step == plain.deadline_step == "decide"
+    assert asked.clock_started_at == plain.clock_started_at == at(hours=0.5)
+    assert asked.clock_pauses == [[at(hours=0.5).isoformat(), at(hours=3.5).isoformat()]]
+    assert asked.due_at - plain.due_at == timedelta(hours=3)
+    assert plain.due_at == at(hours=4.5)  # an emergency is decided within 4 hours of reading it
+
+
+def test_a_question_after_acknowledgement_pauses_and_resumes_the_same_decision_clock(cast):
+    scene = a_scene(cast, urgency="emergency")
+    with time_machine.travel(MONDAY_10, tick=False):
+        referral = a_referral(scene, send=True)
+        referral = referral_act(referral=referral, by=scene.provider.coordinator, action="acknowledge")
+    with time_machine.travel(at(hours=1), tick=False):
+        referral = referral_act(
+            referral=referral, by=scene.provider.coordinator, action="request_information", note="Documents?"
+        )
+    assert referral.due_at is None
+    with time_machine.travel(at(hours=4), tick=False):
+        referral = referral_act(referral=referral, by=scene.shelter.caseworker, action="answer", note="None yet.")
+    assert (referral.deadline_step, referral.clock_started_at) == ("decide", MONDAY_10)
+    assert referral.clock_pauses == [[at(hours=1).isoformat(), at(hours=4).isoformat()]]
+    assert referral.due_at == at(hours=7)
+
+
 def test_a_paused_referral_is_neither_reminded_nor_expired(cast):
     scene = a_scene(cast)
     with time_machine.travel(MONDAY_10, tick=False):

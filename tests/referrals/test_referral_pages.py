@@ -128,7 +128,7 @@ def test_the_figures_page_draws_its_charts_without_inline_styles(cast):
     scene = a_scene(cast)
     referral = a_referral(scene, send=True)
     referral_act(referral=referral, by=scene.provider.coordinator, action="decline", reason="not_eligible")
-    page = verified_client(cast.outsider.caseworker).get("/referrals/figures/").content.decode()
+    page = verified_client(cast.outsider.coordinator).get("/referrals/figures/").content.decode()
     assert "<svg" in page and "style=" not in page and "<script" not in page
     assert "Not eligible" in page
 
@@ -143,3 +143,14 @@ def test_an_overdue_referral_offers_the_sender_the_next_match(cast):
     assert response["Location"] == f"/referrals/needs/{scene.need.uuid}/send/"
     referral.refresh_from_db()
     assert referral.state == ReferralState.WITHDRAWN
+
+
+def test_the_figures_page_is_for_coordinators_not_caseworkers(cast):
+    assert verified_client(cast.outsider.caseworker).get("/referrals/figures/").status_code == 403
+    assert verified_client(cast.outsider.coordinator).get("/referrals/figures/").status_code == 200
+
+
+def test_the_queue_links_to_the_figures_for_coordinators_only(cast):
+    link = 'href="/referrals/figures/"'
+    assert link in verified_client(cast.owner.coordinator).get("/referrals/incoming/").content.decode()
+    assert link not in verified_client(cast.owner.caseworker).get("/referrals/incoming/").content.decode()

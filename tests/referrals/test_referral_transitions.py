@@ -18,6 +18,7 @@ from referrals.transitions import (
     next_state,
 )
 from referrals.workflow import referral_act
+from tests.referrals.factories import directory_service
 from tests.referrals.referral_factories import a_referral, a_scene
 
 ARGUMENTS = {"reason": DeclineReason.NO_CAPACITY, "outcome": Outcome.NEED_MET, "note": "A question or answer."}
@@ -54,6 +55,7 @@ def test_each_actor_may_take_exactly_the_actions_the_table_allows(cast, state):
     scene = a_scene(cast)
     referral = a_referral(scene)
     Referral.objects.filter(pk=referral.pk).update(state=state, assigned_to=scene.provider.caseworker)
+    arguments = {**ARGUMENTS, "redirect_to": directory_service(cast.outsider.organization, kind="legal_aid")}
     for action in ACTIONS:
         for actor in ACTORS:
             allowed = actor in allowed_actors(state, action)
@@ -62,13 +64,13 @@ def test_each_actor_may_take_exactly_the_actions_the_table_allows(cast, state):
                 with transaction.atomic():
                     # when
                     if allowed:
-                        done = referral_act(referral=referral, by=user_for(scene, actor), action=action, **ARGUMENTS)
+                        done = referral_act(referral=referral, by=user_for(scene, actor), action=action, **arguments)
                         # then
                         assert done.state == next_state(state, action), (state, action, actor)
                         assert ReferralEvent.objects.count() == events + 1
                     else:
                         with pytest.raises((PermissionDenied, ValidationError)):
-                            referral_act(referral=referral, by=user_for(scene, actor), action=action, **ARGUMENTS)
+                            referral_act(referral=referral, by=user_for(scene, actor), action=action, **arguments)
                         # then
                         assert Referral.objects.get(pk=referral.pk).state == state, (state, action, actor)
                         assert ReferralEvent.objects.count() == events
