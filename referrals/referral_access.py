@@ -20,7 +20,10 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     sent = Q(
         from_organization_id=organization_id, case__in=cases_visible_to(user).filter(organization_id=organization_id)
     )
-    received = Q(to_organization_id=organization_id) & ~Q(state__in=["draft", "awaiting_consent"])
+    received = (
+        Q(to_organization_id=organization_id, case__data_key_wrapped__isnull=False)  # not erased
+        & ~Q(state__in=["draft", "awaiting_consent"])
+    )
     if role != Role.COORDINATOR:
         received &= Q(assigned_to=user)
     return Referral.objects.filter(sent | received)

@@ -51,6 +51,8 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     # Timers and the survivor's withdrawal of consent.
     **_rows([S.SENT, S.ACKNOWLEDGED], "expire", S.EXPIRED, SYSTEM),
     **_rows([*_UNANSWERED, *_ACTIVE], "consent_withdrawn", S.CONSENT_WITHDRAWN, SYSTEM),
+    # Erasing the case (its data key destroyed) withdraws whatever was still open.
+    **_rows([S.DRAFT, S.AWAITING_CONSENT, *_UNANSWERED, *_ACTIVE], "case_erased", S.WITHDRAWN, SYSTEM),
 }
 
 ACTIONS = tuple(sorted({action for _state, action in TRANSITIONS}))

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -402,7 +403,7 @@ def _transition(referral: Referral, *, by, action: str, reason: str = "", note: 
         referral.state_changed_at = now
     if action in ("accept", "decline", "redirect") and referral.answered_at is None:
         referral.answered_at = now
-    if action in ("decline", "redirect", "fail"):
+    if action in ("decline", "redirect", "fail", "case_erased"):
         referral.reason_code = reason
     _clock(referral, old_state, new_state, now)
     if referral.share_id and new_state in REVOKING_STATES:
@@ -450,8 +451,17 @@ def _event(referral, *, by, action, from_state, to_state, reason="", note="") ->
 
 
 def _notify_other_side(referral: Referral, *, by, action: str, event: ReferralEvent) -> None:
-    if action in ("create", "await_consent", "enter_in_error") and referral.sent_at is None:
+    if action in ("create", "await_consent", "enter_in_error", "case_erased") and referral.sent_at is None:
         return  # the receiver never saw it
+    if action == "case_erased":
+        # The referral is gone from every page with its case: the provider is pointed to its inbox.
+        notify(
+            receiver_side(referral),
+            NotificationKind.REFERRAL_UPDATED,
+            reverse("notifications:inbox"),
+            dedupe_key=f"referral:{referral.uuid}:event:{event.uuid}",
+        )
+        return
     roles = referral_roles(by, referral)
     if SYSTEM in roles:
         people = sender_side(referral) + receiver_side(referral)
@@ -563,6 +573,25 @@ def referrals_consent_withdrawn(*, consent, by) -> int:
     ):
         referral = Referral.objects.select_related("case", "service").get(pk=referral.pk)
         _transition(referral, by=None, action="consent_withdrawn")
+        ended += 1
+    return ended
+
+
+# Erasure ----------------------------------------------------------------------------------------
+
+
+def referrals_end_for_erased_case(*, case: Case) -> int:
+    """The case was erased: its open referrals are withdrawn (called in the erasure's transaction)."""
+    from referrals.models import OPEN_STATES
+
+    ended = 0
+    for referral_id in Referral.objects.filter(case=case, state__in=OPEN_STATES).values_list("pk", flat=True):
+        referral = (
+            Referral.objects.select_for_update(of=("self",))
+            .select_related("case", "service", "share")
+            .get(pk=referral_id)
+        )
+        _transition(referral, by=None, action="case_erased", reason="case_erased")
         ended += 1
     return ended
 
