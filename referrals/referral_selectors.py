@@ -5,6 +5,7 @@ from statistics import median
 
 from django.db.models import Count, F
 
+from casehub.access import cases_visible_to
 from orgs.access import member_role
 from orgs.models import Role
 from referrals.models import (
@@ -16,7 +17,7 @@ from referrals.models import (
     ReferralState,
 )
 from referrals.referral_access import referrals_visible_to
-from referrals.workflow import WORKING_ROLES
+from referrals.workflow import WORKING_ROLES, referral_roles
 
 QUEUE_ORDER = (F("due_at").asc(nulls_last=True), "-id")
 
@@ -45,6 +46,16 @@ def outgoing_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
     )
     related = ("service", "from_organization", "to_organization", "assigned_to")
     return list(queryset.select_related(*related).order_by(*QUEUE_ORDER)[offset : offset + limit])
+
+
+def queue_roles(user, referrals: list[Referral]) -> dict[int, frozenset[str]]:
+    """Each referral's referral_roles, the sender's access to the cases checked in one query for the page."""
+    organization_id = getattr(user.membership, "organization_id", None)
+    sent = {referral.case_id for referral in referrals if referral.from_organization_id == organization_id}
+    visible = set(cases_visible_to(user).filter(pk__in=sent).values_list("pk", flat=True)) if sent else set()
+    return {
+        referral.pk: referral_roles(user, referral, sees_case=referral.case_id in visible) for referral in referrals
+    }
 
 
 def network_figures() -> dict:

@@ -76,8 +76,12 @@ REVOKING_STATES = (
 # Roles ------------------------------------------------------------------------------------------
 
 
-def referral_roles(user, referral: Referral) -> frozenset[str]:
-    """The roles ``user`` holds on this referral (transitions.ACTORS); None is the system."""
+def referral_roles(user, referral: Referral, *, sees_case: bool | None = None) -> frozenset[str]:
+    """The roles ``user`` holds on this referral (transitions.ACTORS); None is the system.
+
+    ``sees_case``: whether the user may open the referral's case, when the caller checked that
+    for a whole page at once (referral_selectors.queue_roles); otherwise it is checked here.
+    """
     if user is None:
         return frozenset({SYSTEM})
     role = member_role(user)
@@ -85,7 +89,9 @@ def referral_roles(user, referral: Referral) -> frozenset[str]:
         return frozenset()
     organization_id = user.membership.organization_id
     roles = set()
-    if organization_id == referral.from_organization_id and CaseAction.VIEW in case_actions(user, referral.case):
+    if organization_id == referral.from_organization_id and (
+        CaseAction.VIEW in case_actions(user, referral.case) if sees_case is None else sees_case
+    ):
         roles.add(SENDER)
     if organization_id == referral.to_organization_id:
         if role == Role.COORDINATOR:
