@@ -502,8 +502,9 @@ def referral_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Reminders at 50% and 100% of running deadlines, the sender told at 100%, expiry at 200%,
     and shares of completed referrals ended after their follow-up period.
 
-    Each part is one indexed range query over the marks stored on the referral; notifications
-    carry dedupe keys, so a sweep that runs twice (or two sweeps racing) notifies once.
+    Each part is one indexed range query over the marks stored on the referral, and expiry a
+    fixed number of queries per EXPIRY_BATCH referrals; notifications carry dedupe keys, so a
+    sweep that runs twice (or two sweeps racing) notifies once.
     """
     now = now or timezone.now()
     counts = {"half": 0, "full": 0, "expired": 0, "shares_ended": 0}
