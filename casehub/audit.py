@@ -50,34 +50,79 @@ def audit_record(
     details: dict | None = None,
 ) -> AuditEvent:
     """Append one event. Call inside the transaction of the change it records."""
-    if target is not None:
-        target_type = target._meta.label_lower
-        target_id = str(getattr(target, "uuid", None) or target.pk)
+    record = {
+        "action": action,
+        "actor": actor,
+        "organization": organization,
+        "target": target,
+        "target_type": target_type,
+        "target_id": target_id,
+        "outcome": outcome,
+        "details": details,
+    }
+    return audit_record_many([record])[0]
+
+
+def audit_record_many(records: list[dict]) -> list[AuditEvent]:
+    """Append several events in the order given, each as audit_record(**record) would append it.
+
+    One head lock, one insert and one head update however many events: for sweeps that record
+    hundreds of system actions. Call inside the transaction of the changes they record.
+    """
+    if not records:
+        return []
     meta = current_request_meta()
+    now = timezone.now()
     with transaction.atomic():
         # The head row lock serializes writers, so sequence numbers and the chain never fork.
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditHead.objects.create(pk=1, seq=0, hash=GENESIS, seal=_seal(0, GENESIS))
-        event = AuditEvent(
-            seq=head.seq + 1,
-            created_at=timezone.now(),
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            organization=organization,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            ip_address=meta.ip,
-            request_id=meta.request_id,
-            outcome=outcome,
-            details=details or {},
-            prev_hash=head.hash,
-        )
-        event.hash = _event_digest(event)
-        event.save(force_insert=True)
-        head.seq, head.hash, head.seal = event.seq, event.hash, _seal(event.seq, event.hash)
+        events = []
+        for record in records:
+            event = _new_event(
+                seq=head.seq + 1 + len(events), prev_hash=events[-1].hash if events else head.hash, **record
+            )
+            event.created_at, event.ip_address, event.request_id = now, meta.ip, meta.request_id
+            event.hash = _event_digest(event)
+            events.append(event)
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events, batch_size=1000)
+        last = events[-1]
+        head.seq, head.hash, head.seal = last.seq, last.hash, _seal(last.seq, last.hash)
         head.save(update_fields=["seq", "hash", "seal"])
-    return event
+    return events
+
+
+def _new_event(
+    *,
+    seq: int,
+    prev_hash: str,
+    action: str,
+    actor=None,
+    organization=None,
+    target=None,
+    target_type: str = "",
+    target_id: str = "",
+    outcome: str = AuditOutcome.SUCCESS,
+    details: dict | None = None,
+) -> AuditEvent:
+    if target is not None:
+        target_type = target._meta.label_lower
+        target_id = str(getattr(target, "uuid", None) or target.pk)
+    return AuditEvent(
+        seq=seq,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        organization=organization,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        outcome=outcome,
+        details=details or {},
+        prev_hash=prev_hash,
+    )
 
 
 @dataclass

@@ -58,6 +58,7 @@ class ServiceInputSerializer(serializers.Serializer):
     genders = serializers.ListField(
         child=serializers.ChoiceField(Gender.choices), default=lambda: list(Gender.values), allow_empty=False
     )
+    staff_genders = serializers.ListField(child=serializers.ChoiceField(Gender.choices), default=list)
     accompanied_children = serializers.BooleanField(default=False)
     immigration_statuses = serializers.ListField(child=serializers.ChoiceField(ImmigrationStatus.choices), default=list)
     nationality_note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
@@ -142,6 +143,7 @@ class ServiceOutput(serializers.Serializer):
     minimum_age = serializers.IntegerField(allow_null=True)
     maximum_age = serializers.IntegerField(allow_null=True)
     genders = serializers.ListField(source="genders_served")
+    staff_genders = serializers.ListField()
     accompanied_children = serializers.BooleanField()
     immigration_statuses = serializers.ListField()
     required_documents = serializers.ListField()
@@ -310,6 +312,7 @@ class MatchInputSerializer(serializers.Serializer):
     immigration_status = serializers.ChoiceField(choices=ImmigrationStatus.choices, required=False, default="")
     has_documents = serializers.BooleanField(required=False, allow_null=True, default=None)
     specializations = serializers.CharField(required=False, default="")
+    provider_gender = serializers.ChoiceField(choices=Gender.choices, required=False, default="")
     limit = serializers.IntegerField(min_value=1, max_value=50, default=20)
 
     def validate(self, data):

@@ -52,6 +52,14 @@ class TermChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
+# Gender's labels name the people a service serves ("Women and girls"); these name staff.
+STAFF_GENDER_CHOICES = [
+    (Gender.FEMALE, _("Women")),
+    (Gender.MALE, _("Men")),
+    (Gender.NON_BINARY, _("Non-binary people")),
+]
+
+
 class ServiceForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = TermChoiceField(label=_("Kind of service"), queryset=TaxonomyTerm.objects.all())
@@ -88,6 +96,13 @@ class ServiceForm(forms.Form):
     maximum_age = forms.IntegerField(label=_("Maximum age"), min_value=0, max_value=130, required=False)
     genders = forms.MultipleChoiceField(
         label=_("Genders served"), choices=Gender.choices, widget=forms.CheckboxSelectMultiple, initial=Gender.values
+    )
+    staff_genders = forms.MultipleChoiceField(
+        label=_("Staff available to survivors"),
+        choices=STAFF_GENDER_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("The genders of the staff a survivor can ask for. Leave empty if you do not say."),
     )
     accompanied_children = forms.BooleanField(label=_("Accepts accompanying children"), required=False)
     immigration_statuses = forms.MultipleChoiceField(
@@ -248,6 +263,9 @@ class MatchForm(forms.Form):
         required=False,
         widget=forms.Select(choices=[("unknown", _("Not known")), ("true", _("Yes")), ("false", _("No"))]),
     )
+    provider_gender = forms.ChoiceField(
+        label=_("Staff gender asked for"), choices=[("", _("Any")), *STAFF_GENDER_CHOICES], required=False
+    )
     specializations = forms.MultipleChoiceField(
         label=_("Needs a provider specialized in"),
         choices=Specialization.choices,
@@ -279,6 +297,7 @@ class MatchForm(forms.Form):
             immigration_status=data["immigration_status"],
             has_documents=data["has_documents"],
             specializations=tuple(data["specializations"]),
+            provider_gender=data["provider_gender"],
         )
 
 

@@ -4,7 +4,9 @@ A need carries no identifying data: a kind of service, an age band, a gender, la
 a coarse location (region or rounded coordinates, never a safe address) and constraints.
 Filters that can run in the database do; the rest run on the few services left. Each match
 lists why it matched and what is uncertain, and the score is the weighted sum of published
-components (WEIGHTS), so a coordinator can see why one provider ranks above another.
+components (WEIGHTS), so a coordinator can see why one provider ranks above another. A need
+that asks for a provider gender puts services whose staff include it above those that do not
+say, whatever their score, and leaves out services whose stated staff do not include it.
 
 Confidential locations are never used to place a service for another organization: their
 coordinates and region would leak a shelter's whereabouts through repeated searches, so such a
@@ -57,6 +59,11 @@ COMPONENT_LABELS = {
     "specialization": gettext_lazy("specialization"),
     "track_record": gettext_lazy("response time and acceptance rate"),
 }
+STAFF_AVAILABLE = {
+    Gender.FEMALE: gettext_lazy("female staff available"),
+    Gender.MALE: gettext_lazy("male staff available"),
+    Gender.NON_BINARY: gettext_lazy("non-binary staff available"),
+}
 # Until referrals exist, every provider gets the same neutral prior, never zero.
 NEUTRAL_PRIOR = 0.5
 CAPACITY_VALUE = {
@@ -84,6 +91,7 @@ class Need:
     immigration_status: str = ""
     has_documents: bool | None = None
     specializations: tuple[str, ...] = ()
+    provider_gender: str = ""  # the gender of staff the survivor asks for (Gender), or none
 
     @property
     def has_point(self) -> bool:
@@ -230,6 +238,13 @@ def _eligible(need: Need, service: Service, match: Match) -> bool:
         match.reasons.append(_("no documents required"))
     if need.gender:
         match.reasons.append(_("serves %(gender)s") % {"gender": Gender(need.gender).label})
+    if need.provider_gender:
+        if need.provider_gender in service.staff_genders:
+            match.reasons.append(str(STAFF_AVAILABLE[need.provider_gender]))
+        elif service.staff_genders:
+            return False
+        else:
+            match.uncertainties.append(_("staff gender not stated"))
     if need.accompanying_children:
         match.reasons.append(_("accepts accompanying children"))
     if service.referral_only:
@@ -352,6 +367,12 @@ def match_services(*, need: Need, viewer: Organization, limit: int = 20, now: da
         matches.append(match)
     far = float("inf")
     matches.sort(
-        key=lambda m: (-m.score, m.distance_km if m.distance_km is not None else far, m.service.name, str(m.service.id))
+        key=lambda m: (
+            bool(need.provider_gender) and need.provider_gender not in m.service.staff_genders,
+            -m.score,
+            m.distance_km if m.distance_km is not None else far,
+            m.service.name,
+            str(m.service.id),
+        )
     )
     return matches[:limit]

@@ -107,6 +107,8 @@ class Service(models.Model):
     serves_male = models.BooleanField(_("serves men and boys"), default=True)
     serves_non_binary = models.BooleanField(_("serves non-binary people"), default=True)
     accompanied_children = models.BooleanField(_("accepts accompanying children"), default=False)
+    # Genders of the staff who can work with a survivor (Gender values); empty: not stated.
+    staff_genders = models.JSONField(_("staff genders available"), default=list, blank=True)
     # Empty list: any nationality or immigration status.
     immigration_statuses = models.JSONField(_("immigration statuses served"), default=list, blank=True)
     nationality_note = models.CharField(_("nationality requirements"), max_length=200, blank=True)

@@ -17,7 +17,7 @@ from orgs.access import member_role
 from orgs.models import Role, User
 from referrals.models import Gender, Referral, SafetyFlag, Service, ServiceNeed, Urgency
 from referrals.referral_access import referral_for_user
-from referrals.referral_selectors import incoming_queue, network_figures, outgoing_queue
+from referrals.referral_selectors import incoming_queue, network_figures, outgoing_queue, queue_roles
 from referrals.transitions import ACTIONS, actions_for
 from referrals.workflow import (
     WORKING_ROLES,
@@ -86,8 +86,10 @@ class ReferralOutput(ReferralStatusOutput):
     actions = serializers.SerializerMethodField()
 
     def get_actions(self, referral) -> list[str]:
-        user = self.context["request"].user
-        return actions_for(referral.state, referral_roles(user, referral))
+        roles = self.context.get("roles", {}).get(referral.pk)  # a queue page's, checked at once
+        if roles is None:
+            roles = referral_roles(self.context["request"].user, referral)
+        return actions_for(referral.state, roles)
 
 
 class ReferralCreateInput(serializers.Serializer):
@@ -269,7 +271,8 @@ class OutgoingApi(APIView):
     def get(self, request):
         _working(request.user)
         rows = outgoing_queue(request.user, limit=QUEUE_PAGE)
-        return Response(ReferralOutput(rows, many=True, context={"request": request}).data)
+        roles = queue_roles(request.user, rows)
+        return Response(ReferralOutput(rows, many=True, context={"request": request, "roles": roles}).data)
 
 
 class FiguresOutput(serializers.Serializer):

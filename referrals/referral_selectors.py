@@ -5,6 +5,7 @@ from statistics import median
 
 from django.db.models import Count, F, QuerySet
 
+from casehub.access import cases_visible_to
 from orgs.access import member_role
 from orgs.models import Role, User
 from referrals.models import (
@@ -17,7 +18,7 @@ from referrals.models import (
     Service,
 )
 from referrals.referral_access import referrals_visible_to
-from referrals.workflow import WORKING_ROLES, referable_services
+from referrals.workflow import WORKING_ROLES, referable_services, referral_roles
 
 QUEUE_ORDER = (F("due_at").asc(nulls_last=True), "-id")
 
@@ -66,6 +67,16 @@ def receiver_assignees(referral: Referral) -> QuerySet[User]:
         memberships__is_active=True,
         memberships__role__in=WORKING_ROLES,
     ).order_by("username")
+
+
+def queue_roles(user, referrals: list[Referral]) -> dict[int, frozenset[str]]:
+    """Each referral's referral_roles, the sender's access to the cases checked in one query for the page."""
+    organization_id = getattr(user.membership, "organization_id", None)
+    sent = {referral.case_id for referral in referrals if referral.from_organization_id == organization_id}
+    visible = set(cases_visible_to(user).filter(pk__in=sent).values_list("pk", flat=True)) if sent else set()
+    return {
+        referral.pk: referral_roles(user, referral, sees_case=referral.case_id in visible) for referral in referrals
+    }
 
 
 def network_figures() -> dict:

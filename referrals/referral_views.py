@@ -121,6 +121,7 @@ def need_to_match(need: ServiceNeed) -> Need:
         country=case.identified_country,
         urgency=MATCH_URGENCY[need.urgency],
         accept_waitlist=True,
+        provider_gender=need.provider_gender,
     )
 
 

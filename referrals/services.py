@@ -71,6 +71,7 @@ class ServiceInput:
     minimum_age: int | None = None
     maximum_age: int | None = None
     genders: list[str] = field(default_factory=lambda: list(Gender.values))
+    staff_genders: list[str] = field(default_factory=list)
     accompanied_children: bool = False
     immigration_statuses: list[str] = field(default_factory=list)
     nationality_note: str = ""
@@ -118,6 +119,7 @@ SCALAR_FIELDS = [
     "minimum_age",
     "maximum_age",
     "accompanied_children",
+    "staff_genders",
     "immigration_statuses",
     "nationality_note",
     "required_documents",
@@ -138,6 +140,8 @@ def _check_service(*, organization: Organization, data: ServiceInput) -> None:
         errors["genders"] = _("Choose at least one gender served.")
     if set(data.genders) - set(Gender.values):
         errors["genders"] = _("Unknown gender.")
+    if set(data.staff_genders) - set(Gender.values):
+        errors["staff_genders"] = _("Unknown gender.")
     if set(data.immigration_statuses) - set(ImmigrationStatus.values):
         errors["immigration_statuses"] = _("Unknown immigration status.")
     if set(data.specializations) - set(Specialization.values):

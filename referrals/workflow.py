@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casehub.access import CaseAction, case_actions
-from casehub.audit import audit_record
+from casehub.audit import audit_record, audit_record_many
 from casehub.models import Case
 from notifications.models import NotificationKind
 from notifications.services import notify, notify_each
 from orgs.access import member_role
-from orgs.models import OrganizationStatus, Role, User
+from orgs.models import Membership, OrganizationStatus, Role, User
 from referrals import deadlines
 from referrals.models import (
     ACTIVE_STATES,
@@ -79,8 +79,12 @@ REVOKING_STATES = (
 # Roles ------------------------------------------------------------------------------------------
 
 
-def referral_roles(user, referral: Referral) -> frozenset[str]:
-    """The roles ``user`` holds on this referral (transitions.ACTORS); None is the system."""
+def referral_roles(user, referral: Referral, *, sees_case: bool | None = None) -> frozenset[str]:
+    """The roles ``user`` holds on this referral (transitions.ACTORS); None is the system.
+
+    ``sees_case``: whether the user may open the referral's case, when the caller checked that
+    for a whole page at once (referral_selectors.queue_roles); otherwise it is checked here.
+    """
     if user is None:
         return frozenset({SYSTEM})
     role = member_role(user)
@@ -88,7 +92,9 @@ def referral_roles(user, referral: Referral) -> frozenset[str]:
         return frozenset()
     organization_id = user.membership.organization_id
     roles = set()
-    if organization_id == referral.from_organization_id and CaseAction.VIEW in case_actions(user, referral.case):
+    if organization_id == referral.from_organization_id and (
+        CaseAction.VIEW in case_actions(user, referral.case) if sees_case is None else sees_case
+    ):
         roles.add(SENDER)
     if organization_id == referral.to_organization_id:
         if role == Role.COORDINATOR:
@@ -603,8 +609,9 @@ def referral_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Reminders at 50% and 100% of running deadlines, the sender told at 100%, expiry at 200%,
     and shares of completed referrals ended after their follow-up period.
 
-    Each part is one indexed range query over the marks stored on the referral; notifications
-    carry dedupe keys, so a sweep that runs twice (or two sweeps racing) notifies once.
+    Each part is one indexed range query over the marks stored on the referral, and expiry a
+    fixed number of queries per EXPIRY_BATCH referrals; notifications carry dedupe keys, so a
+    sweep that runs twice (or two sweeps racing) notifies once.
     """
     now = now or timezone.now()
     counts = {"half": 0, "full": 0, "expired": 0, "shares_ended": 0}
@@ -647,15 +654,12 @@ def referral_sweep(*, now: datetime | None = None) -> dict[str, int]:
         counts["full"] = Referral.objects.filter(pk__in=[row["pk"] for row in full], reminders_sent__lt=2).update(
             reminders_sent=2
         )
-    for referral_id in Referral.objects.filter(expires_at__lte=now, state__in=EXPIRABLE).values_list("pk", flat=True)[
-        :SWEEP_BATCH
-    ]:
-        with transaction.atomic():
-            referral = Referral.objects.select_for_update(of=("self",)).filter(pk=referral_id, state__in=EXPIRABLE)
-            referral = referral.select_related("case", "service").first()
-            if referral is not None and referral.expires_at <= now:
-                _transition(referral, by=None, action="expire")
-                counts["expired"] += 1
+    while counts["expired"] < SWEEP_BATCH:
+        limit = min(EXPIRY_BATCH, SWEEP_BATCH - counts["expired"])
+        expired = _expire_batch(now, limit=limit)
+        counts["expired"] += expired
+        if expired < limit:
+            break
     for referral in Referral.objects.filter(share_ends_at__lte=now, share__isnull=False).select_related("share")[
         :SWEEP_BATCH
     ]:
@@ -668,6 +672,99 @@ def referral_sweep(*, now: datetime | None = None) -> dict[str, int]:
 
 EXPIRABLE = (ReferralState.SENT, ReferralState.ACKNOWLEDGED)
 SWEEP_BATCH = 5000  # rows per part and run; beat runs the sweep every minute
+EXPIRY_BATCH = 500  # referrals expired per transaction
+
+
+@transaction.atomic
+def _expire_batch(now: datetime, *, limit: int) -> int:
+    """Expire up to ``limit`` unanswered referrals past 200%, as the "expire" transition does one
+    at a time (state, clock, event, audit record, both sides told), in a fixed number of queries."""
+    # Rows another sweep holds are skipped, not waited for (PostgreSQL; SQLite serializes writers).
+    # The lock is taken by the same query that checks the state and mark, so a referral answered
+    # meanwhile is not expired.
+    referrals = list(
+        Referral.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(expires_at__lte=now, state__in=EXPIRABLE)
+        .select_related("to_organization")
+        .order_by("expires_at", "pk")[:limit]
+    )
+    if not referrals:
+        return 0
+    at = timezone.now()
+    # Expired referrals have no clock (as in _clock for a state without a step).
+    Referral.objects.filter(pk__in=[referral.pk for referral in referrals]).update(
+        state=ReferralState.EXPIRED,
+        state_changed_at=at,
+        deadline_step="",
+        clock_started_at=None,
+        clock_pauses=[],
+        half_at=None,
+        due_at=None,
+        expires_at=None,
+    )
+    # Shares come with acceptance, so unanswered referrals have none; end one if it exists anyway.
+    for referral in referrals:
+        if referral.share_id:
+            share_end_for_referral(share=referral.share, by=None)
+    events = [
+        ReferralEvent(
+            case_id=referral.case_id,
+            referral=referral,
+            from_organization_id=referral.from_organization_id,
+            to_organization_id=referral.to_organization_id,
+            action="expire",
+            from_state=referral.state,
+            to_state=ReferralState.EXPIRED,
+            at=at,
+        )
+        for referral in referrals
+    ]
+    ReferralEvent.objects.bulk_create(events)  # no note, so nothing to encrypt
+    audit_record_many(
+        [
+            {
+                "action": "referral.expire",
+                "organization": referral.to_organization,
+                "target": referral,
+                "details": {
+                    "referral": str(referral.uuid),
+                    "from": event.from_state,
+                    "to": event.to_state,
+                    "reason": "",
+                },
+            }
+            for referral, event in zip(referrals, events, strict=True)
+        ]
+    )
+    coordinators = _coordinators_of(
+        {referral.from_organization_id for referral in referrals}
+        | {referral.to_organization_id for referral in referrals}
+    )
+    notify_each(
+        (
+            [
+                *coordinators.get(referral.from_organization_id, []),
+                *(User(pk=pk) for pk in (referral.sent_by_id, referral.created_by_id) if pk),
+                *coordinators.get(referral.to_organization_id, []),
+                *([User(pk=referral.assigned_to_id)] if referral.assigned_to_id else []),
+            ],
+            NotificationKind.REFERRAL_EXPIRED,
+            referral.get_absolute_url(),
+            f"referral:{referral.uuid}:event:{event.uuid}",
+        )
+        for referral, event in zip(referrals, events, strict=True)
+    )
+    return len(referrals)
+
+
+def _coordinators_of(organization_ids) -> dict[int, list[User]]:
+    """Each organization's active coordinators (as _coordinators), for many organizations in one query."""
+    found: dict[int, list[User]] = {}
+    for organization_id, user_id in Membership.objects.filter(
+        organization_id__in=organization_ids, is_active=True, role=Role.COORDINATOR, user__is_active=True
+    ).values_list("organization_id", "user_id"):
+        found.setdefault(organization_id, []).append(User(pk=user_id))
+    return found
 
 
 def _link(row) -> str:

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import Client
 
-from casehub.audit import audit_record, audit_verify
+from casehub.audit import audit_record, audit_record_many, audit_verify
 from casehub.models import AuditEvent, AuditHead
 from tests.factories import verified_client
 
@@ -129,3 +129,18 @@ def test_platform_admins_filter_events_by_action(cast):
     body = verified_client(cast.admin).get("/platform/audit/?action=test.alpha").content.decode()
     assert "test.alpha" in body
     assert "test.beta" not in body
+
+
+def test_events_appended_together_continue_the_chain_in_order(chain):
+    # when
+    events = audit_record_many([{"action": "test.many", "details": {"n": n}} for n in range(3)])
+    audit_record("test.after")
+    # then
+    assert [event.seq for event in events] == [6, 7, 8]
+    assert events[0].prev_hash == chain[-1].hash and events[2].hash == AuditEvent.objects.get(seq=9).prev_hash
+    assert audit_verify().ok and audit_verify().checked == 9
+
+
+def test_appending_no_events_writes_nothing(chain):
+    assert audit_record_many([]) == []
+    assert AuditHead.objects.get().seq == 5

@@ -85,6 +85,7 @@ def _service_row(s: Service) -> dict:
             "casehub_response_hours": s.response_hours,
             "casehub_specializations": s.specializations,
             "casehub_genders_served": s.genders_served,
+            "casehub_staff_genders": s.staff_genders,
             "casehub_accompanied_children": s.accompanied_children,
             "casehub_immigration_statuses": s.immigration_statuses,
             "casehub_nationality_note": s.nationality_note,

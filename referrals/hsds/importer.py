@@ -197,6 +197,7 @@ class _Checker:
         self.choice("service", index, row, "casehub_genders_served", Gender.values, many=True)
         if row.get("casehub_genders_served") == []:
             self.reject("service", index, row, "casehub_genders_served", "must name at least one gender")
+        self.choice("service", index, row, "casehub_staff_genders", Gender.values, many=True)
         self.choice("service", index, row, "casehub_immigration_statuses", ImmigrationStatus.values, many=True)
         self.choice("service", index, row, "casehub_specializations", Specialization.values, many=True)
         for key in [
@@ -427,6 +428,7 @@ def _write(tables, report: ImportReport) -> None:
                 serves_male=Gender.MALE in genders,
                 serves_non_binary=Gender.NON_BINARY in genders,
                 accompanied_children=row.get("casehub_accompanied_children", False),
+                staff_genders=row.get("casehub_staff_genders", []),
                 immigration_statuses=row.get("casehub_immigration_statuses", []),
                 nationality_note=row.get("casehub_nationality_note", ""),
                 required_documents=documents.get(row["id"], []),

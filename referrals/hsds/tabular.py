@@ -16,6 +16,7 @@ EXTENSIONS = {
         "casehub_response_hours": "integer",
         "casehub_specializations": "array",
         "casehub_genders_served": "array",
+        "casehub_staff_genders": "array",
         "casehub_accompanied_children": "boolean",
         "casehub_immigration_statuses": "array",
         "casehub_nationality_note": "string",

@@ -37,6 +37,7 @@ def rich_directory(organization) -> Service:
         maximum_age=60,
         serves_male=False,
         accompanied_children=True,
+        staff_genders=["female", "non_binary"],
         immigration_statuses=["irregular", "asylum"],
         nationality_note="Any nationality",
         required_documents=["any photo id"],

@@ -291,3 +291,45 @@ def test_the_owner_sees_its_own_confidential_place_in_a_match(cast):
     directory_service(cast.owner.organization, location=hidden, region="Jalisco")
     [match] = match_services(need=need(region="Jalisco"), viewer=cast.owner.organization)
     assert match.places == ["Hidden house, Jalisco"]
+
+
+@pytest.mark.django_db
+def test_a_service_whose_staff_include_the_asked_gender_ranks_above_one_that_does_not_say(cast):
+    # given a better-scoring service that does not say, and one with women on staff
+    directory_service(cast.owner.organization, name="A not stated", specializations=["sexual_exploitation"])
+    directory_service(cast.owner.organization, name="B women on staff", staff_genders=["female", "male"])
+    # when
+    matches = run(cast, provider_gender="female", specializations=("sexual_exploitation",))
+    # then
+    assert names(matches) == ["B women on staff", "A not stated"]
+    assert matches[0].score < matches[1].score
+    assert "female staff available" in matches[0].reasons
+    assert "staff gender not stated" in matches[1].uncertainties
+
+
+@pytest.mark.django_db
+def test_a_service_whose_stated_staff_lack_the_asked_gender_is_left_out(cast):
+    directory_service(cast.owner.organization, name="Men on staff", staff_genders=["male"])
+    directory_service(cast.owner.organization, name="Not stated")
+    assert names(run(cast, provider_gender="female")) == ["Not stated"]
+
+
+@pytest.mark.django_db
+def test_staff_genders_do_not_matter_when_the_need_asks_for_none(cast):
+    directory_service(cast.owner.organization, name="A men on staff", staff_genders=["male"])
+    directory_service(cast.owner.organization, name="B not stated")
+    matches = run(cast)
+    assert names(matches) == ["A men on staff", "B not stated"]
+    assert not any("staff" in text for m in matches for text in m.reasons + m.uncertainties)
+
+
+@pytest.mark.django_db
+def test_the_matching_api_passes_the_asked_staff_gender(cast):
+    directory_service(cast.owner.organization, name="Men on staff", staff_genders=["male"])
+    directory_service(cast.owner.organization, name="Women on staff", staff_genders=["female"])
+    response = verified_client(cast.partner.coordinator).get(
+        "/api/v1/directory/match/", {"kind": "shelter", "provider_gender": "female"}
+    )
+    [result] = response.json()["results"]
+    assert result["service"]["name"] == "Women on staff"
+    assert "female staff available" in result["reasons"]

@@ -185,3 +185,13 @@ def test_the_menu_offers_the_directory_to_editors_and_matching_to_caseworkers(ca
     caseworker = verified_client(cast.owner.caseworker).get("/").content.decode()
     assert "/directory/services/" in editor and "/directory/match/" not in editor
     assert "/directory/match/" in caseworker and "/directory/services/" not in caseworker
+
+
+@pytest.mark.django_db
+def test_a_coordinator_states_the_genders_of_staff_available_to_survivors(cast):
+    service = directory_service(cast.owner.organization)
+    client = verified_client(cast.owner.coordinator)
+    assert b'name="staff_genders"' in client.get(f"/directory/services/{service.id}/edit/").content
+    client.post(f"/directory/services/{service.id}/edit/", service_post(staff_genders=["female", "non_binary"]))
+    service.refresh_from_db()
+    assert service.staff_genders == ["female", "non_binary"]

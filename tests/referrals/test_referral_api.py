@@ -1,6 +1,10 @@
 """/api/v1/referrals/: the same rules as the pages, status with FHIR beside ours."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from referrals.models import Referral, ReferralState
+from referrals.workflow import need_create, referral_act, referral_create
 from tests.factories import verified_client
 from tests.referrals.referral_factories import a_referral, a_scene
 
@@ -79,3 +83,23 @@ def test_figures_are_counts_only(cast):
 
 def test_figures_are_refused_to_caseworkers(cast):
     assert verified_client(cast.outsider.caseworker).get("/api/v1/referrals/figures/").status_code == 403
+
+
+def test_the_outgoing_queue_takes_as_many_queries_for_many_referrals_as_for_one(cast):
+    # given
+    scene = a_scene(cast)
+    a_referral(scene, send=True)
+    client = verified_client(scene.shelter.caseworker)
+    client.get("/api/v1/referrals/outgoing/")
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get("/api/v1/referrals/outgoing/").json()) == 1
+    for _ in range(4):
+        need = need_create(case=scene.case, by=scene.shelter.caseworker, kind="legal_aid")
+        referral = referral_create(need=need, service=scene.service, by=scene.shelter.caseworker)
+        referral_act(referral=referral, by=scene.shelter.caseworker, action="send")
+    # when
+    with CaptureQueriesContext(connection) as five:
+        rows = client.get("/api/v1/referrals/outgoing/").json()
+    # then
+    assert len(rows) == 5 and all("withdraw" in row["actions"] for row in rows)
+    assert len(five) == len(one)

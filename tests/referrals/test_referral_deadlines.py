@@ -7,10 +7,13 @@ import pytest
 import time_machine
 from django.core import mail
 
+from casehub.audit import audit_verify
+from casehub.models import AuditEvent
 from notifications.models import Notification, NotificationKind
-from referrals.models import ReferralState
-from referrals.workflow import referral_act, referral_sweep
-from tests.referrals.referral_factories import a_referral, a_scene
+from referrals.models import Referral, ReferralEvent, ReferralState
+from referrals.workflow import need_create, referral_act, referral_create, referral_sweep
+from sharing.models import CaseShare
+from tests.referrals.referral_factories import a_referral, a_scene, accepted
 
 MONDAY_10 = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)  # after the consents the tests record
 
@@ -188,3 +191,75 @@ def test_no_notification_or_email_carries_personal_data(cast, django_capture_on_
     assert texts and mail.outbox
     for text in texts:
         assert not any(secret in text for secret in secrets), text
+
+
+def more_referrals(scene, count):
+    """``count`` more sent referrals of the scene's case, one need each."""
+    return [
+        referral_act(
+            referral=referral_create(
+                need=need_create(case=scene.case, by=scene.shelter.caseworker, kind="legal_aid"),
+                service=scene.service,
+                by=scene.shelter.caseworker,
+            ),
+            by=scene.shelter.caseworker,
+            action="send",
+        )
+        for _ in range(count)
+    ]
+
+
+def test_a_sweep_expiring_many_referrals_takes_as_few_queries_as_expiring_a_few(cast, django_assert_max_num_queries):
+    # given: twelve referrals past 200%, their reminders already sent
+    scene = a_scene(cast)
+    with time_machine.travel(MONDAY_10, tick=False):
+        referrals = [a_referral(scene, send=True), *more_referrals(scene, 11)]
+    referral_sweep(now=at(days=3))
+    # when
+    with django_assert_max_num_queries(25):
+        counts = referral_sweep(now=at(days=4, hours=1))
+    # then
+    assert counts["expired"] == 12
+    assert {referral.state for referral in Referral.objects.filter(pk__in=[r.pk for r in referrals])} == {"expired"}
+
+
+def test_each_expired_referral_gets_its_event_audit_record_and_notifications(cast):
+    # given
+    scene = a_scene(cast)
+    with time_machine.travel(MONDAY_10, tick=False):
+        referrals = [a_referral(scene, send=True), *more_referrals(scene, 2)]
+    acknowledged = referral_act(referral=referrals[2], by=scene.provider.coordinator, action="acknowledge")
+    # when
+    referral_sweep(now=at(days=30))
+    # then
+    for referral in referrals:
+        referral.refresh_from_db()
+        assert (referral.state, referral.deadline_step, referral.due_at, referral.expires_at) == (
+            "expired",
+            "",
+            None,
+            None,
+        )
+        event = ReferralEvent.objects.get(referral=referral, action="expire")
+        assert (event.actor, event.to_state, event.note) == (None, "expired", None)
+        assert AuditEvent.objects.filter(action="referral.expire", target_id=str(referral.uuid)).count() == 1
+        told = Notification.objects.filter(
+            kind=NotificationKind.REFERRAL_EXPIRED, dedupe_key=f"referral:{referral.uuid}:event:{event.uuid}"
+        )
+        assert sorted(told.values_list("recipient", flat=True)) == sorted(
+            [scene.shelter.coordinator.pk, scene.shelter.caseworker.pk, scene.provider.coordinator.pk]
+        )
+    assert ReferralEvent.objects.get(referral=acknowledged, action="expire").from_state == "acknowledged"
+    assert audit_verify().ok
+
+
+def test_expiry_ends_a_share_that_an_unanswered_referral_should_not_have(cast):
+    # given: an accepted referral's share, its referral put back to "sent" behind the services' back
+    scene = a_scene(cast)
+    with time_machine.travel(MONDAY_10, tick=False):
+        referral = accepted(scene)
+    Referral.objects.filter(pk=referral.pk).update(state="sent", deadline_step="acknowledge", expires_at=at(days=1))
+    # when
+    referral_sweep(now=at(days=2))
+    # then
+    assert CaseShare.objects.get(pk=referral.share_id).ended_at is not None

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from referrals.models import Referral, ReferralMessage, ReferralState, ServiceNeed
+from referrals.models import Referral, ReferralMessage, ReferralState, Service, ServiceNeed
 from referrals.workflow import referral_act
 from tests.factories import verified_client
+from tests.referrals.factories import directory_service
 from tests.referrals.referral_factories import a_referral, a_scene, accepted
 
 
@@ -154,3 +155,15 @@ def test_the_queue_links_to_the_figures_for_coordinators_only(cast):
     link = 'href="/referrals/figures/"'
     assert link in verified_client(cast.owner.coordinator).get("/referrals/incoming/").content.decode()
     assert link not in verified_client(cast.owner.caseworker).get("/referrals/incoming/").content.decode()
+
+
+def test_finding_a_match_for_a_need_keeps_to_the_provider_gender_it_asks_for(cast):
+    # given a need for a female provider, the scene's service with men on staff and another with women
+    scene = a_scene(cast, provider_gender="female")
+    Service.objects.filter(pk=scene.service.pk).update(staff_genders=["male"])
+    women = directory_service(cast.partner.organization, kind="legal_aid", name="Abogadas", staff_genders=["female"])
+    # when
+    page = verified_client(scene.shelter.caseworker).get(f"/referrals/needs/{scene.need.uuid}/send/").content.decode()
+    # then
+    assert women.name in page and "female staff available" in page
+    assert scene.service.name not in page
