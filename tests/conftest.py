@@ -1,13 +1,29 @@
 import pytest
 from django.core.cache import cache
-from django.db import connections
+from django.db import connection, connections
 
 from casehub.celery import app as celery_app
+from tests.crypto.models import TEST_MODELS
 from tests.factories import make_cast
 
 # Unit tests run tasks in-process; tests marked `worker` switch to a real worker themselves.
 celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, plus the crypto test models' tables (they have no migrations).
+
+    Every run gets them, whatever it collects: the models are registered as soon as any test
+    imports them, and erasure walks every registered model with encrypted fields.
+    """
+    with django_db_blocker.unblock():
+        existing = set(connection.introspection.table_names())
+        with connection.schema_editor() as editor:
+            for model in TEST_MODELS:
+                if model._meta.db_table not in existing:
+                    editor.create_model(model)
 
 
 @pytest.fixture(autouse=True)
