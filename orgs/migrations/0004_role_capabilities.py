@@ -11,25 +11,26 @@ def grant_default_capabilities(apps, schema_editor):
     from orgs import capabilities
 
     Organization = apps.get_model("orgs", "Organization")
-    if not Organization.objects.exists():
+    db = schema_editor.connection.alias
+    if not Organization.objects.using(db).exists():
         return
     ContentType = apps.get_model("contenttypes", "ContentType")
     Permission = apps.get_model("auth", "Permission")
     OrgRoleGroup = apps.get_model("orgs", "OrgRoleGroup")
     Grant = apps.get_model("orgs", "OrganizationGroupObjectPermission")
-    content_type, _ = ContentType.objects.get_or_create(app_label="orgs", model="organization")
+    content_type, _ = ContentType.objects.using(db).get_or_create(app_label="orgs", model="organization")
     permissions = {
-        codename: Permission.objects.get_or_create(
+        codename: Permission.objects.using(db).get_or_create(
             content_type=content_type, codename=codename, defaults={"name": name}
         )[0]
         for codename, name in capabilities.PERMISSIONS
     }
-    for role_group in OrgRoleGroup.objects.select_related("organization"):
+    for role_group in OrgRoleGroup.objects.using(db).select_related("organization"):
         codenames = set(capabilities.DEFAULTS[role_group.role])
         if role_group.role == "caseworker" and role_group.organization.caseworkers_see_all_cases:
             codenames = (codenames - {capabilities.SEE_ASSIGNED}) | {capabilities.SEE_UNRESTRICTED}
         for codename in codenames:
-            Grant.objects.get_or_create(
+            Grant.objects.using(db).get_or_create(
                 content_object=role_group.organization, group_id=role_group.group_id, permission=permissions[codename]
             )
 

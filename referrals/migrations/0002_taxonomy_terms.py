@@ -30,18 +30,20 @@ TERMS = [
 
 def load(apps, schema_editor):
     TaxonomyTerm = apps.get_model("referrals", "TaxonomyTerm")
+    objects = TaxonomyTerm.objects.using(schema_editor.connection.alias)
     by_code = {}
     for code, name, description in TERMS:
         parent = by_code.get(code.rsplit(".", 1)[0]) if "." in code else None
-        by_code[code] = TaxonomyTerm.objects.create(
+        by_code[code] = objects.create(
             id=uuid.uuid5(NAMESPACE, code), code=code, name=name, description=description, parent=parent
         )
 
 
 def unload(apps, schema_editor):
     TaxonomyTerm = apps.get_model("referrals", "TaxonomyTerm")
-    TaxonomyTerm.objects.filter(parent__isnull=False).delete()
-    TaxonomyTerm.objects.all().delete()
+    objects = TaxonomyTerm.objects.using(schema_editor.connection.alias)
+    objects.filter(parent__isnull=False).delete()
+    objects.all().delete()
 
 
 class Migration(migrations.Migration):
