@@ -103,6 +103,23 @@ def _loaded_data_key(instance, key_id: int):
     return keyring.WrappedKey(key_id, owner.uuid, owned[name + "_master_id"], owned[name + "_wrapped"])
 
 
+def data_key_aead(instance, key_id: int):
+    """Unwrap the data key of ``instance``'s fields, from the columns loaded with the row if it has them.
+
+    What the first read of an encrypted field of a case does. A case row carries its own key's
+    columns, which take the lean path; other records use with_data_keys, select_related or a query.
+    """
+    data = instance.__dict__
+    if (
+        data.get("data_key_id") == key_id
+        and "data_key_wrapped" in data
+        and "data_key_master_id" in data
+        and not _key_path(type(instance))[0]  # the row is the case itself, not a record of one
+    ):
+        return keyring.aead_unwrap(key_id, instance.uuid.bytes, data["data_key_master_id"], data["data_key_wrapped"])
+    return keyring.aead_for(key_id, data_key=_loaded_data_key(instance, key_id))
+
+
 def data_key_owner_relation(model) -> str | None:
     """The relation from ``model`` to the case that holds its data key ("case"), or None for the case itself."""
     relations, _ = _key_path(model)
@@ -140,12 +157,10 @@ class EncryptedAttribute(property):
             return field.pending_value(instance)
         else:
             # Inlined fast path of field.decrypt(): the data key is already unwrapped in this
-            # request and the value is in the current format (one Python call per value).
-            aead = None
-            if len(raw) >= _OVERHEAD and raw[0] == _VERSION:
-                cache = _cache_var.get()
-                if cache is not None:
-                    aead = cache.get(int.from_bytes(raw[1:_HEADER_BYTES], "big"))
+            # request, found under the value's header (only current-format headers are cached).
+            head = raw[:_HEADER_BYTES]
+            cache = _cache_var.get()
+            aead = cache.get(head) if cache is not None else None
             if aead is None:
                 value = field._decrypt_slow(instance, raw)
             else:
@@ -153,9 +168,9 @@ class EncryptedAttribute(property):
                     plaintext = aead.decrypt(
                         raw[_HEADER_BYTES:_NONCE_END],
                         raw[_NONCE_END:],
-                        raw[:_HEADER_BYTES] + field.context_prefix + instance.uuid.bytes,
+                        head + field.context_prefix + instance.uuid.bytes,
                     )
-                except InvalidTag:
+                except (InvalidTag, ValueError):  # ValueError: too short to hold a nonce
                     raise field._error(instance) from None
                 value = plaintext.decode() if field.decodes_utf8 else field.decode(plaintext)
         data[field.seen_key] = raw
@@ -267,15 +282,15 @@ class EncryptedField(models.BinaryField):
         if record is None:
             raise EncryptedFieldMisuse(f"{self.label()} needs the record's uuid before it is encrypted")
         key_id = self.key_id_of(instance)
+        header = _pack_header(_VERSION, key_id)
         cache = _cache_var.get()
-        aead = cache.get(key_id) if cache is not None else None
+        aead = cache.get(header) if cache is not None else None
         if aead is None:
             try:
                 # Not the key columns loaded with the row: a copy loaded before an erasure would still unwrap.
                 aead = keyring.aead_for(key_id)
             except DataKeyDestroyed:
                 raise ErasedError(model=self.model._meta.label, field=self.name, record=record) from None
-        header = _pack_header(_VERSION, key_id)
         # aead.random_nonce(), inlined (this runs for every value written).
         pool = _aead._pool
         offset = pool.offset
@@ -291,7 +306,8 @@ class EncryptedField(models.BinaryField):
         # Fast path: the data key is already unwrapped in this request (the common case).
         # EncryptedAttribute.__get__ inlines this; keep the two in step.
         if len(raw) >= _OVERHEAD and raw[0] == _VERSION:
-            aead = keyring.cached_aead(int.from_bytes(raw[1:_HEADER_BYTES], "big"))
+            cache = _cache_var.get()
+            aead = cache.get(raw[:_HEADER_BYTES]) if cache is not None else None
             if aead is not None:
                 try:
                     return self.decode(_aead.open_value(aead, raw, context=self.context_prefix + instance.uuid.bytes))
@@ -307,7 +323,7 @@ class EncryptedField(models.BinaryField):
         aead = keyring.cached_aead(key_id)
         try:
             if aead is None:
-                aead = keyring.aead_for(key_id, data_key=_loaded_data_key(instance, key_id))
+                aead = data_key_aead(instance, key_id)
             plaintext = _aead.open_value(aead, raw, context=self.context_prefix + self._record_bytes(instance))
         except DataKeyDestroyed:
             raise ErasedError(model=self.model._meta.label, field=self.name, record=instance.uuid) from None

@@ -24,9 +24,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from casehub.crypto.aead import header
 from casehub.crypto.errors import DataKeyDestroyed, UnknownKeyError
 from casehub.crypto.keys import KEY_BYTES, key_provider, reset_key_provider
 
+# Unwrapped data keys are cached under the 9-byte header their ciphertexts start with (format
+# version and key id), so a field read finds its key with one slice and one lookup.
 _cache_var: contextvars.ContextVar[dict | None] = contextvars.ContextVar("casehub_data_keys", default=None)
 
 
@@ -53,7 +56,7 @@ def data_key_scope() -> Iterator[None]:
 def cached_aead(data_key_id: int) -> AESGCM | None:
     """The AESGCM object of a data key already unwrapped in this request or task, else None."""
     cache = _cache_var.get()
-    return cache.get(data_key_id) if cache is not None else None
+    return cache.get(header(data_key_id)) if cache is not None else None
 
 
 def clear_data_keys() -> None:
@@ -66,13 +69,13 @@ def clear_data_keys() -> None:
 def forget_data_key(data_key_id: int) -> None:
     cache = _cache_var.get()
     if cache is not None:
-        cache.pop(data_key_id, None)
+        cache.pop(header(data_key_id), None)
         cache.pop(("wrapped", data_key_id), None)
 
 
 def cached_data_key_count() -> int:
     cache = _cache_var.get()
-    return len(cache) if cache else 0
+    return sum(type(key) is bytes for key in cache) if cache else 0
 
 
 # Data key ids are 63-bit numbers at or above 2**62, drawn with the keys, so a case's ciphertexts
@@ -87,7 +90,10 @@ _KEY_ID_SPAN = (1 << 62) - (1 << 32)  # room for a batch of up to 2**32 keys abo
 
 def _wrap_aad(key_id: int, case_uuid: uuid.UUID) -> bytes:
     # Binds the wrapped key to its own id and case: copied onto another case row, it will not unwrap.
-    return b"casehub/datakey/v2|" + key_id.to_bytes(8, "big") + case_uuid.bytes
+    return _WRAP_PREFIX + key_id.to_bytes(8, "big") + case_uuid.bytes
+
+
+_WRAP_PREFIX = b"casehub/datakey/v2|"
 
 
 @dataclass(slots=True)
@@ -122,14 +128,14 @@ def data_keys_assign(cases) -> None:
         if case.uuid is None:
             raise ValueError("a case needs its uuid before it gets a data key")
         case.data_key_id = key_id
-        aads.append(b"casehub/datakey/v2|" + key_id.to_bytes(8, "big") + case.uuid.bytes)
+        aads.append(_WRAP_PREFIX + key_id.to_bytes(8, "big") + case.uuid.bytes)
     plain = [secrets[KEY_BYTES * index : KEY_BYTES * (index + 1)] for index in range(count)]
     master_key_id, wrapped = provider.wrap_many(plain, aads=aads)
     cache = _cache()
     for case, secret, blob in zip(cases, plain, wrapped, strict=True):
         case.data_key_master_id = master_key_id
         case.data_key_wrapped = blob
-        cache[case.data_key_id] = AESGCM(secret)
+        cache[header(case.data_key_id)] = AESGCM(secret)
 
 
 def data_key_assign(case) -> None:
@@ -147,8 +153,8 @@ def data_keys_prefetch(records) -> None:
     from casehub.models import Case
 
     cache = _cache()
-    wanted = {data_key_id_for(record) for record in records} - cache.keys()
-    wanted = [key_id for key_id in wanted if ("wrapped", key_id) not in cache]
+    wanted = {data_key_id_for(record) for record in records}
+    wanted = [key_id for key_id in wanted if header(key_id) not in cache and ("wrapped", key_id) not in cache]
     for start in range(0, len(wanted), 5000):
         rows = Case._base_manager.filter(data_key_id__in=wanted[start : start + 5000]).values_list(
             "data_key_id", "uuid", "data_key_master_id", "data_key_wrapped"
@@ -185,7 +191,8 @@ def aead_for(data_key_id: int, *, data_key: WrappedKey | None = None) -> AESGCM:
     so a case erased since it was loaded is refused.
     """
     cache = _cache()
-    aead = cache.get(data_key_id)
+    cache_key = header(data_key_id)
+    aead = cache.get(cache_key)
     if aead is not None:
         return aead
     if data_key is None or data_key.pk != data_key_id:
@@ -193,7 +200,23 @@ def aead_for(data_key_id: int, *, data_key: WrappedKey | None = None) -> AESGCM:
     if data_key is None:
         data_key = _fetch_wrapped(data_key_id)
     aead = AESGCM(_unwrap(data_key))
-    cache[data_key_id] = aead
+    cache[cache_key] = aead
+    return aead
+
+
+def aead_unwrap(data_key_id: int, case_uuid: bytes, master_key_id: str, wrapped: bytes | None) -> AESGCM:
+    """Unwrap a data key from its columns as loaded with a row (the first read of a case's field).
+
+    The lean form of aead_for for the hot path: the caller has checked the cache and passes
+    the case's uuid as bytes.
+    """
+    if wrapped is None:
+        raise DataKeyDestroyed(f"data key #{data_key_id} was destroyed")
+    secret = key_provider().unwrap(
+        master_key_id, wrapped, aad=_WRAP_PREFIX + data_key_id.to_bytes(8, "big") + case_uuid
+    )
+    aead = AESGCM(secret)
+    _cache()[header(data_key_id)] = aead
     return aead
 
 

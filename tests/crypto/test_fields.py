@@ -129,6 +129,15 @@ def test_a_value_moved_between_cases_is_detected(cast, case):
         _ = reloaded(record).name
 
 
+@pytest.mark.parametrize("length", [aead.HEADER_BYTES, aead.HEADER_BYTES + 5, aead.OVERHEAD - 1])
+def test_a_value_cut_short_is_refused_while_its_key_is_unwrapped(case, length):
+    record = a_record(case, name="whole")
+    _ = reloaded(record).name  # the case's data key is now unwrapped for this request
+    SealedRecord.objects.filter(pk=record.pk).update(name=stored(record, "name")[:length])
+    with pytest.raises(DecryptionError, match="SealedRecord.name"):
+        _ = reloaded(record).name
+
+
 def test_an_unknown_format_version_is_refused(case):
     record = a_record(case, name="v1")
     SealedRecord.objects.filter(pk=record.pk).update(name=b"\x02" + stored(record, "name")[1:])
