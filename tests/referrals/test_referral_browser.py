@@ -21,13 +21,17 @@ pytestmark = pytest.mark.browser
 def taxonomy_loaded() -> None:
     """The taxonomy comes from a data migration, which an earlier transactional test's flush emptied."""
     import importlib
+    from types import SimpleNamespace
 
     from django.apps import apps
+    from django.db import connection
 
     from referrals.models import TaxonomyTerm
 
     if not TaxonomyTerm.objects.exists():
-        importlib.import_module("referrals.migrations.0002_taxonomy_terms").load(apps, None)
+        # The data migration only asks its schema editor for the connection to write through.
+        editor = SimpleNamespace(connection=connection)
+        importlib.import_module("referrals.migrations.0002_taxonomy_terms").load(apps, editor)
 
 
 def sign_in_as(page, base_url, user) -> None:
