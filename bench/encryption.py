@@ -62,6 +62,7 @@ from django.db import connections, models, transaction  # noqa: E402
 from casehub.crypto import keyring  # noqa: E402
 from casehub.crypto.aead import header as aead_header  # noqa: E402
 from casehub.crypto.fields import (  # noqa: E402
+    BytesField,
     EncryptedDateField,
     EncryptedLongTextField,
     EncryptedTextField,
@@ -92,7 +93,7 @@ class SealedCase(models.Model):
     uuid = models.UUIDField(primary_key=True, default=uuid.uuid4)
     # The data key's columns, as on casehub.models.Case (same types and indexes).
     data_key_id = models.BigIntegerField(unique=True)
-    data_key_wrapped = models.BinaryField(null=True)
+    data_key_wrapped = BytesField(null=True)
     data_key_master_id = models.CharField(max_length=16)
     name = EncryptedTextField(max_length=200)
     born_on = EncryptedDateField()

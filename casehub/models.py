@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from casehub import coding, fieldgroups
 from casehub.crypto.blind_index import BlindIndexField
-from casehub.crypto.fields import EncryptedDateField, EncryptedJSONField, EncryptedLongTextField, EncryptedTextField
+from casehub.crypto.fields import (
+    BytesField,
+    EncryptedDateField,
+    EncryptedJSONField,
+    EncryptedLongTextField,
+    EncryptedTextField,
+)
 from casehub.multichoice import MultiChoiceField
 
 
@@ -90,7 +96,7 @@ class Case(models.Model):
     # uuid (associated data), so wrapped bytes copied onto another case do not unwrap.
     # Crypto-shredding sets ``data_key_wrapped`` to NULL: every value under the key is then lost.
     data_key_id = models.BigIntegerField(unique=True, editable=False)
-    data_key_wrapped = models.BinaryField(null=True, editable=False)
+    data_key_wrapped = BytesField(null=True, editable=False)
     # Plain so that rotation finds keys still wrapped under an old master key with SQL. Not
     # indexed: every case insert would pay for an index that only rotation reads, and rotation
     # walks the cases in primary-key order anyway (one pass; see crypto/rotation.py).

@@ -132,6 +132,28 @@ def with_data_key_owner(queryset):
     return queryset.select_related(relation) if relation else queryset
 
 
+class _NoPlaceholder:
+    """Makes ``hasattr(field, "get_placeholder")`` false on a BinaryField subclass.
+
+    On PostgreSQL, Django 5.2 inserts a batch through UNNEST (one array per column, far less
+    planning) unless a field has get_placeholder, and every BinaryField has one. It only
+    matters on MySQL ("_binary %s"); CaseHub runs on SQLite and PostgreSQL, where it is "%s",
+    which Django uses when the field has none.
+    """
+
+    def __get__(self, instance, owner=None):
+        raise AttributeError("get_placeholder")
+
+
+_NO_PLACEHOLDER = _NoPlaceholder()
+
+
+class BytesField(models.BinaryField):
+    """A BinaryField that lets PostgreSQL batch inserts through UNNEST (see _NoPlaceholder)."""
+
+    get_placeholder = _NO_PLACEHOLDER
+
+
 class EncryptedAttribute(property):
     """The plaintext side of an encrypted field (a property, so ``Model(name=...)`` accepts it)."""
 
@@ -390,8 +412,7 @@ class EncryptedField(models.BinaryField):
             "not QuerySet.update() or bulk_update()"
         )
 
-    def get_placeholder(self, value, compiler, connection):
-        return "%s"  # CaseHub runs on SQLite and PostgreSQL only (MySQL would need "_binary %s")
+    get_placeholder = _NO_PLACEHOLDER
 
     def get_lookup(self, lookup_name):
         if lookup_name == "isnull":

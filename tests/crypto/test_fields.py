@@ -219,6 +219,16 @@ def test_bulk_create_encrypts(case):
     assert SealedRecord.objects.get().name == "bulk"
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="UNNEST batches are PostgreSQL's")
+def test_bulk_create_of_encrypted_records_is_one_unnest_insert_on_postgresql(case):
+    records = [SealedRecord(case=case, name=f"name {i}", born_on=datetime.date(2000, 1, 1)) for i in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        SealedRecord.objects.bulk_create(records)
+    (insert,) = [query["sql"] for query in queries if query["sql"].startswith("INSERT")]
+    assert "UNNEST" in insert
+    assert [reloaded(record).name for record in records] == ["name 0", "name 1", "name 2"]
+
+
 def test_values_returns_ciphertext_never_plaintext(case):
     a_record(case, name="Hidden")
     assert b"Hidden" not in bytes(SealedRecord.objects.values_list("name", flat=True).get())
