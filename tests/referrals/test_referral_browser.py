@@ -1,6 +1,8 @@
 """In headless Chromium: a shelter's caseworker finds a legal-aid provider through matching and
 sends a referral; the provider's coordinator asks a question, the shelter answers, the provider
-accepts and completes it with an outcome; the shelter sees it.
+accepts and completes it with an outcome; the shelter sees it. And a provider that cannot help
+suggests another, the shelter refers there in one click, and that provider hands the work to a
+caseworker.
 
 Skipped without /usr/bin/chromium unless CASEHUB_REQUIRE_BROWSER=1 (CI).
 """
@@ -9,11 +11,13 @@ import pytest
 
 from orgs.services import recovery_codes_generate
 from referrals.models import Referral, ReferralState
+from sharing.models import Purpose
 from tests.browser import messages, sign_in, sign_out
 from tests.casehub.factories import a_case
 from tests.factories import PASSWORD, make_cast
 from tests.referrals.factories import directory_service
-from tests.referrals.referral_factories import a_referral_consent
+from tests.referrals.referral_factories import a_referral, a_referral_consent, a_scene
+from tests.sharing.factories import a_consent
 
 pytestmark = pytest.mark.browser
 
@@ -119,3 +123,51 @@ def test_a_shelter_refers_a_survivor_to_legal_aid_and_sees_the_outcome(chromium_
     assert page.locator("#referral-outcome").inner_text().strip() == "Need met"
     referral.refresh_from_db()
     assert (referral.state, referral.outcome) == (ReferralState.COMPLETED, "need_met")
+
+
+def test_a_provider_suggests_another_the_shelter_refers_there_and_the_work_is_reassigned(
+    chromium_page, live_server, transactional_db
+):
+    page = chromium_page
+    base = live_server.url
+    # given a referral sent to the partner, and a third organization's service the survivor also consented to
+    taxonomy_loaded()
+    scene = a_scene(make_cast())
+    cast = scene.cast
+    referral = a_referral(scene, send=True)
+    other = directory_service(cast.outsider.organization, kind="legal_aid", name="Clínica jurídica")
+    a_consent(cast.owner, scene.case, to=cast.outsider.organization, purposes=[Purpose.REFERRAL])
+
+    # when the partner's coordinator redirects it there
+    sign_in_as(page, base, scene.provider.coordinator)
+    page.goto(f"{base}/referrals/{referral.uuid}/")
+    page.select_option("#redirect-to", str(other.pk))
+    page.click("#redirect-form button")
+    page.wait_for_load_state()
+    sign_out(page)
+
+    # and the shelter's caseworker refers to the suggested service in one click
+    sign_in_as(page, base, scene.shelter.caseworker)
+    page.goto(f"{base}/referrals/{referral.uuid}/")
+    assert other.name in page.locator("#redirected-to").inner_text()
+    page.click("#suggested-form button")
+    page.wait_for_load_state()
+    assert messages(page) == ["Referral sent."]
+    sign_out(page)
+    attempt = Referral.objects.get(service=other)
+    assert attempt.state == ReferralState.SENT and attempt.need_id == referral.need_id
+
+    # and the third organization's coordinator accepts it and hands it to its caseworker
+    sign_in_as(page, base, cast.outsider.coordinator)
+    page.goto(f"{base}/referrals/{attempt.uuid}/")
+    page.click("#accept-form button")
+    page.wait_for_load_state()
+    page.select_option("#reassign", str(cast.outsider.caseworker.pk))
+    page.click("#assign-form button")
+    page.wait_for_load_state()
+
+    # then the first attempt is redirected and the second one is the caseworker's
+    referral.refresh_from_db()
+    attempt.refresh_from_db()
+    assert (referral.state, referral.redirected_to_id) == (ReferralState.REDIRECTED, other.pk)
+    assert (attempt.state, attempt.assigned_to_id) == (ReferralState.ACCEPTED, cast.outsider.caseworker.pk)
