@@ -104,29 +104,32 @@ def referral_roles(user, referral: Referral, *, sees_case: bool | None = None) -
     return frozenset(roles)
 
 
-def _coordinators(organization_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organization_id=organization_id,
-            memberships__is_active=True,
-            memberships__role=Role.COORDINATOR,
-        )
-    )
+def _coordinators_of(organization_ids) -> dict[int, list[User]]:
+    """Each organization's active coordinators, for one or many organizations in one query."""
+    found: dict[int, list[User]] = {}
+    for organization_id, user_id in Membership.objects.filter(
+        organization_id__in=organization_ids, is_active=True, role=Role.COORDINATOR, user__is_active=True
+    ).values_list("organization_id", "user_id"):
+        found.setdefault(organization_id, []).append(User(pk=user_id))
+    return found
 
 
-def sender_side(referral: Referral) -> list[User]:
-    people = _coordinators(referral.from_organization_id)
-    for user_id in {referral.sent_by_id, referral.created_by_id} - {None}:
-        people.append(User(pk=user_id))
-    return people
+def sender_side(referral: Referral, coordinators: dict[int, list[User]] | None = None) -> list[User]:
+    """The sending coordinators, sender and author; ``coordinators`` from _coordinators_of saves the query."""
+    organization_id = referral.from_organization_id
+    if coordinators is None:
+        coordinators = _coordinators_of([organization_id])
+    people = list(coordinators.get(organization_id, []))
+    return people + [User(pk=user_id) for user_id in {referral.sent_by_id, referral.created_by_id} - {None}]
 
 
-def receiver_side(referral: Referral) -> list[User]:
-    people = _coordinators(referral.to_organization_id)
-    if referral.assigned_to_id:
-        people.append(User(pk=referral.assigned_to_id))
-    return people
+def receiver_side(referral: Referral, coordinators: dict[int, list[User]] | None = None) -> list[User]:
+    """The receiving coordinators and assignee; ``coordinators`` from _coordinators_of saves the query."""
+    organization_id = referral.to_organization_id
+    if coordinators is None:
+        coordinators = _coordinators_of([organization_id])
+    people = list(coordinators.get(organization_id, []))
+    return people + ([User(pk=referral.assigned_to_id)] if referral.assigned_to_id else [])
 
 
 # Needs ------------------------------------------------------------------------------------------
@@ -573,14 +576,8 @@ def referrals_consent_withdrawn(*, consent, by) -> int:
     """Pending and active referrals sent under this consent end now (called in its transaction)."""
     from referrals.models import UNANSWERED_STATES
 
-    ended = 0
-    for referral in Referral.objects.select_for_update(of=("self",)).filter(
-        consent=consent, state__in=(*UNANSWERED_STATES, *ACTIVE_STATES)
-    ):
-        referral = Referral.objects.select_related("case", "service").get(pk=referral.pk)
-        _transition(referral, by=None, action="consent_withdrawn")
-        ended += 1
-    return ended
+    pending = Referral.objects.filter(consent=consent, state__in=(*UNANSWERED_STATES, *ACTIVE_STATES))
+    return _end_each(pending, action="consent_withdrawn")
 
 
 # Erasure ----------------------------------------------------------------------------------------
@@ -590,14 +587,15 @@ def referrals_end_for_erased_case(*, case: Case) -> int:
     """The case was erased: its open referrals are withdrawn (called in the erasure's transaction)."""
     from referrals.models import OPEN_STATES
 
+    open_referrals = Referral.objects.filter(case=case, state__in=OPEN_STATES)
+    return _end_each(open_referrals, action="case_erased", reason="case_erased")
+
+
+def _end_each(referrals, *, action: str, reason: str = "") -> int:
+    """Take a system action on each of these referrals, locked (inside the caller's transaction)."""
     ended = 0
-    for referral_id in Referral.objects.filter(case=case, state__in=OPEN_STATES).values_list("pk", flat=True):
-        referral = (
-            Referral.objects.select_for_update(of=("self",))
-            .select_related("case", "service", "share")
-            .get(pk=referral_id)
-        )
-        _transition(referral, by=None, action="case_erased", reason="case_erased")
+    for referral in referrals.select_for_update(of=("self",)).select_related("case", "service", "share"):
+        _transition(referral, by=None, action=action, reason=reason)
         ended += 1
     return ended
 
@@ -615,15 +613,10 @@ def referral_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """
     now = now or timezone.now()
     counts = {"half": 0, "full": 0, "expired": 0, "shares_ended": 0}
-    coordinators: dict[int, list[User]] = {}
 
     def receivers(row) -> list[User]:
-        if row["to_organization_id"] not in coordinators:
-            coordinators[row["to_organization_id"]] = _coordinators(row["to_organization_id"])
-        people = list(coordinators[row["to_organization_id"]])
-        if row["assigned_to_id"]:
-            people.append(User(pk=row["assigned_to_id"]))
-        return people
+        people = list(coordinators.get(row["to_organization_id"], []))
+        return people + ([User(pk=row["assigned_to_id"])] if row["assigned_to_id"] else [])
 
     columns = (
         "pk",
@@ -635,12 +628,13 @@ def referral_sweep(*, now: datetime | None = None) -> dict[str, int]:
         "deadline_step",
     )
     half = list(Referral.objects.filter(half_at__lte=now, reminders_sent=0).values(*columns)[:SWEEP_BATCH])
+    full = list(Referral.objects.filter(due_at__lte=now, reminders_sent__lt=2).values(*columns)[:SWEEP_BATCH])
+    coordinators = _coordinators_of({row["to_organization_id"] for row in half + full})
     with transaction.atomic():
         notify_each((receivers(row), NotificationKind.REFERRAL_REMINDER, _link(row), _key(row, 50)) for row in half)
         counts["half"] = Referral.objects.filter(pk__in=[row["pk"] for row in half], reminders_sent=0).update(
             reminders_sent=1
         )
-    full = list(Referral.objects.filter(due_at__lte=now, reminders_sent__lt=2).values(*columns)[:SWEEP_BATCH])
     with transaction.atomic():
         notify_each(
             (
@@ -742,12 +736,7 @@ def _expire_batch(now: datetime, *, limit: int) -> int:
     )
     notify_each(
         (
-            [
-                *coordinators.get(referral.from_organization_id, []),
-                *(User(pk=pk) for pk in (referral.sent_by_id, referral.created_by_id) if pk),
-                *coordinators.get(referral.to_organization_id, []),
-                *([User(pk=referral.assigned_to_id)] if referral.assigned_to_id else []),
-            ],
+            sender_side(referral, coordinators) + receiver_side(referral, coordinators),
             NotificationKind.REFERRAL_EXPIRED,
             referral.get_absolute_url(),
             f"referral:{referral.uuid}:event:{event.uuid}",
@@ -755,16 +744,6 @@ def _expire_batch(now: datetime, *, limit: int) -> int:
         for referral, event in zip(referrals, events, strict=True)
     )
     return len(referrals)
-
-
-def _coordinators_of(organization_ids) -> dict[int, list[User]]:
-    """Each organization's active coordinators (as _coordinators), for many organizations in one query."""
-    found: dict[int, list[User]] = {}
-    for organization_id, user_id in Membership.objects.filter(
-        organization_id__in=organization_ids, is_active=True, role=Role.COORDINATOR, user__is_active=True
-    ).values_list("organization_id", "user_id"):
-        found.setdefault(organization_id, []).append(User(pk=user_id))
-    return found
 
 
 def _link(row) -> str:

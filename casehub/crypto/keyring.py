@@ -176,13 +176,6 @@ def _fetch_wrapped(data_key_id: int) -> WrappedKey:
     return WrappedKey(*row)
 
 
-def _unwrap(data_key: WrappedKey) -> bytes:
-    if data_key.wrapped is None:
-        raise DataKeyDestroyed(f"data key #{data_key.pk} was destroyed")
-    case_uuid = data_key.case_uuid if isinstance(data_key.case_uuid, uuid.UUID) else uuid.UUID(data_key.case_uuid)
-    return key_provider().unwrap(data_key.master_key_id, data_key.wrapped, aad=_wrap_aad(data_key.pk, case_uuid))
-
-
 def aead_for(data_key_id: int, *, data_key: WrappedKey | None = None) -> AESGCM:
     """The AESGCM object of a data key, unwrapping it once per request or task.
 
@@ -199,16 +192,15 @@ def aead_for(data_key_id: int, *, data_key: WrappedKey | None = None) -> AESGCM:
         data_key = cache.pop(("wrapped", data_key_id), None)
     if data_key is None:
         data_key = _fetch_wrapped(data_key_id)
-    aead = AESGCM(_unwrap(data_key))
-    cache[cache_key] = aead
-    return aead
+    case_uuid = data_key.case_uuid if isinstance(data_key.case_uuid, uuid.UUID) else uuid.UUID(data_key.case_uuid)
+    return aead_unwrap(data_key_id, case_uuid.bytes, data_key.master_key_id, data_key.wrapped)
 
 
 def aead_unwrap(data_key_id: int, case_uuid: bytes, master_key_id: str, wrapped: bytes | None) -> AESGCM:
-    """Unwrap a data key from its columns as loaded with a row (the first read of a case's field).
+    """Unwrap a data key from its columns and cache it for the request or task.
 
-    The lean form of aead_for for the hot path: the caller has checked the cache and passes
-    the case's uuid as bytes.
+    aead_for ends here; a case's first field read comes straight here with the columns loaded
+    with the row, having checked the cache itself.
     """
     if wrapped is None:
         raise DataKeyDestroyed(f"data key #{data_key_id} was destroyed")
