@@ -26,18 +26,22 @@ NONCES_PER_DRAW = 256
 
 
 class _NoncePool(threading.local):
-    """Random bytes drawn from the OS 256 nonces at a time, one buffer per thread.
+    """Random bytes drawn from the OS 256 nonces at a time, one pool per thread.
 
     One ``os.urandom`` call per 256 values instead of one per value (the call costs about as
     much as encrypting a short field). Every nonce is still 96 fresh random bits from the OS and
-    each is handed out once: the buffer is per thread, the offset moves before the nonce is
-    returned, and a forked child starts with an empty pool (see below), so a process that forks
-    never shares unused nonces with its children.
+    each is handed out once: the nonces are cut from the draw up front and handed out by an
+    iterator, the pool is per thread, and a forked child starts with an empty pool (see below),
+    so a process that forks never shares unused nonces with its children.
     """
 
     def __init__(self):
-        self.buffer = b""
-        self.offset = 0
+        self.nonces = iter(())
+
+    def refill(self) -> bytes:
+        draw = os.urandom(NONCE_BYTES * NONCES_PER_DRAW)
+        self.nonces = iter([draw[start : start + NONCE_BYTES] for start in range(0, len(draw), NONCE_BYTES)])
+        return next(self.nonces)
 
 
 _pool = _NoncePool()
@@ -54,13 +58,7 @@ os.register_at_fork(after_in_child=_new_pool_after_fork)
 def random_nonce() -> bytes:
     """A fresh random 96-bit nonce."""
     pool = _pool
-    offset = pool.offset
-    buffer = pool.buffer
-    if offset >= len(buffer):
-        buffer = pool.buffer = os.urandom(NONCE_BYTES * NONCES_PER_DRAW)
-        offset = 0
-    pool.offset = offset + NONCE_BYTES
-    return buffer[offset : offset + NONCE_BYTES]
+    return next(pool.nonces, None) or pool.refill()
 
 
 def header(key_id: int) -> bytes:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime
 import json
 import operator
-import os
+import sqlite3
 from collections.abc import Callable
 
 from cryptography.exceptions import InvalidTag
@@ -56,6 +56,12 @@ _NONCE_END = _HEADER_BYTES + _NONCE_BYTES
 _pack_header = _aead._HEADER.pack
 _MISSING = object()
 _KEY_PATHS: dict[type, tuple[tuple[str, ...], str]] = {}
+
+# sqlite3 binds str and int as they are but sends every bytes parameter through its adapter
+# protocol, which fails two attribute lookups (raising and clearing AttributeError each time)
+# before binding the value as a BLOB anyway. An identity adapter for exact bytes ends the
+# lookup at its first step: every encrypted value and wrapped key inserted on SQLite is one.
+sqlite3.register_adapter(bytes, bytes)
 
 
 def _key_path(model: type) -> tuple[tuple[str, ...], str]:
@@ -149,9 +155,18 @@ _NO_PLACEHOLDER = _NoPlaceholder()
 
 
 class BytesField(models.BinaryField):
-    """A BinaryField that lets PostgreSQL batch inserts through UNNEST (see _NoPlaceholder)."""
+    """A BinaryField for bytes that lets PostgreSQL batch inserts through UNNEST (see _NoPlaceholder).
+
+    Bytes are saved as they are: SQLite and psycopg both take them for BLOB/bytea, so the
+    ``Binary()`` wrapper BinaryField puts around each value is left out.
+    """
 
     get_placeholder = _NO_PLACEHOLDER
+
+    def get_db_prep_save(self, value, connection):
+        if value is None or type(value) is bytes:
+            return value
+        return super().get_db_prep_save(value, connection)
 
 
 class EncryptedAttribute(property):
@@ -254,8 +269,9 @@ class EncryptedField(models.BinaryField):
         # plain_key, next to the stored bytes it stands for under seen_key (two entries, not a
         # tuple: no object for the garbage collector to track per value read).
         self.plain_key = f"_plain_{self.name}"
-        # EncryptedTextField.decode (UTF-8) is inlined in the descriptor; other decoders are called.
+        # EncryptedTextField's UTF-8 decode and encode are inlined in the descriptor and seal().
         self.decodes_utf8 = type(self).decode is EncryptedTextField.decode
+        self.encodes_utf8 = type(self).encode is EncryptedTextField.encode
         # The base check_size (a character count) can be inlined in pre_save; overrides cannot.
         self.limits_characters = self.max_length is not None and type(self).check_size is EncryptedField.check_size
         self.seen_key = f"_plain_{self.name}_of"
@@ -313,16 +329,10 @@ class EncryptedField(models.BinaryField):
                 aead = keyring.aead_for(key_id)
             except DataKeyDestroyed:
                 raise ErasedError(model=self.model._meta.label, field=self.name, record=record) from None
-        # aead.random_nonce(), inlined (this runs for every value written).
         pool = _aead._pool
-        offset = pool.offset
-        buffer = pool.buffer
-        if offset >= len(buffer):
-            buffer = pool.buffer = os.urandom(_NONCE_BYTES * _aead.NONCES_PER_DRAW)
-            offset = 0
-        pool.offset = offset + _NONCE_BYTES
-        nonce = buffer[offset : offset + _NONCE_BYTES]
-        return header + nonce + aead.encrypt(nonce, self.encode(value), header + self.context_prefix + record.bytes)
+        nonce = next(pool.nonces, None) or pool.refill()  # aead.random_nonce(), inlined
+        plaintext = value.encode() if self.encodes_utf8 and type(value) is str else self.encode(value)
+        return header + nonce + aead.encrypt(nonce, plaintext, header + self.context_prefix + record.bytes)
 
     def decrypt(self, instance, raw: bytes):
         # Fast path: the data key is already unwrapped in this request (the common case).
@@ -401,6 +411,12 @@ class EncryptedField(models.BinaryField):
     def check_size(self, value) -> None:
         if self.max_length is not None and len(value) > self.max_length:
             raise ValueError(f"{self.label()} is longer than {self.max_length} characters")
+
+    def get_db_prep_save(self, value, connection):
+        # What pre_save returns (stored bytes or None) goes straight through: no expression check.
+        if value is None or type(value) is bytes:
+            return value
+        return super().get_db_prep_save(value, connection)
 
     def get_db_prep_value(self, value, connection, prepared=False):
         if value is None or isinstance(value, bytes | memoryview):

@@ -14,6 +14,7 @@ Nothing here logs, and no key material is ever written unwrapped.
 from __future__ import annotations
 
 import contextvars
+import itertools
 import os
 import uuid
 from collections.abc import Iterator
@@ -24,9 +25,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from casehub.crypto.aead import header
+from casehub.crypto.aead import _HEADER, VERSION, header
 from casehub.crypto.errors import DataKeyDestroyed, UnknownKeyError
 from casehub.crypto.keys import KEY_BYTES, key_provider, reset_key_provider
+
+_pack_header = _HEADER.pack
 
 # Unwrapped data keys are cached under the 9-byte header their ciphertexts start with (format
 # version and key id), so a field read finds its key with one slice and one lookup.
@@ -119,23 +122,22 @@ def data_keys_assign(cases) -> None:
     """
     provider = key_provider()
     cases = list(cases)
-    count = len(cases)
     first_id = _KEY_ID_BASE + int.from_bytes(os.urandom(8), "big") % _KEY_ID_SPAN
     # One urandom call for every secret of the batch instead of one per case.
-    secrets = os.urandom(KEY_BYTES * count)
-    aads = []
-    for key_id, case in enumerate(cases, first_id):
+    secrets = os.urandom(KEY_BYTES * len(cases))
+    plain, aads = [], []
+    for index, case in enumerate(cases):
         if case.uuid is None:
             raise ValueError("a case needs its uuid before it gets a data key")
-        case.data_key_id = key_id
-        aads.append(_WRAP_PREFIX + key_id.to_bytes(8, "big") + case.uuid.bytes)
-    plain = [secrets[KEY_BYTES * index : KEY_BYTES * (index + 1)] for index in range(count)]
+        plain.append(secrets[KEY_BYTES * index : KEY_BYTES * (index + 1)])
+        aads.append(_WRAP_PREFIX + (first_id + index).to_bytes(8, "big") + case.uuid.bytes)
     master_key_id, wrapped = provider.wrap_many(plain, aads=aads)
     cache = _cache()
-    for case, secret, blob in zip(cases, plain, wrapped, strict=True):
+    for key_id, case, secret, blob in zip(itertools.count(first_id), cases, plain, wrapped):
+        case.data_key_id = key_id
         case.data_key_master_id = master_key_id
         case.data_key_wrapped = blob
-        cache[header(case.data_key_id)] = AESGCM(secret)
+        cache[_pack_header(VERSION, key_id)] = AESGCM(secret)
 
 
 def data_key_assign(case) -> None:

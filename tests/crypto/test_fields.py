@@ -229,6 +229,24 @@ def test_bulk_create_of_encrypted_records_is_one_unnest_insert_on_postgresql(cas
     assert [reloaded(record).name for record in records] == ["name 0", "name 1", "name 2"]
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own column typing")
+def test_encrypted_values_and_wrapped_keys_are_stored_as_blobs_on_sqlite(case):
+    record = a_record(case, name="blob")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT typeof(name) FROM {SealedRecord._meta.db_table} WHERE id = %s", [record.pk])
+        assert cursor.fetchone() == ("blob",)
+        cursor.execute(f"SELECT typeof(data_key_wrapped) FROM {type(case)._meta.db_table} WHERE id = %s", [case.pk])
+        assert cursor.fetchone() == ("blob",)
+
+
+def test_sqlite_binds_bytes_without_its_adapter_protocol():
+    # Without the identity adapter, sqlite3 tries __adapt__ and __conform__ (two raised and
+    # cleared AttributeErrors) for every encrypted value it binds.
+    import sqlite3
+
+    assert sqlite3.adapters.get((bytes, sqlite3.PrepareProtocol)) is bytes
+
+
 def test_values_returns_ciphertext_never_plaintext(case):
     a_record(case, name="Hidden")
     assert b"Hidden" not in bytes(SealedRecord.objects.values_list("name", flat=True).get())
