@@ -269,12 +269,13 @@ class EncryptedField(models.BinaryField):
         # plain_key, next to the stored bytes it stands for under seen_key (two entries, not a
         # tuple: no object for the garbage collector to track per value read).
         self.plain_key = f"_plain_{self.name}"
-        # EncryptedTextField's UTF-8 decode and encode are inlined in the descriptor and seal().
+        # EncryptedTextField's UTF-8 decode and encode are inlined in the descriptor and pre_save().
         self.decodes_utf8 = type(self).decode is EncryptedTextField.decode
         self.encodes_utf8 = type(self).encode is EncryptedTextField.encode
         # The base check_size (a character count) can be inlined in pre_save; overrides cannot.
         self.limits_characters = self.max_length is not None and type(self).check_size is EncryptedField.check_size
         self.seen_key = f"_plain_{self.name}_of"
+        self.dict_keys = (self.attname, self.seen_key, self.plain_key)
         self.context_prefix = f"{cls._meta.label_lower}\0{self.name}\0".encode()
         setattr(cls, self.name, EncryptedAttribute(self))
 
@@ -315,25 +316,6 @@ class EncryptedField(models.BinaryField):
             raise EncryptedFieldMisuse(f"{self.label()} needs the record's uuid before it is encrypted")
         return record.bytes
 
-    def seal(self, instance, value) -> bytes:
-        record = instance.uuid
-        if record is None:
-            raise EncryptedFieldMisuse(f"{self.label()} needs the record's uuid before it is encrypted")
-        key_id = self.key_id_of(instance)
-        header = _pack_header(_VERSION, key_id)
-        cache = _cache_var.get()
-        aead = cache.get(header) if cache is not None else None
-        if aead is None:
-            try:
-                # Not the key columns loaded with the row: a copy loaded before an erasure would still unwrap.
-                aead = keyring.aead_for(key_id)
-            except DataKeyDestroyed:
-                raise ErasedError(model=self.model._meta.label, field=self.name, record=record) from None
-        pool = _aead._pool
-        nonce = next(pool.nonces, None) or pool.refill()  # aead.random_nonce(), inlined
-        plaintext = value.encode() if self.encodes_utf8 and type(value) is str else self.encode(value)
-        return header + nonce + aead.encrypt(nonce, plaintext, header + self.context_prefix + record.bytes)
-
     def decrypt(self, instance, raw: bytes):
         # Fast path: the data key is already unwrapped in this request (the common case).
         # EncryptedAttribute.__get__ inlines this; keep the two in step.
@@ -370,29 +352,50 @@ class EncryptedField(models.BinaryField):
         return DecryptionError(model=self.model._meta.label, field=self.name, record=instance.uuid, reason=reason)
 
     def pre_save(self, model_instance, add):
+        """Encrypt an assigned (or default) value and return the bytes to store; stored bytes pass as they are."""
         data = model_instance.__dict__
-        raw = data.get(self.attname)
-        if raw is _DIRTY:
-            seen = data.get(self.seen_key, _MISSING)
-            value = data[self.plain_key] if seen is _DIRTY else self.pending_value(model_instance)
-        elif self.reseal_when_read and raw is not None:
-            if data.get(self.seen_key, _MISSING) is not raw:
-                return raw  # never read: keep the stored bytes
-            value = data[self.plain_key]
+        attname, seen_key, plain_key = self.dict_keys
+        raw = data.get(attname)
+        if raw is not _DIRTY:
+            # Stored bytes or None, kept unless a JSON value was read (it may have changed in place).
+            if raw is None or not self.reseal_when_read or data.get(seen_key, _MISSING) is not raw:
+                return raw
+            value = data[plain_key]
+        elif data.get(seen_key, _MISSING) is _DIRTY:
+            value = data[plain_key]
         else:
-            return raw  # stored bytes (unchanged) or None
+            value = self.pending_value(model_instance)
         if value is None:
-            data[self.attname] = data[self.seen_key] = data[self.plain_key] = None
+            data[attname] = data[seen_key] = data[plain_key] = None
             return None
         if self.limits_characters:
             if len(value) > self.max_length:
                 self.check_size(value)  # raises
         elif self.max_length is not None:
             self.check_size(value)
-        raw = self.seal(model_instance, value)
-        data[self.attname] = data[self.seen_key] = raw
-        data[self.plain_key] = value
+        record = model_instance.uuid
+        if record is None:
+            raise EncryptedFieldMisuse(f"{self.label()} needs the record's uuid before it is encrypted")
+        header = _pack_header(_VERSION, self.key_id_of(model_instance))
+        cache = _cache_var.get()
+        aead = cache.get(header) if cache is not None else None
+        if aead is None:
+            aead = self._data_key_to_write(model_instance)
+        pool = _aead._pool
+        nonce = next(pool.nonces, None) or pool.refill()  # aead.random_nonce(), inlined
+        plaintext = value.encode() if self.encodes_utf8 and type(value) is str else self.encode(value)
+        raw = header + nonce + aead.encrypt(nonce, plaintext, header + self.context_prefix + record.bytes)
+        data[attname] = data[seen_key] = raw
+        data[plain_key] = value
         return raw
+
+    def _data_key_to_write(self, instance):
+        key_id = self.key_id_of(instance)
+        try:
+            # Not the key columns loaded with the row: a copy loaded before an erasure would still unwrap.
+            return keyring.aead_for(key_id)
+        except DataKeyDestroyed:
+            raise ErasedError(model=self.model._meta.label, field=self.name, record=instance.uuid) from None
 
     def value_from_object(self, obj):
         # Forms and model_to_dict show the plaintext.
