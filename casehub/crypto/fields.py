@@ -38,7 +38,6 @@ from casehub.crypto import aead as _aead
 from casehub.crypto import keyring
 from casehub.crypto.aead import HEADER_BYTES as _HEADER_BYTES
 from casehub.crypto.aead import NONCE_BYTES as _NONCE_BYTES
-from casehub.crypto.aead import OVERHEAD as _OVERHEAD
 from casehub.crypto.aead import VERSION as _VERSION
 from casehub.crypto.errors import (
     CryptoError,
@@ -193,23 +192,22 @@ class EncryptedAttribute(property):
         elif raw is _DIRTY:  # a new instance whose field was left at its default
             return field.pending_value(instance)
         else:
-            # Inlined fast path of field.decrypt(): the data key is already unwrapped in this
-            # request, found under the value's header (only current-format headers are cached).
+            # The data key is found under the value's header once a value of its case was read
+            # in this request (only current-format headers are cached); the first read unwraps it.
             head = raw[:_HEADER_BYTES]
             cache = _cache_var.get()
             aead = cache.get(head) if cache is not None else None
             if aead is None:
-                value = field._decrypt_slow(instance, raw)
-            else:
-                try:
-                    plaintext = aead.decrypt(
-                        raw[_HEADER_BYTES:_NONCE_END],
-                        raw[_NONCE_END:],
-                        head + field.context_prefix + instance.uuid.bytes,
-                    )
-                except (InvalidTag, ValueError):  # ValueError: too short to hold a nonce
-                    raise field._error(instance) from None
-                value = plaintext.decode() if field.decodes_utf8 else field.decode(plaintext)
+                aead = field._data_key_to_read(instance, raw)
+            try:
+                plaintext = aead.decrypt(
+                    raw[_HEADER_BYTES:_NONCE_END],
+                    raw[_NONCE_END:],
+                    head + field.context_prefix + instance.uuid.bytes,
+                )
+            except (InvalidTag, ValueError):  # ValueError: too short to hold a nonce
+                raise field._error(instance) from None
+            value = plaintext.decode() if field.decodes_utf8 else field.decode(plaintext)
         data[field.seen_key] = raw
         data[field.plain_key] = value
         return value
@@ -310,43 +308,21 @@ class EncryptedField(models.BinaryField):
     def decode(self, data: bytes):
         raise NotImplementedError
 
-    def _record_bytes(self, instance) -> bytes:
-        record = instance.uuid
-        if record is None:
-            raise EncryptedFieldMisuse(f"{self.label()} needs the record's uuid before it is encrypted")
-        return record.bytes
-
-    def decrypt(self, instance, raw: bytes):
-        # Fast path: the data key is already unwrapped in this request (the common case).
-        # EncryptedAttribute.__get__ inlines this; keep the two in step.
-        if len(raw) >= _OVERHEAD and raw[0] == _VERSION:
-            cache = _cache_var.get()
-            aead = cache.get(raw[:_HEADER_BYTES]) if cache is not None else None
-            if aead is not None:
-                try:
-                    return self.decode(_aead.open_value(aead, raw, context=self.context_prefix + instance.uuid.bytes))
-                except InvalidTag:
-                    raise self._error(instance) from None
-        return self._decrypt_slow(instance, raw)
-
-    def _decrypt_slow(self, instance, raw: bytes):
+    def _data_key_to_read(self, instance, raw: bytes):
+        """The data key of a stored value not yet unwrapped in this request: unwrap it, or refuse."""
         try:
             key_id = _aead.key_id_of(raw)
         except ValueError:
             raise self._error(instance, "has an unknown format") from None
-        aead = keyring.cached_aead(key_id)
+        if instance.uuid is None:
+            raise EncryptedFieldMisuse(f"{self.label()} needs the record's uuid to be decrypted")
         try:
-            if aead is None:
-                aead = data_key_aead(instance, key_id)
-            plaintext = _aead.open_value(aead, raw, context=self.context_prefix + self._record_bytes(instance))
+            return data_key_aead(instance, key_id)
         except DataKeyDestroyed:
             raise ErasedError(model=self.model._meta.label, field=self.name, record=instance.uuid) from None
-        except InvalidTag:
-            raise self._error(instance) from None
         except CryptoError as exc:
             # Unknown data key, or a data key wrapped under a master key no longer configured.
             raise self._error(instance, f"cannot be decrypted ({exc})") from None
-        return self.decode(plaintext)
 
     def _error(self, instance, reason: str = "failed authentication") -> DecryptionError:
         return DecryptionError(model=self.model._meta.label, field=self.name, record=instance.uuid, reason=reason)

@@ -56,12 +56,6 @@ def data_key_scope() -> Iterator[None]:
         _cache_var.reset(token)
 
 
-def cached_aead(data_key_id: int) -> AESGCM | None:
-    """The AESGCM object of a data key already unwrapped in this request or task, else None."""
-    cache = _cache_var.get()
-    return cache.get(header(data_key_id)) if cache is not None else None
-
-
 def clear_data_keys() -> None:
     """Forget every unwrapped data key of the current context."""
     cache = _cache_var.get()
@@ -210,7 +204,10 @@ def aead_unwrap(data_key_id: int, case_uuid: bytes, master_key_id: str, wrapped:
         master_key_id, wrapped, aad=_WRAP_PREFIX + data_key_id.to_bytes(8, "big") + case_uuid
     )
     aead = AESGCM(secret)
-    _cache()[header(data_key_id)] = aead
+    cache = _cache_var.get()
+    if cache is None:
+        cache = _cache()
+    cache[_pack_header(VERSION, data_key_id)] = aead
     return aead
 
 
