@@ -4,7 +4,7 @@
     .venv/bin/python bench/encryption_instructions.py --quick    # 500 cases (under a minute)
 
 Wall-clock ratios on a shared 2-vCPU machine move by ±20 % from run to run, which hides a change
-of a few per cent. Instruction counts do not move: the same code counts the same within 0.1 %.
+of a few per cent. Instruction counts barely move: the same code counts the same within about 1 %.
 This runs the workload of bench/encryption.py (same models, values and code paths) under
 ``valgrind --tool=cachegrind`` once per phase, each phase doing everything the previous one did
 plus one step, and reports the difference per case:
