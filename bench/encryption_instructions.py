@@ -1,6 +1,6 @@
 """Benchmark: the encryption benchmark's insert and read, counted in CPU instructions (valgrind).
 
-    .venv/bin/python bench/encryption_instructions.py            # 2,000 cases (about 2 minutes)
+    .venv/bin/python bench/encryption_instructions.py            # 2,000 cases (about a minute on 2 cores)
     .venv/bin/python bench/encryption_instructions.py --quick    # 500 cases (under a minute)
 
 Wall-clock ratios on a shared 2-vCPU machine move by ±20 % from run to run, which hides a change
