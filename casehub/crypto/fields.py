@@ -163,6 +163,7 @@ class BytesField(models.BinaryField):
     get_placeholder = _NO_PLACEHOLDER
 
     def get_db_prep_save(self, value, connection):
+        # Stored bytes (and None) go straight through: no expression check, no Binary() wrapper.
         if value is None or type(value) is bytes:
             return value
         return super().get_db_prep_save(value, connection)
@@ -223,8 +224,8 @@ class EncryptedAttribute(property):
         raise AttributeError(f"{self.field.name} cannot be deleted")
 
 
-class EncryptedField(models.BinaryField):
-    """Base class: subclasses say how a value becomes bytes and back."""
+class EncryptedField(BytesField):
+    """Base class: subclasses say how a value becomes bytes and back (stored as BytesField stores bytes)."""
 
     # JSON values are mutable: re-encrypt whenever the value was read, in case it was changed in place.
     reseal_when_read = False
@@ -391,12 +392,6 @@ class EncryptedField(models.BinaryField):
         if self.max_length is not None and len(value) > self.max_length:
             raise ValueError(f"{self.label()} is longer than {self.max_length} characters")
 
-    def get_db_prep_save(self, value, connection):
-        # What pre_save returns (stored bytes or None) goes straight through: no expression check.
-        if value is None or type(value) is bytes:
-            return value
-        return super().get_db_prep_save(value, connection)
-
     def get_db_prep_value(self, value, connection, prepared=False):
         if value is None or isinstance(value, bytes | memoryview):
             # SQLite and psycopg both take bytes for BLOB/bytea; no Binary() wrapper needed.
@@ -406,8 +401,6 @@ class EncryptedField(models.BinaryField):
             f"{self.label()} would be written unencrypted: assign it on the instance and save(), "
             "not QuerySet.update() or bulk_update()"
         )
-
-    get_placeholder = _NO_PLACEHOLDER
 
     def get_lookup(self, lookup_name):
         if lookup_name == "isnull":

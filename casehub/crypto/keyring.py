@@ -204,10 +204,7 @@ def aead_unwrap(data_key_id: int, case_uuid: bytes, master_key_id: str, wrapped:
         master_key_id, wrapped, aad=_WRAP_PREFIX + data_key_id.to_bytes(8, "big") + case_uuid
     )
     aead = AESGCM(secret)
-    cache = _cache_var.get()
-    if cache is None:
-        cache = _cache()
-    cache[_pack_header(VERSION, data_key_id)] = aead
+    _cache()[_pack_header(VERSION, data_key_id)] = aead
     return aead
 
 
