@@ -1,22 +1,39 @@
-"""Who may see and do what with cases: the one module every page, API view, task and admin uses.
+"""The one case policy: who may do what with which cases, seeing which field groups.
 
-Own organization: what a role may do is a set of capabilities, django-guardian object
-permissions on the organization row granted to the organization's role groups
-(orgs/capabilities.py; tunable per organization). By default a coordinator has every capability
-on every case; a caseworker sees and works on the cases assigned to them (or every unrestricted
-case when the organization says so); org admins and platform admins see no case content.
+Every page, API view, export, search, filter, count, duplicate check, task and command asks
+here, in two shapes (Wagtail's permission-policy shape):
 
-Other organizations' cases: a share (sharing.CaseShare) grants the recipient's caseworker and
-coordinator groups ``view_case`` plus ``view_case_<group>`` per shared field group, as guardian
-rows on the case that carry the share's expiry. Expiry is checked here on every read, so a late
-clean-up task never leaks. Recipients may view, and add notes when the share covers notes.
+- one case: ``case_for_user(user, case_id, *, action)`` fetches the row by its id, then asks
+  ``case_access`` about that row and its grants (never the whole visible set): an invisible or
+  unknown case is 404, a visible case without the right is 403. Records of a case have their
+  own lookups in the same family (``note_for_user``, ``task_for_user``, ``attachment_for_user``).
+- many cases: ``cases_for_user(user, *, action, group, scope)`` is a ``CaseSet``: disjoint parts
+  (own organization, shared with its role group, shared with the user by name), each a plain
+  indexed query, paged and counted as a UNION ALL, never as an OR of subqueries.
 
-Members of suspended or unvetted organizations, deactivated users and platform admins get
-nothing (orgs.access.member_role is None for them). Erased cases are gone from every list and
-lookup. The visible cases are two disjoint parts (own organization, shared with it), so lists
-run as a UNION ALL of index-ordered parts (visible_cases_page), never as an OR of subqueries.
+A request resolves its user once into an ``Actor`` (organization, role, capabilities, role
+group); the policy reads the actor, never the user again.
+
+Own organization: a role's capabilities are django-guardian object permissions on the
+Organization row, granted to the organization's role groups (orgs/capabilities.py, tunable per
+organization): which cases (SEE_*), which field groups, which actions.
+
+Other organizations' cases: a share grants ``view_case`` plus ``view_case_<group>`` per shared
+group, as guardian rows on the case for the recipient's role groups (or one named person, a
+referral's assignee). Each row ends at the earlier of the share's end and its consent's end, and
+a withdrawal deletes it: comparing that end with the clock on every read is what keeps a share
+from outliving its consent, whether or not the sweep has run. A recipient sees the shared groups
+its own organization lets its role see, and may add notes and open documents when those groups
+are shared and its role may do so at home.
+
+Members of suspended or unvetted organizations, deactivated users, org admins and platform admins
+get nothing (orgs.access.member_role). Erased cases are gone from every list and lookup.
 """
 
+from __future__ import annotations
+
+import contextlib
+import contextvars
 import enum
 from dataclasses import dataclass
 
@@ -28,20 +45,22 @@ from django.http import Http404
 from django.utils import timezone
 
 from casehub import fieldgroups
-from casehub.models import Case, CaseNote
+from casehub.models import Case, CaseAttachment, CaseNote, CaseTask
 from orgs import capabilities
 from orgs.access import member_role
 from orgs.models import OrganizationGroupObjectPermission, OrgRoleGroup, Role
-from sharing.models import VIEW_CASE, CaseGroupObjectPermission
+from sharing.models import VIEW_CASE, CaseGroupObjectPermission, CaseUserObjectPermission
 from sharing.models import group_codename as share_group_codename
 
 
 class CaseAction(enum.StrEnum):
     VIEW = "view"
-    EDIT = "edit"  # survivor details, coded details, needs
+    EDIT = "edit"  # survivor details, coded details, needs (each field within the viewer's groups)
     NOTE = "note"  # add notes; edit one's own notes
-    TASK = "task"
-    DOCUMENT = "document"
+    TASK = "task"  # add tasks, mark them done, move them
+    VIEW_TASKS = "view_tasks"  # read the owner's tasks (their titles count as case details)
+    DOCUMENT = "document"  # upload documents
+    DOWNLOAD = "download"  # open a document's decrypted file
     EXPORT = "export"  # data-subject export
     ASSIGN = "assign"
     RESTRICT = "restrict"
@@ -52,6 +71,31 @@ class CaseAction(enum.StrEnum):
     TRANSFER = "transfer"  # hand the case to another organization
 
 
+# An action that reads or writes one field group needs that group in the viewer's scope.
+ACTION_NEEDS = {
+    CaseAction.NOTE: fieldgroups.NOTES,
+    CaseAction.TASK: fieldgroups.CASE_DETAILS,
+    CaseAction.VIEW_TASKS: fieldgroups.CASE_DETAILS,
+    CaseAction.DOCUMENT: fieldgroups.DOCUMENTS,
+    CaseAction.DOWNLOAD: fieldgroups.DOCUMENTS,
+}
+# What a recipient may do with a shared case (the owner's own work never travels), and the
+# capability its role needs for it at home.
+SHARED_ACTIONS = {
+    CaseAction.VIEW: None,
+    CaseAction.NOTE: capabilities.ACTION_CODENAMES["note"],
+    CaseAction.DOWNLOAD: capabilities.ACTION_CODENAMES["document"],
+}
+WORKING_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR})
+
+
+class Scope(enum.StrEnum):
+    ALL = "all"  # every case the user may open
+    ORGANIZATION = "organization"  # their organization's
+    ASSIGNED = "assigned"  # their organization's, assigned to them
+    SHARED = "shared"  # other organizations', shared with them
+
+
 @dataclass(frozen=True)
 class CaseAccess:
     actions: frozenset
@@ -60,170 +104,325 @@ class CaseAccess:
 
 
 NO_ACCESS = CaseAccess(frozenset(), frozenset())
-WORKING_ROLES = {Role.CASEWORKER, Role.COORDINATOR}
+
+
+# The actor ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user resolved once: organization, role, capabilities and role group (empty: no case access)."""
+
+    user_id: int | None = None
+    organization_id: int | None = None
+    role: str | None = None
+    capabilities: frozenset = frozenset()
+    role_group_id: int | None = None
+
+    @property
+    def works_cases(self) -> bool:
+        return self.role in WORKING_ROLES
+
+    @property
+    def own_groups(self) -> frozenset:
+        """The field groups of its organization's cases the role may see."""
+        return frozenset(g for g in fieldgroups.ALL if capabilities.group_codename(g) in self.capabilities)
+
+    @property
+    def own_access(self) -> CaseAccess:
+        """What the role may do with its organization's cases that it sees."""
+        groups = self.own_groups
+        actions = {CaseAction.VIEW, CaseAction.VIEW_TASKS, CaseAction.DOWNLOAD}
+        actions |= {
+            CaseAction(capabilities.ACTION_OF_CODENAME[c])
+            for c in self.capabilities
+            if c in capabilities.ACTION_OF_CODENAME
+        }
+        if CaseAction.DOCUMENT not in actions:
+            actions.discard(CaseAction.DOWNLOAD)
+        return CaseAccess(_within(actions, groups), groups)
+
+    def shared_access(self, shared_groups) -> CaseAccess:
+        """What the role may do with a case shared with it, the share covering ``shared_groups``."""
+        groups = frozenset(shared_groups) & self.own_groups
+        actions = {
+            action for action, codename in SHARED_ACTIONS.items() if codename is None or codename in self.capabilities
+        }
+        return CaseAccess(_within(actions, groups), groups, shared=True)
+
+
+NOBODY = Actor()
+
+
+def _within(actions, groups) -> frozenset:
+    return frozenset(action for action in actions if ACTION_NEEDS.get(action) in {None, *groups})
+
+
+# One resolution per request: RequestIdMiddleware opens this cache, keyed by user id.
+_actors: contextvars.ContextVar[dict | None] = contextvars.ContextVar("casehub_actors", default=None)
+
+
+@contextlib.contextmanager
+def actors_resolved_once():
+    """Within this block (one request), each user is resolved into an actor once."""
+    token = _actors.set({})
+    try:
+        yield
+    finally:
+        _actors.reset(token)
+
+
+def actor_for(user) -> Actor:
+    """The user as the case policy sees them (one or two queries, once per request)."""
+    if isinstance(user, Actor):
+        return user
+    cache = _actors.get()
+    key = getattr(user, "pk", None)
+    if cache is not None and key in cache:
+        return cache[key]
+    actor = _resolve(user)
+    if cache is not None and key is not None:
+        cache[key] = actor
+    return actor
+
+
+def _resolve(user) -> Actor:
+    role = member_role(user)
+    if role is None:
+        return NOBODY
+    membership = user.membership
+    rows = list(
+        OrganizationGroupObjectPermission.objects.filter(
+            content_object_id=membership.organization_id,
+            group__org_role__organization_id=membership.organization_id,
+            group__org_role__role=role,
+        ).values_list("group_id", "permission__codename")
+    )
+    if rows:
+        group_id = rows[0][0]
+    else:
+        group_id = (
+            OrgRoleGroup.objects.filter(organization_id=membership.organization_id, role=role)
+            .values_list("group_id", flat=True)
+            .first()
+        )
+    return Actor(
+        user_id=user.pk,
+        organization_id=membership.organization_id,
+        role=role,
+        capabilities=frozenset(codename for _group, codename in rows),
+        role_group_id=group_id,
+    )
 
 
 def may_create_cases(user) -> bool:
-    return member_role(user) in WORKING_ROLES
+    return actor_for(user).works_cases
 
 
 def org_capabilities(user) -> frozenset[str]:
     """The capabilities the user's role has on their own organization (empty for non-members)."""
-    if member_role(user) is None:
-        return frozenset()
-    return frozenset(codename for _group, codename in _own_grants(user))
+    return actor_for(user).capabilities
 
 
-def _own_grants(user) -> list[tuple[int, str]]:
-    """(role group id, capability codename) of the user's role on their own organization."""
-    membership = user.membership
-    return list(
-        OrganizationGroupObjectPermission.objects.filter(
-            content_object_id=membership.organization_id,
-            group__org_role__organization_id=membership.organization_id,
-            group__org_role__role=membership.role,
-        ).values_list("group_id", "permission__codename")
-    )
+# Many cases --------------------------------------------------------------------------------------
 
 
-def _capabilities_and_group(user) -> tuple[frozenset[str], int | None]:
-    """org_capabilities and the id of the user's role group, in one query when the role has any
-    capability (lists then filter grants on a plain group id: a simpler plan than a subquery)."""
-    rows = _own_grants(user)
-    if rows:
-        return frozenset(codename for _group, codename in rows), rows[0][0]
-    return frozenset(), _role_group_ids(user).first()
+class CaseSet:
+    """Cases as disjoint parts (no case is in two), so that a page is a UNION ALL of parts each cut
+    to the page first, and a count the sum of the parts' counts."""
+
+    def __init__(self, parts: list[QuerySet]):
+        self.parts = parts
+
+    def filter(self, *args, **kwargs) -> CaseSet:
+        return CaseSet([part.filter(*args, **kwargs) for part in self.parts])
+
+    def exclude(self, *args, **kwargs) -> CaseSet:
+        return CaseSet([part.exclude(*args, **kwargs) for part in self.parts])
+
+    def annotate(self, **kwargs) -> CaseSet:
+        return CaseSet([part.annotate(**kwargs) for part in self.parts])
+
+    def q(self, field: str = "pk") -> Q:
+        """The set as a condition on ``field`` (a case id: ``pk`` here, ``case_id`` on a case's records)."""
+        if not self.parts:
+            return Q(**{f"{field}__in": []})
+        condition = Q(**{f"{field}__in": self.parts[0].values("pk")})
+        for part in self.parts[1:]:
+            condition |= Q(**{f"{field}__in": part.values("pk")})
+        return condition
+
+    def queryset(self) -> QuerySet[Case]:
+        """One queryset of the set (an OR of the parts): for small filtered sets and lookups only."""
+        return Case.objects.filter(self.q())
+
+    def page(self, *, order=("-updated_at", "-id"), limit: int = 25, offset: int = 0, after: tuple | None = None):
+        """Cases ``offset`` to ``offset + limit`` in ``order``; or, with ``after`` (the order fields'
+        values of the last case seen, all fields descending), the ``limit`` cases after it."""
+        parts = self.parts
+        if after is not None:
+            parts = [part.filter(_after(order, after)) for part in parts]
+        if not parts:
+            return []
+        if len(parts) == 1:
+            return list(parts[0].order_by(*order)[offset : offset + limit])
+        if connection.features.supports_slicing_ordering_in_compound:
+            parts = [part.order_by(*order)[: offset + limit] for part in parts]
+        else:  # SQLite: the parts unordered, the union ordered and cut
+            parts = [part.order_by() for part in parts]
+        return list(parts[0].union(*parts[1:], all=True).order_by(*order)[offset : offset + limit])
+
+    def count(self) -> int:
+        """How many: the sum of the disjoint parts' counts, in one query."""
+        if len(self.parts) < 2:
+            return sum(part.count() for part in self.parts)
+        counted = [part.order_by().values("pk").query.sql_with_params() for part in self.parts]
+        # The parts' own compiled SQL, with their parameters passed separately: nothing user-supplied is spliced.
+        total = " + ".join(f"(SELECT COUNT(*) FROM ({sql}) AS part_{i})" for i, (sql, _params) in enumerate(counted))  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {total}", [param for _sql, params in counted for param in params])  # noqa: S608
+            return cursor.fetchone()[0]
+
+    def ids(self) -> set[int]:
+        return {pk for part in self.parts for pk in part.values_list("pk", flat=True)}
 
 
-def _role_group_ids(user) -> QuerySet:
-    membership = user.membership
-    return OrgRoleGroup.objects.filter(organization_id=membership.organization_id, role=membership.role).values_list(
-        "group_id", flat=True
-    )
+def _after(order, values) -> Q:
+    """Keyset condition: rows after ``values`` in ``order`` (every field descending)."""
+    names = [field.lstrip("-") for field in order]
+    condition = Q()
+    for index, name in enumerate(names):
+        step = Q(**{f"{name}__lt": values[index]})
+        for previous, value in zip(names[:index], values[:index], strict=True):
+            step &= Q(**{previous: value})
+        condition |= step
+    return condition
 
 
-def _assigned(user) -> Q:
-    return Q(pk__in=Case.assigned_caseworkers.through.objects.filter(user=user).values("case_id"))
+def _needed_groups(action: CaseAction, group: str | None) -> set[str]:
+    needed = {group} if group else set()
+    if action in ACTION_NEEDS:
+        needed.add(ACTION_NEEDS[action])
+    return needed
 
 
-def _own_q(user, caps, group: str | None) -> Q | None:
-    if group is not None and capabilities.group_codename(group) not in caps:
+def _own_condition(actor: Actor, action: CaseAction, needed: set[str]) -> Q | None:
+    access = actor.own_access
+    if action not in access.actions or not needed <= access.groups:
         return None
-    mine = Q(organization_id=user.membership.organization_id)
+    mine = Q(organization_id=actor.organization_id)
+    caps = actor.capabilities
     if capabilities.SEE_ALL in caps:
         return mine
     if capabilities.SEE_UNRESTRICTED in caps:
-        return mine & (_assigned(user) | Q(restricted=False))
+        return mine & (_assigned(actor) | Q(restricted=False))
     if capabilities.SEE_ASSIGNED in caps:
-        return mine & _assigned(user)
+        return mine & _assigned(actor)
     return None
 
 
-def _grants(user, codename: str, group_id: int | None = None) -> QuerySet[CaseGroupObjectPermission]:
-    """The user's role group's live share grants of one permission (expiry checked here)."""
-    return CaseGroupObjectPermission.objects.filter(
-        Q(group_id__in=_role_group_ids(user)) if group_id is None else Q(group_id=group_id),
-        permission__content_type=ContentType.objects.get_for_model(Case),
-        permission__codename=codename,
-        expires_at__gt=timezone.now(),
+def _assigned(actor: Actor) -> Q:
+    return Q(pk__in=Case.assigned_caseworkers.through.objects.filter(user_id=actor.user_id).values("case_id"))
+
+
+def _live(rows, now):
+    return rows.filter(permission__content_type=ContentType.objects.get_for_model(Case), expires_at__gt=now)
+
+
+def _group_grants(actor: Actor, codename: str, now) -> QuerySet:
+    return _live(
+        CaseGroupObjectPermission.objects.filter(group_id=actor.role_group_id, permission__codename=codename), now
     )
 
 
-def _shared_q(user, group: str | None, caps: frozenset[str], group_id: int | None = None) -> Q:
-    if group is not None and capabilities.group_codename(group) not in caps:
-        return Q(pk__in=[])  # the user's own organization hides this group from their role
-    codename = VIEW_CASE if group is None else share_group_codename(group)
-    return Q(pk__in=_grants(user, codename, group_id).values("content_object_id")) & ~Q(
-        organization_id=user.membership.organization_id
-    )
+def _user_grants(actor: Actor, codename: str, now) -> QuerySet:
+    return _live(CaseUserObjectPermission.objects.filter(user_id=actor.user_id, permission__codename=codename), now)
 
 
-def visible_case_parts(user, *, group: str | None = None) -> list[QuerySet[Case]]:
-    """The cases the user may open as disjoint parts: their organization's, then those shared with it.
-
-    With ``group``, only cases whose ``group`` fields the user may see (for filters and searches
-    on those fields, which must not find what the user could not read).
-    """
-    if member_role(user) not in WORKING_ROLES:
+def _shared_parts(actor: Actor, alive: QuerySet, action: CaseAction, needed: set[str]) -> list[QuerySet]:
+    """Cases shared with the role group, then those shared with the user by name (and not also with the group)."""
+    if action not in actor.shared_access(fieldgroups.ALL).actions or not needed <= actor.own_groups:
         return []
+    codenames = [share_group_codename(group) for group in sorted(needed)] or [VIEW_CASE]
+    now = timezone.now()
+    others = alive.exclude(organization_id=actor.organization_id)
+    by_group, by_name = others, others
+    for codename in codenames:
+        by_group = by_group.filter(pk__in=_group_grants(actor, codename, now).values("content_object_id"))
+        by_name = by_name.filter(pk__in=_user_grants(actor, codename, now).values("content_object_id"))
+    by_name = by_name.exclude(pk__in=_group_grants(actor, VIEW_CASE, now).values("content_object_id"))
+    return [by_group, by_name]
+
+
+def cases_for_user(
+    user, *, action: CaseAction = CaseAction.VIEW, group: str | None = None, scope: str = Scope.ALL
+) -> CaseSet:
+    """The cases the user may do ``action`` with (seeing ``group``, when given: for searches and
+    filters on a group's fields, which must not find what the user could not read)."""
+    actor = actor_for(user)
+    if not actor.works_cases:
+        return CaseSet([])
     alive = Case.objects.filter(data_key_wrapped__isnull=False)
-    caps, group_id = _capabilities_and_group(user)
-    own = _own_q(user, caps, group)
-    parts = [] if own is None else [alive.filter(own)]
-    return [*parts, alive.filter(_shared_q(user, group, caps, group_id))]
+    needed = _needed_groups(action, group)
+    parts = []
+    if scope in (Scope.ALL, Scope.ORGANIZATION, Scope.ASSIGNED):
+        own = _own_condition(actor, action, needed)
+        if own is not None:
+            parts.append(alive.filter(own) if scope != Scope.ASSIGNED else alive.filter(own & _assigned(actor)))
+    if scope in (Scope.ALL, Scope.SHARED):
+        parts += _shared_parts(actor, alive, action, needed)
+    return CaseSet(parts)
 
 
-def cases_visible_to(user, *, group: str | None = None) -> QuerySet[Case]:
-    """Every case the user may open (not erased), as one filterable queryset (for lookups)."""
-    if member_role(user) not in WORKING_ROLES:
-        return Case.objects.none()
-    caps = org_capabilities(user)
-    own = _own_q(user, caps, group)
-    shared = _shared_q(user, group, caps)
-    return Case.objects.filter(data_key_wrapped__isnull=False).filter(shared if own is None else own | shared)
+# One case ----------------------------------------------------------------------------------------
 
 
-def cases_shared_with(user) -> QuerySet[Case]:
-    """The other organizations' cases shared with the user's organization that the user may open."""
-    if member_role(user) not in WORKING_ROLES:
-        return Case.objects.none()
-    return Case.objects.filter(data_key_wrapped__isnull=False).filter(_shared_q(user, None, frozenset()))
+def case_accesses(user, cases) -> dict[int, CaseAccess]:
+    """What the user may do with each of these cases, and which field groups they see (few queries)."""
+    cases = list(cases)
+    actor = actor_for(user)
+    if not actor.works_cases or not cases:
+        return {case.pk: NO_ACCESS for case in cases}
+    own = [case for case in cases if case.organization_id == actor.organization_id]
+    others = [case.pk for case in cases if case.organization_id != actor.organization_id]
+    result = {}
+    if own:
+        assigned = set(
+            Case.assigned_caseworkers.through.objects.filter(
+                user_id=actor.user_id, case_id__in=[case.pk for case in own]
+            ).values_list("case_id", flat=True)
+        )
+        access = actor.own_access
+        for case in own:
+            result[case.pk] = access if _sees_own(actor, case, case.pk in assigned) else NO_ACCESS
+    if others:
+        now = timezone.now()
+        codenames: dict[int, set[str]] = {}
+        rows = [
+            _live(
+                CaseGroupObjectPermission.objects.filter(group_id=actor.role_group_id, content_object_id__in=others),
+                now,
+            ),
+            _live(CaseUserObjectPermission.objects.filter(user_id=actor.user_id, content_object_id__in=others), now),
+        ]
+        for granted in rows:
+            for case_id, codename in granted.values_list("content_object_id", "permission__codename"):
+                codenames.setdefault(case_id, set()).add(codename)
+        for case_id in others:
+            granted = codenames.get(case_id, set())
+            if VIEW_CASE not in granted:
+                result[case_id] = NO_ACCESS
+                continue
+            shared_groups = {group for group in fieldgroups.ALL if share_group_codename(group) in granted}
+            result[case_id] = actor.shared_access(shared_groups)
+    for case in cases:
+        if case.data_key_wrapped is None:
+            result[case.pk] = NO_ACCESS
+    return result
 
 
-def cases_assigned_to(user) -> QuerySet[Case]:
-    if member_role(user) not in WORKING_ROLES:
-        return Case.objects.none()
-    return Case.objects.filter(data_key_wrapped__isnull=False, organization_id=user.membership.organization_id).filter(
-        _assigned(user)
-    )
-
-
-def visible_cases_page(user, *, order=("-updated_at", "-id"), limit: int = 25, offset: int = 0, parts=None):
-    """One page of the visible cases: a UNION ALL of the parts, each cut to the page first."""
-    parts = visible_case_parts(user) if parts is None else parts
-    if not parts:
-        return []
-    if connection.features.supports_slicing_ordering_in_compound:
-        parts = [part.order_by(*order)[: offset + limit] for part in parts]
-    if len(parts) == 1:
-        return list(parts[0].order_by(*order)[offset : offset + limit])
-    return list(parts[0].union(*parts[1:], all=True).order_by(*order)[offset : offset + limit])
-
-
-def visible_cases_count(user, *, parts=None) -> int:
-    """How many cases the user may open: the sum of the disjoint parts' counts, in one query."""
-    parts = visible_case_parts(user) if parts is None else parts
-    if len(parts) < 2:
-        return sum(part.count() for part in parts)
-    counted = [part.order_by().values("pk").query.sql_with_params() for part in parts]
-    # The parts' own compiled SQL, with their parameters passed separately: nothing user-supplied is spliced.
-    total = " + ".join(f"(SELECT COUNT(*) FROM ({sql}) AS part_{i})" for i, (sql, _params) in enumerate(counted))  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {total}", [param for _sql, params in counted for param in params])  # noqa: S608
-        return cursor.fetchone()[0]
-
-
-def _own_access(caps: frozenset[str]) -> CaseAccess:
-    actions = {CaseAction.VIEW}
-    actions |= {CaseAction(capabilities.ACTION_OF_CODENAME[c]) for c in caps if c in capabilities.ACTION_OF_CODENAME}
-    groups = {group for group in fieldgroups.ALL if capabilities.group_codename(group) in caps}
-    return CaseAccess(frozenset(actions), frozenset(groups))
-
-
-def _shared_access(codenames, caps: frozenset[str]) -> CaseAccess:
-    """A share's groups, within what the user's own organization lets their role see."""
-    if VIEW_CASE not in codenames:
-        return NO_ACCESS
-    groups = frozenset(
-        group
-        for group in fieldgroups.ALL
-        if share_group_codename(group) in codenames and capabilities.group_codename(group) in caps
-    )
-    actions = {CaseAction.VIEW} | ({CaseAction.NOTE} if fieldgroups.NOTES in groups else set())
-    return CaseAccess(frozenset(actions), groups, shared=True)
-
-
-def _sees_own(user, caps, case: Case, assigned: bool) -> bool:
+def _sees_own(actor: Actor, case: Case, assigned: bool) -> bool:
+    caps = actor.capabilities
     if capabilities.SEE_ALL in caps:
         return True
     if capabilities.SEE_UNRESTRICTED in caps and not case.restricted:
@@ -231,47 +430,12 @@ def _sees_own(user, caps, case: Case, assigned: bool) -> bool:
     return (capabilities.SEE_ASSIGNED in caps or capabilities.SEE_UNRESTRICTED in caps) and assigned
 
 
-def case_accesses(user, cases) -> dict[int, CaseAccess]:
-    """What the user may do with each of these cases, and which field groups they see (few queries)."""
-    cases = list(cases)
-    if member_role(user) not in WORKING_ROLES or not cases:
-        return {case.pk: NO_ACCESS for case in cases}
-    organization_id = user.membership.organization_id
-    own = [case for case in cases if case.organization_id == organization_id]
-    others = [case.pk for case in cases if case.organization_id != organization_id]
-    result = {}
-    caps = org_capabilities(user)
-    if own:
-        assigned = set(
-            Case.assigned_caseworkers.through.objects.filter(
-                user=user, case_id__in=[case.pk for case in own]
-            ).values_list("case_id", flat=True)
-        )
-        access = _own_access(caps)
-        for case in own:
-            result[case.pk] = access if _sees_own(user, caps, case, case.pk in assigned) else NO_ACCESS
-    if others:
-        codenames: dict[int, set[str]] = {}
-        membership = user.membership
-        rows = CaseGroupObjectPermission.objects.filter(
-            group_id__in=OrgRoleGroup.objects.filter(
-                organization_id=membership.organization_id, role=membership.role
-            ).values("group_id"),
-            content_object_id__in=others,
-            expires_at__gt=timezone.now(),
-        ).values_list("content_object_id", "permission__codename")
-        for case_id, codename in rows:
-            codenames.setdefault(case_id, set()).add(codename)
-        for case_id in others:
-            result[case_id] = _shared_access(codenames.get(case_id, set()), caps)
-    for case in cases:
-        if case.data_key_wrapped is None:
-            result[case.pk] = NO_ACCESS
-    return result
-
-
 def case_access(user, case: Case) -> CaseAccess:
-    return case_accesses(user, [case])[case.pk]
+    """What the user may do with one case; reused when the case was fetched for this user."""
+    actor = actor_for(user)
+    if getattr(case, "access_actor", None) == actor:
+        return case.access
+    return case_accesses(actor, [case])[case.pk]
 
 
 def case_actions(user, case: Case) -> frozenset[CaseAction]:
@@ -284,31 +448,49 @@ def case_field_groups(user, case: Case) -> frozenset[str]:
     return case_access(user, case).groups
 
 
-def case_for_user(user, case_uuid, *, action: CaseAction = CaseAction.VIEW) -> Case:
-    """The case if the user may do `action` with it: an invisible or unknown case is 404, a visible
-    case without the right is 403. The case carries its ``access`` for the rest of the request."""
+def case_for_user(user, case_id, *, action: CaseAction = CaseAction.VIEW, group: str | None = None) -> Case:
+    """The case if the user may do ``action`` with it (seeing ``group``, when given): an invisible or
+    unknown case is 404, a visible case without the right is 403. The case carries its ``access``
+    for the rest of the request."""
+    actor = actor_for(user)
+    if not actor.works_cases:
+        raise Http404
     try:
-        case = cases_visible_to(user).select_related("organization").get(uuid=case_uuid)
+        case = Case.objects.select_related("organization").get(uuid=case_id, data_key_wrapped__isnull=False)
     except (Case.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
-    case.access = case_access(user, case)
-    if action not in case.access.actions:
+    case.access = case_accesses(actor, [case])[case.pk]
+    case.access_actor = actor
+    if CaseAction.VIEW not in case.access.actions:
+        raise Http404
+    if action not in case.access.actions or (group is not None and group not in case.access.groups):
         raise PermissionDenied
     return case
 
 
-def record_for_user(user, model, case_uuid, record_uuid, *, action: CaseAction = CaseAction.VIEW):
-    """A record (note, task, attachment) of a case the user may act on; a record of another case is 404."""
-    case = case_for_user(user, case_uuid, action=action)
+def _record_for_user(user, model, case_id, record_id, *, action: CaseAction, group: str | None = None):
+    case = case_for_user(user, case_id, action=action, group=group)
     try:
-        return case, model.objects.select_related("case").get(case=case, uuid=record_uuid)
+        record = model.objects.get(case=case, uuid=record_id)
     except (model.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
+    record.case = case
+    return case, record
 
 
-def note_for_author(user, case_uuid, note_uuid) -> CaseNote:
-    """A note the user may edit: their own, on a case where they may add notes; another's note is 403."""
-    _case, note = record_for_user(user, CaseNote, case_uuid, note_uuid, action=CaseAction.NOTE)
-    if note.author_id != user.pk:
+def note_for_user(user, case_id, note_id, *, action: CaseAction = CaseAction.VIEW) -> tuple[Case, CaseNote]:
+    """A note of a case the user may act on. To edit it (action NOTE), it must be their own: 403 otherwise."""
+    case, note = _record_for_user(user, CaseNote, case_id, note_id, action=action, group=fieldgroups.NOTES)
+    if action == CaseAction.NOTE and note.author_id != actor_for(user).user_id:
         raise PermissionDenied
-    return note
+    return case, note
+
+
+def task_for_user(user, case_id, task_id, *, action: CaseAction = CaseAction.TASK) -> tuple[Case, CaseTask]:
+    return _record_for_user(user, CaseTask, case_id, task_id, action=action)
+
+
+def attachment_for_user(
+    user, case_id, attachment_id, *, action: CaseAction = CaseAction.DOWNLOAD
+) -> tuple[Case, CaseAttachment]:
+    return _record_for_user(user, CaseAttachment, case_id, attachment_id, action=action)

@@ -5,37 +5,26 @@ fields outside the caller's field groups are never decrypted nor serialized, and
 are refused. Lists show coded fields and the display name only.
 """
 
+import base64
 import json
-from collections import defaultdict
+from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from casehub import access, cases, coding, export, fieldgroups
+from casehub import access, cases, coding, fieldgroups, responses
 from casehub import case_selectors as selectors
 from casehub.access import CaseAction
-from casehub.crypto.fields import with_data_keys
-from casehub.crypto.files import AttachmentRejected, attachment_open
-from casehub.models import (
-    AttachmentKind,
-    Case,
-    CaseAttachment,
-    CaseNote,
-    CaseStatus,
-    CaseTask,
-    IdentityDocumentKind,
-    RiskLevel,
-)
+from casehub.crypto.files import AttachmentRejected
+from casehub.models import AttachmentKind, CaseStatus, IdentityDocumentKind, RiskLevel
 from orgs.models import User
 
 COUNTRY = r"^[A-Z]{2}$"
@@ -180,31 +169,31 @@ class CodedOutput(serializers.Serializer):
 
 
 class CaseListOutput(CodedOutput):
-    """A case in a list: the display name only with the identity group, coded fields only with
-    case details (a shared case shows what its share covers, nothing more)."""
+    """A case in a list (a casehub.case_selectors.CaseRow): the display name only with the identity
+    group, risk and coded fields only with case details (a shared case shows what its share
+    covers, within what the caller's own organization lets their role see)."""
 
-    id = serializers.UUIDField(source="uuid")
-    case_number = serializers.CharField()
-    status = serializers.CharField()
-    risk_level = serializers.CharField()
-    shared = serializers.SerializerMethodField(help_text="Another organization's case, shared with mine")
-    display_name = serializers.SerializerMethodField()
+    id = serializers.UUIDField(source="case.uuid")
+    case_number = serializers.CharField(source="case.case_number")
+    status = serializers.CharField(source="case.status")
+    risk_level = serializers.CharField(source="case.risk_level")
+    shared = serializers.BooleanField(help_text="Another organization's case, shared with mine")
+    display_name = serializers.CharField(source="name")
 
-    def get_display_name(self, case) -> str:
-        return self.context["names"].get(case.pk, "")
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in CodedOutput._declared_fields:
+            fields[name].source = f"case.{name}"
+        return fields
 
-    def get_shared(self, case) -> bool:
-        return self.context["accesses"][case.pk].shared
-
-    def to_representation(self, case):
-        # Coded fields are plain columns and names are decrypted only for cases with identity
-        # (see _listed), so dropping the keys here leaves nothing out of scope behind.
-        data = super().to_representation(case)
-        groups = self.context["accesses"][case.pk].groups
-        if fieldgroups.IDENTITY not in groups:
+    def to_representation(self, row):
+        # Names are decrypted only for rows with identity (CaseRow.name is None otherwise) and coded
+        # fields are plain columns, so dropping the keys here leaves nothing out of scope behind.
+        data = super().to_representation(row)
+        if row.name is None:
             del data["display_name"]
-        if fieldgroups.CASE_DETAILS not in groups:
-            for name in CodedOutput._declared_fields:
+        if not row.coded:
+            for name in (*CodedOutput._declared_fields, "risk_level"):
                 del data[name]
         return data
 
@@ -293,11 +282,6 @@ class DocumentOutput(serializers.Serializer):
 # Helpers --------------------------------------------------------------------------------------
 
 
-def _require_group(user, case, group: str) -> None:
-    if group not in access.case_field_groups(user, case):
-        raise PermissionDenied
-
-
 def _member(user_uuid, field: str):
     """The user an input names by id, or a 400 naming the field."""
     if user_uuid is None:
@@ -309,99 +293,130 @@ def _member(user_uuid, field: str):
 
 
 def _case_response(case, user, code=status.HTTP_200_OK) -> Response:
-    groups = access.case_field_groups(user, case)
-    shared = getattr(case, "access", access.NO_ACCESS).shared
+    case_access = access.case_access(user, case)
+    groups = case_access.groups
     data = {
         "case": case,
         "groups": sorted(groups),
         # Who works on a case is the owner organization's business, not a recipient's.
-        "assigned": [] if shared else case.assigned_caseworkers.order_by("username"),
+        "assigned": [] if case_access.shared else case.assigned_caseworkers.order_by("username"),
         "details": cases.survivor_details(case, groups),
     }
-    return Response(CaseOutput(data).data, status=code)
-
-
-def _notes(case):
-    return with_data_keys(CaseNote.objects.filter(case=case).select_related("author"))
-
-
-def _tasks(case):
-    return with_data_keys(CaseTask.objects.filter(case=case).select_related("assignee", "created_by"))
+    body = CaseOutput(data).data
+    if fieldgroups.CASE_DETAILS not in groups:
+        del body["risk_level"]
+    return Response(body, status=code)
 
 
 # Cases ----------------------------------------------------------------------------------------
 
 
-class ByCreated(CursorPagination):
-    # created_at and id never change, so a cursor stays valid while cases are edited.
-    ordering = ("-created_at", "-id")
+class CaseCursor:
+    """Keyset pages of a CaseSet by creation, newest first: a cursor stays valid while cases are
+    edited (created_at and id never change). ``next`` links the following page; there is no
+    ``previous``: a client keeps the cursors it has seen."""
+
+    order = ("-created_at", "-id")
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 100
 
+    def __init__(self, request):
+        self.request = request
+        self.size = self._size(request.query_params.get("page_size"))
+        self.after = self._decode(request.query_params.get("cursor"))
 
-class CaseListApi(ListAPIView):
-    """Cases the caller may see: coded fields and the display name only (nothing else decrypted)."""
+    def _size(self, raw) -> int:
+        if raw is None:
+            return self.page_size
+        try:
+            return max(1, min(int(raw), self.max_page_size))
+        except ValueError:
+            return self.page_size
 
-    serializer_class = CaseListOutput
-    pagination_class = ByCreated
-    queryset = Case.objects.none()
+    @staticmethod
+    def _decode(raw):
+        if raw is None:
+            return None
+        try:
+            created, _sep, pk = base64.urlsafe_b64decode(raw.encode()).decode().partition("|")
+            return (datetime.fromisoformat(created), int(pk))
+        except (ValueError, UnicodeError) as error:
+            raise NotFound(_("Invalid cursor")) from error
 
-    @extend_schema(parameters=[CaseFilterInput], summary="List cases (search with POST /api/v1/cases/search/)")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def page(self, cases: access.CaseSet) -> tuple[list, str | None]:
+        """The page's cases and the link to the next page (None at the end)."""
+        found = cases.page(order=self.order, limit=self.size + 1, after=self.after)
+        page, more = found[: self.size], len(found) > self.size
+        if not more:
+            return page, None
+        last = page[-1]
+        cursor = base64.urlsafe_b64encode(f"{last.created_at.isoformat()}|{last.pk}".encode()).decode()
+        return page, replace_query_param(self.request.build_absolute_uri(), "cursor", cursor)
 
-    def list(self, request, *args, **kwargs):
-        filters = CaseFilterInput(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        page = self.paginate_queryset(_filtered(request.user, filters.validated_data))
-        return self.get_paginated_response(_listed(request.user, page))
-
-
-def _scoped(user, scope: str):
-    if scope == "assigned":
-        return access.cases_assigned_to(user)
-    if scope == "shared":
-        return access.cases_shared_with(user)
-    visible = access.cases_visible_to(user)
-    if scope == "organization":
-        return _own_organization(user, visible)
-    return visible
-
-
-def _own_organization(user, cases_):
-    membership = user.membership
-    return cases_.none() if membership is None else cases_.filter(organization_id=membership.organization_id)
+    @staticmethod
+    def response(results, next_link) -> Response:
+        return Response({"next": next_link, "previous": None, "results": results})
 
 
-def _filtered(user, query: dict):
-    found = _scoped(user, query.get("scope", "all"))
-    if query.get("needs") or query.get("exploitation_type"):
-        # Filters on coded fields must not find cases whose case details the user may not read.
-        found = found.filter(pk__in=access.cases_visible_to(user, group=fieldgroups.CASE_DETAILS).values("pk"))
-    if query.get("assigned") is not None:
-        # Who works on a case is the owner organization's business.
-        found = _own_organization(user, found)
-    return selectors.cases_filtered(
-        found,
-        status=query.get("status", ""),
-        risk=query.get("risk", ""),
-        need=query.get("needs", ""),
-        exploitation_type=query.get("exploitation_type", ""),
-        assigned=query.get("assigned"),
+def paginated_schema(items):
+    """The OpenAPI shape of a CaseCursor page of ``items`` (a many=True serializer)."""
+    return inline_serializer(
+        name=f"Paginated{items.child.__class__.__name__}List",
+        fields={
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": items,
+        },
     )
 
 
-def _listed(user, page) -> list:
-    accesses = access.case_accesses(user, page)
-    listed = defaultdict(list)
-    for case in page:
-        listed[tuple(sorted(accesses[case.pk].groups & LISTED_GROUPS))].append(case)
-    for groups, listed_cases in listed.items():
-        cases.cases_listed(cases=listed_cases, by=user, groups=groups)
-    named = [case for case in page if fieldgroups.IDENTITY in accesses[case.pk].groups]
-    context = {"names": selectors.case_display_names(named), "accesses": accesses}
-    return CaseListOutput(page, many=True, context=context).data
+CURSOR_PARAMETERS = [
+    OpenApiParameter("cursor", str, description="The cursor of the page after the one you have"),
+    OpenApiParameter("page_size", int, description="Cases per page (at most 100)"),
+]
+
+
+class CaseListApi(APIView):
+    """Cases the caller may see: coded fields and the display name only (nothing else decrypted)."""
+
+    @extend_schema(
+        parameters=[CaseFilterInput, *CURSOR_PARAMETERS],
+        responses=paginated_schema(CaseListOutput(many=True)),
+        operation_id="v1_cases_list",
+        summary="List cases (search with POST /api/v1/cases/search/)",
+    )
+    def get(self, request):
+        filters = CaseFilterInput(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        pager = CaseCursor(request)
+        page, next_link = pager.page(_listed_cases(request.user, filters.validated_data))
+        rows = selectors.case_rows(request.user, page, shows=LISTED_GROUPS)
+        return pager.response(CaseListOutput(rows, many=True).data, next_link)
+
+
+class CaseCountApi(APIView):
+    """How many cases the caller may see, with the list's filters."""
+
+    @extend_schema(
+        parameters=[CaseFilterInput],
+        responses=inline_serializer(name="CaseCount", fields={"count": serializers.IntegerField()}),
+        summary="Count the cases of a list",
+    )
+    def get(self, request):
+        filters = CaseFilterInput(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        return Response({"count": _listed_cases(request.user, filters.validated_data).count()})
+
+
+def _listed_cases(user, query: dict) -> access.CaseSet:
+    filters = {
+        "status": query.get("status", ""),
+        "risk": query.get("risk", ""),
+        "need": query.get("needs", ""),
+        "exploitation_type": query.get("exploitation_type", ""),
+        "assigned": query.get("assigned"),
+    }
+    return selectors.case_list(user, scope=query.get("scope", "all"), filters=filters)
 
 
 LISTED_GROUPS = frozenset({fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS})
@@ -419,25 +434,12 @@ class CaseSearchApi(APIView):
         search = CaseSearchInput(data=request.data)
         search.is_valid(raise_exception=True)
         query = search.validated_data
-        membership = request.user.membership
-        if membership is None:  # a platform admin sees no cases
-            return Response([])
-        # Blind indexes are per organization: only the caller's own organization's cases can be
-        # searched, and only among those whose searched fields the caller may read.
-        among = _own_organization(request.user, access.cases_visible_to(request.user))
-        if query.get("name") or query.get("document"):
-            among = among.filter(pk__in=access.cases_visible_to(request.user, group=fieldgroups.IDENTITY).values("pk"))
-        if query.get("phone"):
-            among = among.filter(pk__in=access.cases_visible_to(request.user, group=fieldgroups.CONTACT).values("pk"))
-        found = selectors.cases_matching(
-            among,
-            organization=membership.organization,
-            name=query.get("name", ""),
-            phone=query.get("phone", ""),
-            document=query.get("document", ""),
+        found = selectors.case_search(
+            request.user, name=query.get("name", ""), phone=query.get("phone", ""), document=query.get("document", "")
         )
-        page = list(found.order_by("-created_at", "-id")[:SEARCH_LIMIT])
-        return Response(_listed(request.user, page))
+        page = found.page(order=CaseCursor.order, limit=SEARCH_LIMIT)
+        rows = selectors.case_rows(request.user, page, shows=LISTED_GROUPS)
+        return Response(CaseListOutput(rows, many=True).data)
 
 
 class CaseCreateApi(APIView):
@@ -467,9 +469,6 @@ class CaseUpdateApi(APIView):
         case = access.case_for_user(request.user, case_id, action=CaseAction.EDIT)
         serializer = CaseInput(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        groups = access.case_field_groups(request.user, case)
-        if any(cases.DETAIL_GROUP[name] not in groups for name in serializer.validated_data):
-            raise PermissionDenied(_("Some of these fields are outside what you may see."))
         cases.case_update(case=case, by=request.user, **serializer.validated_data)
         return _case_response(case, request.user)
 
@@ -480,9 +479,8 @@ class CaseUpdateApi(APIView):
 class NoteListApi(APIView):
     @extend_schema(responses=NoteOutput(many=True), summary="A case's notes, newest first")
     def get(self, request, case_id):
-        case = access.case_for_user(request.user, case_id, action=CaseAction.VIEW)
-        _require_group(request.user, case, fieldgroups.NOTES)
-        notes = list(_notes(case))
+        case = access.case_for_user(request.user, case_id, group=fieldgroups.NOTES)
+        notes = selectors.case_notes(case)
         cases.case_viewed(case=case, by=request.user, groups=[fieldgroups.NOTES])
         return Response(NoteOutput(notes, many=True).data)
 
@@ -491,7 +489,6 @@ class NoteCreateApi(APIView):
     @extend_schema(request=NoteInput, responses={201: NoteOutput}, summary="Add a note to a case")
     def post(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.NOTE)
-        _require_group(request.user, case, fieldgroups.NOTES)
         serializer = NoteInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         note = cases.note_add(case=case, by=request.user, body=serializer.validated_data["body"])
@@ -501,8 +498,7 @@ class NoteCreateApi(APIView):
 class NoteDetailApi(APIView):
     @extend_schema(responses=NoteDetailOutput, summary="One note, with its earlier texts")
     def get(self, request, case_id, note_id):
-        case, note = access.record_for_user(request.user, CaseNote, case_id, note_id, action=CaseAction.VIEW)
-        _require_group(request.user, case, fieldgroups.NOTES)
+        case, note = access.note_for_user(request.user, case_id, note_id)
         cases.case_viewed(case=case, by=request.user, groups=[fieldgroups.NOTES])
         return Response(NoteDetailOutput(note).data)
 
@@ -510,7 +506,7 @@ class NoteDetailApi(APIView):
 class NoteUpdateApi(APIView):
     @extend_schema(request=NoteInput, responses=NoteDetailOutput, summary="Edit one's own note (history kept)")
     def patch(self, request, case_id, note_id):
-        note = access.note_for_author(request.user, case_id, note_id)
+        _case, note = access.note_for_user(request.user, case_id, note_id, action=CaseAction.NOTE)
         serializer = NoteInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         cases.note_edit(note=note, by=request.user, body=serializer.validated_data["body"])
@@ -523,11 +519,9 @@ class NoteUpdateApi(APIView):
 class TaskListApi(APIView):
     @extend_schema(responses=TaskOutput(many=True), summary="A case's tasks, open ones first")
     def get(self, request, case_id):
-        case = access.case_for_user(request.user, case_id, action=CaseAction.VIEW)
-        if case.access.shared:
-            raise PermissionDenied  # tasks are the owner organization's own work, never shared
-        _require_group(request.user, case, fieldgroups.CASE_DETAILS)
-        tasks = list(_tasks(case))
+        # Tasks are the owner organization's own work (never shared); their titles are case details.
+        case = access.case_for_user(request.user, case_id, action=CaseAction.VIEW_TASKS)
+        tasks = selectors.case_tasks(case)
         cases.case_viewed(case=case, by=request.user, groups=[fieldgroups.CASE_DETAILS])
         return Response(TaskOutput(tasks, many=True).data)
 
@@ -552,7 +546,7 @@ class TaskCreateApi(APIView):
 class TaskUpdateApi(APIView):
     @extend_schema(request=TaskUpdateInput, responses=TaskOutput, summary="Mark a task done, move it, reassign it")
     def patch(self, request, case_id, task_id):
-        _case, task = access.record_for_user(request.user, CaseTask, case_id, task_id, action=CaseAction.TASK)
+        _case, task = access.task_for_user(request.user, case_id, task_id, action=CaseAction.TASK)
         serializer = TaskUpdateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
@@ -568,9 +562,8 @@ class TaskUpdateApi(APIView):
 class DocumentListApi(APIView):
     @extend_schema(responses=DocumentOutput(many=True), summary="A case's documents (descriptions, not files)")
     def get(self, request, case_id):
-        case = access.case_for_user(request.user, case_id, action=CaseAction.VIEW)
-        _require_group(request.user, case, fieldgroups.DOCUMENTS)
-        documents = list(with_data_keys(CaseAttachment.objects.filter(case=case).select_related("uploaded_by")))
+        case = access.case_for_user(request.user, case_id, group=fieldgroups.DOCUMENTS)
+        documents = selectors.case_documents(case)
         cases.case_viewed(case=case, by=request.user, groups=[fieldgroups.DOCUMENTS])
         return Response(DocumentOutput(documents, many=True).data)
 
@@ -585,7 +578,6 @@ class DocumentUploadApi(APIView):
     )
     def post(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.DOCUMENT)
-        _require_group(request.user, case, fieldgroups.DOCUMENTS)
         serializer = DocumentInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -604,17 +596,8 @@ class DocumentDownloadApi(APIView):
         summary="Download a document (decrypted)",
     )
     def get(self, request, case_id, document_id):
-        case, attachment = access.record_for_user(
-            request.user, CaseAttachment, case_id, document_id, action=CaseAction.VIEW
-        )
-        _require_group(request.user, case, fieldgroups.DOCUMENTS)
-        cases.attachment_downloaded(attachment=attachment, by=request.user)
-        response = StreamingHttpResponse(
-            attachment_open(record=attachment, name=attachment.file), content_type=attachment.content_type
-        )
-        response["Content-Disposition"] = f'attachment; filename="{attachment.uuid}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        _case, attachment = access.attachment_for_user(request.user, case_id, document_id)
+        return responses.attachment_response(attachment, by=request.user)
 
 
 # Data-subject export --------------------------------------------------------------------------
@@ -633,14 +616,11 @@ class ExportJsonApi(APIView):
     @extend_schema(
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT)},
         operation_id="v1_cases_export_json",
-        summary="Everything a case holds, for the survivor (JSON, HTCDS field names)",
+        summary="What a case holds, for the survivor (JSON, HTCDS field names): the field groups the caller may see",
     )
     def get(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.EXPORT)
-        export.case_exported(case=case, by=request.user, fmt="json")
-        response = Response(export.case_export_json(case))
-        response["Content-Disposition"] = f'attachment; filename="{case.case_number}.json"'
-        return response
+        return responses.export_response(case, by=request.user, fmt="json")
 
 
 class ExportPdfApi(APIView):
@@ -649,11 +629,8 @@ class ExportPdfApi(APIView):
     @extend_schema(
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
         operation_id="v1_cases_export_pdf",
-        summary="Everything a case holds, for the survivor (PDF)",
+        summary="What a case holds, for the survivor (PDF): the field groups the caller may see",
     )
     def get(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.EXPORT)
-        export.case_exported(case=case, by=request.user, fmt="pdf")
-        response = HttpResponse(export.case_export_pdf(case), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{case.case_number}.pdf"'
-        return response
+        return responses.export_response(case, by=request.user, fmt="pdf")

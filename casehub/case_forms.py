@@ -6,7 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from casehub import coding
+from casehub import coding, fieldgroups
+from casehub.cases import DETAIL_GROUP
 from casehub.models import AttachmentKind, CaseStatus, ErasureReason, IdentityDocumentKind, RiskLevel
 from orgs.models import Role, User
 
@@ -78,6 +79,21 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = case_workers(organization)
+
+    def to_filters(self) -> dict:
+        """The filters of case_selectors.case_list (none when the form is unbound or invalid)."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "status": data["status"],
+            "risk": data["risk"],
+            "need": data["need"],
+            "exploitation_type": data["exploitation"],
+            "assigned": data["worker"].uuid if data["worker"] else None,
+            "text": data["q"],
+            "sort": data["sort"],
+        }
 
 
 class CaseSearchForm(forms.Form):
@@ -168,6 +184,15 @@ class SurvivorForm(forms.Form):
     )
     narrative = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
 
+    GROUPS = frozenset({fieldgroups.IDENTITY, fieldgroups.CONTACT, fieldgroups.NARRATIVE})
+
+    def __init__(self, *args, groups, **kwargs):
+        """Only the fields of ``groups`` (the editor's): the others are neither shown nor sent on."""
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if DETAIL_GROUP[name] not in groups:
+                del self.fields[name]
+
     def clean_identity_documents(self):
         documents = []
         for line in _lines(self.cleaned_data["identity_documents"]):
@@ -192,25 +217,25 @@ class SurvivorForm(forms.Form):
 
     @staticmethod
     def initial_for(details: dict) -> dict:
-        return {
-            "legal_name": details["legal_name"],
-            "preferred_name": details["preferred_name"],
-            "aliases": "\n".join(details["aliases"]),
-            "date_of_birth": details["date_of_birth"],
-            "estimated_age": details["estimated_age"],
-            "phones": "\n".join(details["phones"]),
-            "email": details["email"],
-            "current_address": details["current_address"],
-            "identity_documents": "\n".join(f"{d['kind']}: {d['number']}" for d in details["identity_documents"]),
-            "narrative": details["narrative"],
-        }
+        """The form's initial values from survivor_details (which holds the editor's groups only)."""
+        initial = dict(details)
+        for name in ("aliases", "phones"):
+            if name in details:
+                initial[name] = "\n".join(details[name])
+        if "identity_documents" in details:
+            initial["identity_documents"] = "\n".join(
+                f"{d['kind']}: {d['number']}" for d in details["identity_documents"]
+            )
+        return initial
 
     def to_details(self) -> dict:
         data = dict(self.cleaned_data)
         for name in ("legal_name", "preferred_name"):
-            data[name] = data[name].strip()
+            if name in data:
+                data[name] = data[name].strip()
         for name in ("estimated_age", "email", "current_address", "narrative"):
-            data[name] = data[name] or None
+            if name in data:
+                data[name] = data[name] or None
         return data
 
 

@@ -1,23 +1,30 @@
-"""Reads behind the case pages: the list with its filters, exact search, and the names a page shows.
+"""The read functions of cases: one per operation, called alike by the pages and the API.
 
-Every read starts from casehub.access.cases_visible_to, so a search can never reach a case the
-user may not open, nor another organization's.
+Lists and filters (``case_list``), search by name, phone, document or case number
+(``case_search``), the rows a list shows (``case_rows``), tasks due, recent activity. Every read
+starts from the one case policy (casehub.access): the cases come from ``cases_for_user`` and what
+is shown of each from its ``CaseAccess``, so a page and an API view cannot disagree.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from casehub.access import cases_assigned_to, cases_visible_to, org_capabilities
-from casehub.cases import ENCRYPTED_FIELDS
+from casehub import fieldgroups
+from casehub.access import CaseAccess, CaseAction, CaseSet, Scope, actor_for, case_accesses, cases_for_user
+from casehub.cases import ENCRYPTED_FIELDS, cases_listed
 from casehub.crypto.blind_index import blind_index_search, normalize_document, normalize_phone
 from casehub.crypto.fields import with_data_keys
 from casehub.models import (
     AuditEvent,
     Case,
+    CaseAttachment,
     CaseEvent,
+    CaseNote,
     CaseTask,
     NameKind,
     SurvivorDocument,
@@ -25,8 +32,7 @@ from casehub.models import (
     SurvivorPhone,
 )
 from orgs import capabilities
-from orgs.access import member_role
-from orgs.models import Role
+from orgs.models import Organization
 
 EVENT_LABELS = {
     "created": _("Case opened"),
@@ -48,121 +54,186 @@ EVENT_LABELS = {
 SORTS = {
     "updated": ("-updated_at", "-id"),
     "created": ("-created_at", "-id"),
-    "number": ("case_number",),
+    "number": ("case_number", "id"),
     "risk": ("-risk_rank", "-updated_at", "-id"),
 }
 RISK_RANK = {"low": 0, "medium": 1, "high": 2, "immediate": 3}
+# Searches of a field group's values reach only cases whose group the searcher may read.
+SEARCHED = {
+    "name": (SurvivorName, fieldgroups.IDENTITY),
+    "document": (SurvivorDocument, fieldgroups.IDENTITY),
+    "phone": (SurvivorPhone, fieldgroups.CONTACT),
+}
+_SEARCH_COLUMNS = (
+    "uuid",
+    "case_id",
+    "value",
+    "value_index",
+    "case__uuid",
+    "case__organization_id",
+    "case__data_key_id",
+    "case__data_key_master_id",
+    "case__data_key_wrapped",
+)
 
 
 def may_see_all_cases(user) -> bool:
     """Whether the "all organization cases" tab is offered to the user."""
-    return bool(org_capabilities(user) & {capabilities.SEE_ALL, capabilities.SEE_UNRESTRICTED})
+    return bool(actor_for(user).capabilities & {capabilities.SEE_ALL, capabilities.SEE_UNRESTRICTED})
 
 
-def case_ids_matching(user, query: str, *, among: QuerySet[Case] | None = None) -> set[int]:
-    """Ids of cases whose name, alias, phone or identity document number equals ``query`` exactly.
+# Search ------------------------------------------------------------------------------------------
 
-    Through the blind indexes of the user's organization, restricted to ``among`` (by default
-    the cases the user may open).
-    """
-    query = query.strip()
-    if not query or member_role(user) is None:
-        return set()
-    organization = user.membership.organization
-    # Blind indexes are per organization: only the organization's own cases are searched.
-    among = cases_visible_to(user).filter(organization=organization) if among is None else among
-    found = set()
-    searches = [(SurvivorName, query)]
-    if normalize_phone(query):
-        searches.append((SurvivorPhone, query))
-    if normalize_document(query):
-        searches.append((SurvivorDocument, query))
-    for model, value in searches:
-        rows = blind_index_search(
-            model.objects.filter(case__in=among.values("pk")),
-            index="value_index",
-            value=value,
-            organization=organization,
-        )
-        found.update(row.case_id for row in rows)
+
+def case_search(user, *, name: str = "", phone: str = "", document: str = "", text: str = "") -> CaseSet:
+    """The user's organization's cases they may open whose name (any kind), phone or identity
+    document number equals the one given (all given must match); ``text`` matches any of the
+    three, or the case number. Each kind is searched only among cases whose group (identity for
+    names and documents, contact for phones) the user may read: a search finds nothing the user
+    could not have read. Blind indexes are per organization, so other organizations' cases are
+    never searched. Exact match after normalization (case, accents, punctuation folded)."""
+    actor = actor_for(user)
+    found = cases_for_user(actor, scope=Scope.ORGANIZATION)
+    if not actor.works_cases or not found.parts:
+        return CaseSet([])
+    if text.strip():
+        text = text.strip()
+        kinds = {"name": text}
+        if normalize_phone(text):
+            kinds["phone"] = text
+        if normalize_document(text):
+            kinds["document"] = text
+        ids = set().union(*(_matching(actor, kind, value) for kind, value in kinds.items()))
+        ids |= set(found.filter(case_number__iexact=text).ids())
+        return found.filter(pk__in=ids)
+    given = {kind: value.strip() for kind, value in (("name", name), ("phone", phone), ("document", document))}
+    for kind, value in given.items():
+        if value:
+            found = found.filter(pk__in=_matching(actor, kind, value))
     return found
 
 
-def hidden_match_count(user, query: str) -> int:
-    """How many cases of the user's organization match but are not visible to the user (a count only)."""
-    if member_role(user) not in {Role.CASEWORKER, Role.COORDINATOR}:
-        return 0
-    organization = user.membership.organization
-    everything = Case.objects.filter(organization=organization, data_key_wrapped__isnull=False)
-    every_match = case_ids_matching(user, query, among=everything)
-    visible = set(cases_visible_to(user).filter(pk__in=every_match).values_list("pk", flat=True))
-    return len(every_match - visible)
+def _matching(actor, kind: str, value: str) -> set[int]:
+    """Ids of the organization's cases, readable in the searched group, with a ``kind`` equal to ``value``."""
+    model, group = SEARCHED[kind]
+    among = cases_for_user(actor, group=group, scope=Scope.ORGANIZATION)
+    if not among.parts:
+        return set()
+    (own,) = among.parts
+    candidates = model.objects.filter(case__in=own.values("pk")).only(*_SEARCH_COLUMNS)
+    organization = Organization(pk=actor.organization_id)
+    rows = blind_index_search(candidates, index="value_index", value=value, organization=organization)
+    return {row.case_id for row in rows}
 
 
-def case_list(user, *, scope: str, filters: dict, sort: str = "updated") -> QuerySet[Case]:
-    """The cases of a list tab, filtered and sorted; encrypted columns are not even read."""
-    if scope == "all" and may_see_all_cases(user):
-        # The organization's own cases: cases shared with it are listed, within their scope, on
-        # the "shared with us" page (sharing.views.shared_with_us).
-        cases = cases_visible_to(user).filter(organization_id=user.membership.organization_id)
-    else:
-        cases = cases_assigned_to(user)
-    cases = cases_filtered(
-        cases,
-        status=filters.get("status", ""),
-        risk=filters.get("risk", ""),
-        need=filters.get("need", ""),
-        exploitation_type=filters.get("exploitation", ""),
-    )
-    if filters.get("worker"):
-        cases = cases.filter(assigned_caseworkers=filters["worker"])
-    if filters.get("q"):
-        cases = cases.filter(pk__in=case_ids_matching(user, filters["q"]))
+# Lists -------------------------------------------------------------------------------------------
+
+
+def case_list(user, *, scope: str = Scope.ALL, filters: dict | None = None) -> CaseSet:
+    """The cases of a list, filtered: ``status``; ``risk``, ``need``, ``exploitation_type`` (coded
+    fields: only among cases whose case details the user may read), ``assigned`` (a user id: the
+    own organization's cases only, who works on a case being its business) and ``text`` (see
+    case_search). Sorting by risk, like a filter on a coded field, lists only cases whose case
+    details the user may read. Encrypted columns are not even read."""
+    filters = filters or {}
+    coded = any(filters.get(name) for name in ("risk", "need", "exploitation_type")) or filters.get("sort") == "risk"
+    if filters.get("assigned") is not None:
+        scope = {Scope.ALL: Scope.ORGANIZATION, Scope.SHARED: None}.get(scope, scope)
+    if scope is None:
+        return CaseSet([])
+    cases = cases_for_user(user, group=fieldgroups.CASE_DETAILS if coded else None, scope=scope)
+    if filters.get("status"):
+        cases = cases.filter(status=filters["status"])
+    if filters.get("risk"):
+        cases = cases.filter(risk_level=filters["risk"])
+    if filters.get("need"):
+        cases = cases.filter(needs__has=filters["need"])
+    if filters.get("exploitation_type"):
+        cases = cases.filter(exploitation_types__has=filters["exploitation_type"])
+    if filters.get("assigned") is not None:
+        assigned = Case.assigned_caseworkers.through.objects.filter(user__uuid=filters["assigned"])
+        cases = cases.filter(pk__in=assigned.values("case_id"))
+    if filters.get("text"):
+        cases = cases.filter(pk__in=case_search(user, text=filters["text"]).ids())
+    return CaseSet([part.defer(*ENCRYPTED_FIELDS) for part in cases.parts])
+
+
+def ordered(cases: CaseSet, sort: str) -> tuple[CaseSet, tuple]:
+    """The set ready to page in one of SORTS' orders, and that order."""
     if sort == "risk":
-        cases = cases.annotate(
-            risk_rank=SqlCase(
-                *[When(risk_level=level, then=Value(rank)) for level, rank in RISK_RANK.items()],
-                default=Value(0),
-                output_field=IntegerField(),
-            )
+        rank = SqlCase(
+            *[When(risk_level=level, then=Value(rank)) for level, rank in RISK_RANK.items()],
+            default=Value(0),
+            output_field=IntegerField(),
         )
-    return cases.defer(*ENCRYPTED_FIELDS).order_by(*SORTS.get(sort, SORTS["updated"]))
+        cases = cases.annotate(risk_rank=rank)
+    return cases, SORTS.get(sort, SORTS["updated"])
 
 
-def display_names_prefetch() -> Prefetch:
-    """The legal and preferred names of the cases in one query, with their data keys, nothing else."""
-    names = with_data_keys(SurvivorName.objects.filter(kind__in=[NameKind.LEGAL, NameKind.PREFERRED]).order_by("id"))
-    return Prefetch("survivorname_set", queryset=names, to_attr="display_name_rows")
+class Pages:
+    """A CaseSet in one order, as Django's Paginator wants it (a count and slices)."""
+
+    def __init__(self, cases: CaseSet, order):
+        self.cases, self.order = cases, order
+
+    def count(self) -> int:
+        return self.cases.count()
+
+    def __getitem__(self, window: slice):
+        return self.cases.page(order=self.order, limit=window.stop - window.start, offset=window.start)
 
 
-def display_name(case: Case) -> str:
-    """Preferred name, else legal name (decrypts one name at most)."""
-    rows = case.display_name_rows
-    preferred = next((row for row in rows if row.kind == NameKind.PREFERRED), None)
-    legal = next((row for row in rows if row.kind == NameKind.LEGAL), None)
-    row = preferred or legal
-    return row.value if row is not None else ""
+@dataclass(frozen=True)
+class CaseRow:
+    """A case as a list shows it: the display name only with identity, coded fields only with case details."""
+
+    case: Case
+    access: CaseAccess
+    name: str | None  # None: the identity group is not the viewer's to see
+
+    @property
+    def shared(self) -> bool:
+        return self.access.shared
+
+    @property
+    def coded(self) -> bool:
+        return fieldgroups.CASE_DETAILS in self.access.groups
+
+
+def case_rows(user, cases, *, shows=frozenset({fieldgroups.IDENTITY})) -> list[CaseRow]:
+    """The rows of a list of cases, and the listing audited: the groups of ``shows`` each row
+    showed (only names are decrypted, and only of cases whose identity the user may see)."""
+    cases = list(cases)
+    accesses = case_accesses(user, cases)
+    named = [case for case in cases if fieldgroups.IDENTITY in accesses[case.pk].groups & shows]
+    names = case_display_names(named)
+    listed: dict[tuple, list] = {}
+    rows = []
+    for case in cases:
+        access = accesses[case.pk]
+        if CaseAction.VIEW not in access.actions:
+            continue  # an access that ended between the two reads: show nothing of it
+        rows.append(CaseRow(case, access, names.get(case.pk, "") if case in named else None))
+        listed.setdefault(tuple(sorted(access.groups & shows)), []).append(case)
+    for groups, listed_cases in listed.items():
+        cases_listed(cases=listed_cases, by=user, groups=groups)
+    return rows
 
 
 def case_header_name(case: Case) -> str:
-    """The display name of one case for the page header."""
-    rows = list(SurvivorName.objects.filter(case=case, kind__in=[NameKind.LEGAL, NameKind.PREFERRED]).order_by("id"))
-    for row in rows:
-        row.case = case
-    case.display_name_rows = rows
-    return display_name(case)
+    """The display name of one case for the page header (call only when identity is in scope)."""
+    return case_display_names([case]).get(case.pk, "")
 
 
 def tasks_due_for(user, *, limit: int = 20) -> list[CaseTask]:
-    """Open tasks assigned to the user on cases they can see, overdue first (by due date, undated last)."""
-    tasks = (
-        CaseTask.objects.filter(assignee=user, done_at__isnull=True, case__in=cases_visible_to(user).values("pk"))
+    """Open tasks assigned to the user on cases whose tasks they may read, by due date (undated last)."""
+    readable = cases_for_user(user, action=CaseAction.VIEW_TASKS, scope=Scope.ORGANIZATION)
+    tasks = list(
+        CaseTask.objects.filter(readable.q("case_id"), assignee_id=actor_for(user).user_id, done_at__isnull=True)
         .select_related("case")
-        .order_by("due_on", "id")
+        .order_by("due_on", "id")[:limit]
     )
-    dated = [task for task in tasks[:limit] if task.due_on]
-    undated = [task for task in tasks[:limit] if not task.due_on]
-    return (dated + undated)[:limit]
+    return [task for task in tasks if task.due_on] + [task for task in tasks if not task.due_on]
 
 
 def labelled(events) -> list[CaseEvent]:
@@ -175,21 +246,45 @@ def labelled(events) -> list[CaseEvent]:
     return events
 
 
-def case_events(case: Case, *, limit: int = 200) -> list[CaseEvent]:
-    # Comments (close and reopen reasons) are encrypted; history shows what changed, not values.
-    return labelled(CaseEvent.objects.filter(case=case).select_related("actor").defer("comment")[:limit])
+def case_events(case: Case, *, coded: bool, limit: int = 200) -> list[CaseEvent]:
+    """The case's history: which fields changed, when, by whom; the old and new codes of coded
+    fields only for a viewer of case details (``coded``). Comments (close and reopen reasons) are
+    encrypted and not read: history shows what changed, not values."""
+    events = labelled(CaseEvent.objects.filter(case=case).select_related("actor").defer("comment")[:limit])
+    if not coded:
+        for event in events:
+            event.coded_changes = []
+    return events
+
+
+def case_notes(case: Case) -> list[CaseNote]:
+    """A case's notes, newest first, with their earlier texts (the viewer may read notes)."""
+    notes = with_data_keys(CaseNote.objects.filter(case=case).select_related("author"))
+    return list(notes.prefetch_related("revisions__written_by"))
+
+
+def case_tasks(case: Case) -> list[CaseTask]:
+    """A case's tasks, open ones first (the viewer may read them: CaseAction.VIEW_TASKS)."""
+    return list(with_data_keys(CaseTask.objects.filter(case=case).select_related("assignee", "created_by")))
+
+
+def case_documents(case: Case) -> list[CaseAttachment]:
+    """A case's documents, newest first: descriptions, not files (the viewer may read documents)."""
+    return list(with_data_keys(CaseAttachment.objects.filter(case=case).select_related("uploaded_by")))
 
 
 def recent_activity_for(user, *, limit: int = 15) -> list[CaseEvent]:
+    """What happened lately on the cases assigned to the user (the owner organization's history)."""
+    assigned = cases_for_user(user, scope=Scope.ASSIGNED)
     return labelled(
-        CaseEvent.objects.filter(case__in=cases_assigned_to(user).values("pk"))
+        CaseEvent.objects.filter(assigned.q("case_id"))
         .select_related("case", "actor")
         .defer("comment")
         .order_by("-at", "-id")[:limit]
     )
 
 
-def case_accesses(case: Case, *, limit: int = 100) -> QuerySet[AuditEvent]:
+def case_read_log(case: Case, *, limit: int = 100):
     """Who opened or listed this case's decrypted fields, newest first (the owner organization only)."""
     return (
         AuditEvent.objects.filter(
@@ -218,41 +313,11 @@ def coded_details(case: Case) -> list[tuple[str, str]]:
     return rows
 
 
-# For the API's list and search ------------------------------------------------------------------
-
-SEARCH_MODELS = {"name": SurvivorName, "phone": SurvivorPhone, "document": SurvivorDocument}
-_SEARCH_COLUMNS = (
-    "uuid",
-    "case_id",
-    "value",
-    "value_index",
-    "case__uuid",
-    "case__organization_id",
-    "case__data_key_id",
-    "case__data_key_master_id",
-    "case__data_key_wrapped",
-)
-
-
-def cases_matching(cases, *, organization, name: str = "", phone: str = "", document: str = ""):
-    """The cases among ``cases`` whose name (any kind), phone or document number equals the one given.
-
-    Exact match through the blind indexes; only the candidates of visible cases are decrypted
-    (to drop the false positives that the truncated index lets through).
-    """
-    for kind, value in (("name", name), ("phone", phone), ("document", document)):
-        if value:
-            model = SEARCH_MODELS[kind]
-            # Only the columns that decrypting and comparing need (not the whole case row).
-            candidates = model.objects.filter(case__in=cases).only(*_SEARCH_COLUMNS)
-            rows = blind_index_search(candidates, index="value_index", value=value, organization=organization)
-            cases = cases.filter(pk__in=[row.case_id for row in rows])
-    return cases
-
-
 def case_display_names(cases) -> dict[int, str]:
     """The name each case is listed under (preferred, else legal), decrypting those names only."""
     by_id = {case.pk: case for case in cases}
+    if not by_id:
+        return {}
     rows = SurvivorName.objects.filter(case_id__in=by_id, kind__in=[NameKind.PREFERRED, NameKind.LEGAL]).order_by(
         "case_id", "id"
     )
@@ -266,22 +331,3 @@ def case_display_names(cases) -> dict[int, str]:
         row.case = by_id[case_id]  # the case row in hand carries its data key: no query to decrypt
         names[case_id] = row.value
     return names
-
-
-def cases_filtered(
-    cases, *, status: str = "", risk: str = "", need: str = "", exploitation_type: str = "", assigned=None
-):
-    """Narrow a case queryset by coded fields and by assigned worker (a user uuid)."""
-    if status:
-        cases = cases.filter(status=status)
-    if risk:
-        cases = cases.filter(risk_level=risk)
-    if need:
-        cases = cases.filter(needs__has=need)
-    if exploitation_type:
-        cases = cases.filter(exploitation_types__has=exploitation_type)
-    if assigned is not None:
-        cases = cases.filter(
-            pk__in=Case.assigned_caseworkers.through.objects.filter(user__uuid=assigned).values("case_id")
-        )
-    return cases

@@ -7,16 +7,18 @@ except coded (unencrypted) fields, whose old and new codes are kept.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casehub import fieldgroups
+from casehub.access import case_field_groups
 from casehub.audit import audit_record
-from casehub.crypto.files import attachment_store
+from casehub.crypto.files import attachment_open, attachment_store
 from casehub.crypto.keyring import data_key_assign
 from casehub.models import (
     Case,
@@ -54,7 +56,8 @@ DETAIL_GROUP = {
         ("legal_name", "preferred_name", "aliases", "identity_documents", "date_of_birth", "estimated_age"),
         fieldgroups.IDENTITY,
     ),
-    **dict.fromkeys(("phones", "email", "current_address", "contact_instructions", "safety_plan"), fieldgroups.CONTACT),
+    **dict.fromkeys(("phones", "email", "current_address"), fieldgroups.CONTACT),
+    **dict.fromkeys(("contact_instructions", "safety_plan"), fieldgroups.SAFETY),
     "narrative": fieldgroups.NARRATIVE,
     **dict.fromkeys(CODED_FIELDS, fieldgroups.CASE_DETAILS),
 }
@@ -97,17 +100,22 @@ def _check_coded(values: dict) -> None:
         raise ValidationError(errors)
 
 
-def _identifiers(case: Case) -> dict:
-    names = list(SurvivorName.objects.filter(case=case).order_by("id"))
-    return {
-        "legal_name": next((n.value for n in names if n.kind == NameKind.LEGAL), ""),
-        "preferred_name": next((n.value for n in names if n.kind == NameKind.PREFERRED), ""),
-        "aliases": [n.value for n in names if n.kind == NameKind.ALIAS],
-        "phones": [p.value for p in SurvivorPhone.objects.filter(case=case).order_by("id")],
-        "identity_documents": [
-            {"kind": d.kind, "number": d.value} for d in SurvivorDocument.objects.filter(case=case).order_by("id")
-        ],
-    }
+def _identifiers(case: Case, groups=(fieldgroups.IDENTITY, fieldgroups.CONTACT)) -> dict:
+    """Names and document numbers (identity) and phone numbers (contact) of the groups given."""
+    found = {}
+    if fieldgroups.IDENTITY in groups:
+        names = list(SurvivorName.objects.filter(case=case).order_by("id"))
+        found.update(
+            legal_name=next((n.value for n in names if n.kind == NameKind.LEGAL), ""),
+            preferred_name=next((n.value for n in names if n.kind == NameKind.PREFERRED), ""),
+            aliases=[n.value for n in names if n.kind == NameKind.ALIAS],
+            identity_documents=[
+                {"kind": d.kind, "number": d.value} for d in SurvivorDocument.objects.filter(case=case).order_by("id")
+            ],
+        )
+    if fieldgroups.CONTACT in groups:
+        found["phones"] = [p.value for p in SurvivorPhone.objects.filter(case=case).order_by("id")]
+    return found
 
 
 def _replace_identifiers(case: Case, name: str, value) -> None:
@@ -137,7 +145,8 @@ def _apply_details(case: Case, details: dict, *, creating: bool) -> tuple[list[s
         raise ValidationError(_("Unknown case fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
     coded = {name: value for name, value in details.items() if name in CODED_FIELDS}
     _check_coded(coded)
-    current = {} if creating else _identifiers(case)
+    touched = {DETAIL_GROUP[name] for name in details if name in IDENTIFIER_FIELDS}
+    current = {} if creating or not touched else _identifiers(case, touched)
     changed, changes = [], {}
     for name, value in details.items():
         if name in IDENTIFIER_FIELDS:
@@ -193,7 +202,14 @@ def case_create(*, organization, by=None, case_number: str | None = None, **deta
 
 @transaction.atomic
 def case_update(*, case: Case, by, **details) -> list[str]:
-    """Change survivor or coded details; returns the names of the fields that changed."""
+    """Change survivor or coded details; returns the names of the fields that changed.
+
+    Refused (PermissionDenied, nothing written) when a field lies outside the field groups the
+    case policy lets ``by`` see: nobody overwrites what they may not read.
+    """
+    groups = case_field_groups(by, case)
+    if any(DETAIL_GROUP.get(name) not in groups for name in details if name in DETAIL_GROUP):
+        raise PermissionDenied(_("Some of these fields are outside what you may see."))
     changed, changes = _apply_details(case, details, creating=False)
     if not changed:
         return []
@@ -419,7 +435,8 @@ def attachment_add(*, case: Case, by, upload, kind: str, description: str = "") 
     return attachment
 
 
-def attachment_downloaded(*, attachment: CaseAttachment, by) -> None:
+def attachment_read(*, attachment: CaseAttachment, by):
+    """A document's decrypted content, as a stream of chunks; the read is audited first."""
     audit_record(
         "case.attachment_viewed",
         actor=by,
@@ -427,26 +444,34 @@ def attachment_downloaded(*, attachment: CaseAttachment, by) -> None:
         target=attachment.case,
         details={"attachment": str(attachment.uuid), "groups": [fieldgroups.DOCUMENTS]},
     )
+    return attachment_open(record=attachment, name=attachment.file)
+
+
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/tiff": "tiff",
+}
+
+
+def attachment_download_name(attachment: CaseAttachment) -> str:
+    """Never the survivor's name nor the original file name: the case number and a random part."""
+    extension = EXTENSIONS.get(attachment.content_type, "bin")
+    return f"{attachment.case.case_number}-{uuid.uuid4().hex[:8]}.{extension}"
 
 
 def survivor_details(case: Case, groups) -> dict:
     """The decrypted details of a case, limited to the field groups given (nothing else is decrypted)."""
-    details = {}
-    if fieldgroups.IDENTITY in groups or fieldgroups.CONTACT in groups:
-        identifiers = _identifiers(case)
-        if fieldgroups.IDENTITY in groups:
-            details.update(
-                {k: identifiers[k] for k in ("legal_name", "preferred_name", "aliases", "identity_documents")}
-            )
-            details.update(date_of_birth=case.date_of_birth, estimated_age=case.estimated_age)
-        if fieldgroups.CONTACT in groups:
-            details.update(
-                phones=identifiers["phones"],
-                email=case.email,
-                current_address=case.current_address,
-                contact_instructions=case.contact_instructions or {},
-                safety_plan=case.safety_plan,
-            )
+    details = _identifiers(case, groups)
+    if fieldgroups.IDENTITY in groups:
+        details.update(date_of_birth=case.date_of_birth, estimated_age=case.estimated_age)
+    if fieldgroups.CONTACT in groups:
+        details.update(email=case.email, current_address=case.current_address)
+    if fieldgroups.SAFETY in groups:
+        details.update(contact_instructions=case.contact_instructions or {}, safety_plan=case.safety_plan)
     if fieldgroups.NARRATIVE in groups:
         details["narrative"] = case.narrative
     if fieldgroups.CASE_DETAILS in groups:

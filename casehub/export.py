@@ -1,7 +1,9 @@
-"""Data-subject export: everything one case holds, as JSON (HTCDS field names) and as PDF.
+"""Data-subject export: what one case holds, as JSON (HTCDS field names) and as PDF.
 
 For a survivor's request to see their data. The caller authorizes (CaseAction.EXPORT) and
-records the export with `case_exported` in the same request; these functions only read.
+records the export with `case_exported` in the same request; these functions only read. An
+export holds the field groups the exporting person may see (``exported_groups``), and names
+the ones it leaves out: an organization that hides a group from a role hides it here too.
 Field names follow HTCDS 2.0 where it has the field (prs_*, vic_*, cas_*), ours elsewhere.
 """
 
@@ -57,23 +59,41 @@ def _person(user) -> str | None:
     return user.get_username() if user is not None else None
 
 
-def case_export_json(case: Case) -> dict:
-    """Everything the case holds, decrypted, as a JSON-ready dict."""
-    details = survivor_details(case, fieldgroups.ALL)
+def _records(model, case: Case, included: bool):
+    """The case's rows of ``model`` if their field group is exported, else none (not even read)."""
+    return model.objects.filter(case=case) if included else model.objects.none()
+
+
+def exported_groups(case: Case) -> frozenset[str]:
+    """The field groups an export of this case holds: those its ``access`` (the exporter's) covers."""
+    return frozenset(case.access.groups)
+
+
+def case_export_json(case: Case, groups) -> dict:
+    """What the case holds in ``groups``, decrypted, as a JSON-ready dict (nothing else is read)."""
+    details = survivor_details(case, groups)
     survivor = {HTCDS_NAMES.get(name, name): _plain(value) for name, value in details.items()}
-    notes = CaseNote.objects.filter(case=case).select_related("author").prefetch_related("revisions__written_by")
-    tasks = CaseTask.objects.filter(case=case).select_related("assignee", "created_by")
-    attachments = CaseAttachment.objects.filter(case=case).select_related("uploaded_by")
+    notes = _records(CaseNote, case, fieldgroups.NOTES in groups)
+    notes = notes.select_related("author").prefetch_related("revisions__written_by")
+    coded = fieldgroups.CASE_DETAILS in groups  # task titles, coded changes and comments count as case details
+    tasks = _records(CaseTask, case, coded)
+    tasks = tasks.select_related("assignee", "created_by")
+    attachments = _records(CaseAttachment, case, fieldgroups.DOCUMENTS in groups)
+    attachments = attachments.select_related("uploaded_by")
     events = CaseEvent.objects.filter(case=case).select_related("actor")
+    if not coded:
+        events = events.defer("comment")
     return {
         "format": "casehub-data-subject-export/1",
         "exported_at": timezone.now().isoformat(),
+        "field_groups": sorted(groups),
+        "left_out": sorted(fieldgroups.ALL - set(groups)),
         "case": {
             "id": str(case.uuid),
             "case_number": case.case_number,
             "organization": case.organization.name,
             "cas_Status": case.status,
-            "risk_level": case.risk_level,
+            **({"risk_level": case.risk_level} if coded else {}),
             "restricted": case.restricted,
             "created_at": _plain(case.created_at),
             "updated_at": _plain(case.updated_at),
@@ -125,22 +145,22 @@ def case_export_json(case: Case) -> dict:
                 "actor": _person(event.actor),
                 "action": event.action,
                 "fields": event.fields,
-                "changes": event.changes,
-                "comment": event.comment,
+                "changes": event.changes if coded else {},
+                "comment": event.comment if coded else None,
             }
             for event in events
         ],
     }
 
 
-def case_exported(*, case: Case, by, fmt: str) -> None:
-    """Account for a data-subject export (codes only: which case, which format)."""
+def case_exported(*, case: Case, by, fmt: str, groups) -> None:
+    """Account for a data-subject export (codes only: which case, which format, which field groups)."""
     audit_record(
         "case.exported",
         actor=by,
         organization=by.membership.organization,
         target=case,
-        details={"format": fmt, "groups": sorted(fieldgroups.ALL)},
+        details={"format": fmt, "groups": sorted(groups)},
     )
 
 
@@ -169,7 +189,7 @@ def _text(value) -> str:
     return str(value)
 
 
-def case_export_pdf(case: Case) -> bytes:
+def case_export_pdf(case: Case, groups) -> bytes:
     """The same content as case_export_json, laid out for reading and printing."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -177,7 +197,7 @@ def case_export_pdf(case: Case) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    data = case_export_json(case)
+    data = case_export_json(case, groups)
     regular, bold = _font()
     body = ParagraphStyle("body", fontName=regular, fontSize=9, leading=12)
     heading = ParagraphStyle("heading", fontName=bold, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4)
@@ -202,6 +222,12 @@ def case_export_pdf(case: Case) -> bytes:
     story = [
         Paragraph(escape(f"Case {data['case']['case_number']} — data held about you"), title),
         para(f"Exported {data['exported_at']} by {data['case']['organization']}."),
+        para(
+            "Left out (not the exporting person's to see): "
+            + ", ".join(str(fieldgroups.LABELS[group]) for group in data["left_out"])
+        )
+        if data["left_out"]
+        else para("Every part of the case is included."),
         Paragraph("Case", heading),
         table([(key, value) for key, value in data["case"].items() if key != "id"]),
         Paragraph("Survivor details", heading),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 IDENTITY = "identity"
 CONTACT = "contact"
+SAFETY = "safety"
 CASE_DETAILS = "case_details"
 NARRATIVE = "narrative"
 DOCUMENTS = "documents"
@@ -16,10 +17,21 @@ NOTES = "notes"
 LABELS = {
     IDENTITY: _("Identity"),
     CONTACT: _("Contact"),
+    SAFETY: _("Safety"),
     CASE_DETAILS: _("Case details"),
     NARRATIVE: _("Narrative"),
     DOCUMENTS: _("Documents"),
     NOTES: _("Notes"),
+}
+# What each group holds, in the words read to the survivor and shown on every consent and share form.
+DESCRIPTIONS = {
+    IDENTITY: _("names, date of birth, identity documents"),
+    CONTACT: _("phone numbers, e-mail, address"),
+    SAFETY: _("safety plan and contact instructions: where the danger is, code words, safe times and channels"),
+    CASE_DETAILS: _("coded details such as needs, languages and the kind of exploitation"),
+    NARRATIVE: _("what happened, in the survivor's words"),
+    DOCUMENTS: _("scanned documents and photos"),
+    NOTES: _("caseworkers' notes"),
 }
 ALL = frozenset(LABELS)
 
@@ -27,7 +39,9 @@ ALL = frozenset(LABELS)
 # audited as case details; they are the owner organization's own work and never shared.
 CASE_FIELDS = {
     IDENTITY: ["names", "date_of_birth", "estimated_age", "identity_documents"],
-    CONTACT: ["phones", "email", "current_address", "contact_instructions", "safety_plan"],
+    CONTACT: ["phones", "email", "current_address"],
+    # Where the danger is, code words, how (not) to reach the survivor: never implied by contact.
+    SAFETY: ["safety_plan", "contact_instructions"],
     CASE_DETAILS: [
         "gender",
         "age_band",

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from casehub.access import actors_resolved_once
+
 
 @dataclass(frozen=True)
 class RequestMeta:
@@ -44,7 +46,8 @@ class RequestIdMiddleware:
         request.client_ip = client_ip(request)
         token = _meta.set(RequestMeta(request.request_id, request.client_ip))
         try:
-            response = self.get_response(request)
+            with actors_resolved_once():
+                response = self.get_response(request)
         finally:
             _meta.reset(token)
         response["X-Request-ID"] = request.request_id

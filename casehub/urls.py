@@ -14,6 +14,7 @@ from sharing import api_urls as sharing_api_urls
 # /api/v1/cases/…: one view per operation (reads GET, writes POST/PATCH), like the directory API.
 cases_api = [
     path("", api_cases.CaseListApi.as_view(), name="cases"),
+    path("count/", api_cases.CaseCountApi.as_view(), name="cases_count"),
     path("search/", api_cases.CaseSearchApi.as_view(), name="cases_search"),
     path("create/", api_cases.CaseCreateApi.as_view(), name="case_create"),
     path("<uuid:case_id>/", api_cases.CaseDetailApi.as_view(), name="case"),

@@ -7,15 +7,12 @@ cases_listed), naming the field groups it showed.
 
 from __future__ import annotations
 
-import json
-import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,18 +21,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casehub import case_forms as forms
 from casehub import case_selectors as selectors
 from casehub import cases as services
-from casehub import fieldgroups
+from casehub import fieldgroups, responses
 from casehub.access import (
     CaseAction,
+    Scope,
+    attachment_for_user,
     case_for_user,
-    cases_visible_to,
     may_create_cases,
-    record_for_user,
+    note_for_user,
+    task_for_user,
 )
 from casehub.crypto import shredding
-from casehub.crypto.files import AttachmentRejected, attachment_open
-from casehub.export import case_export_json, case_export_pdf, case_exported
-from casehub.models import CaseAttachment, CaseErasure, CaseNote, CaseTask, ErasureStatus
+from casehub.crypto.files import AttachmentRejected
+from casehub.models import CaseErasure, ErasureStatus
 from sharing.selectors import active_overrides
 
 PAGE_SIZE = 25
@@ -51,26 +49,29 @@ TABS = [
     ("safety", gettext_lazy("Safety plan")),
     ("history", gettext_lazy("History")),
 ]
-# The header shows the survivor's name, so every tab shows the identity group at least.
+# The header shows the survivor's name (identity) and risk (case details), so every tab shows
+# those groups when they are the viewer's to see, and what the tab is for.
+HEADER_GROUPS = {fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS}
 TAB_GROUPS = {
-    "survivor": {fieldgroups.IDENTITY, fieldgroups.CONTACT, fieldgroups.NARRATIVE},
-    "details": {fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS},
-    "notes": {fieldgroups.IDENTITY, fieldgroups.NOTES},
-    "tasks": {fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS},
-    "documents": {fieldgroups.IDENTITY, fieldgroups.DOCUMENTS},
-    "safety": {fieldgroups.IDENTITY, fieldgroups.CONTACT},
-    "history": {fieldgroups.IDENTITY},
-    "manage": {fieldgroups.IDENTITY},
-    "sharing": {fieldgroups.IDENTITY},
+    "survivor": {fieldgroups.IDENTITY, fieldgroups.CONTACT, fieldgroups.SAFETY, fieldgroups.NARRATIVE},
+    "details": {fieldgroups.CASE_DETAILS},
+    "notes": {fieldgroups.NOTES},
+    "tasks": {fieldgroups.CASE_DETAILS},
+    "documents": {fieldgroups.DOCUMENTS},
+    "safety": {fieldgroups.SAFETY},
+    "history": {fieldgroups.CASE_DETAILS},
+    "manage": set(),
+    "sharing": set(),
 }
-
-
-# The field group a tab exists to show: without it in the viewer's scope the tab is hidden and refused.
+# What a tab needs of the viewer: an action (the policy knows which field group it needs) and
+# the field group the tab exists to show. Without them the tab is hidden and refused.
 TAB_NEEDS = {
-    "details": fieldgroups.CASE_DETAILS,
-    "notes": fieldgroups.NOTES,
-    "documents": fieldgroups.DOCUMENTS,
-    "safety": fieldgroups.CONTACT,
+    "details": (CaseAction.VIEW, fieldgroups.CASE_DETAILS),
+    "notes": (CaseAction.VIEW, fieldgroups.NOTES),
+    "tasks": (CaseAction.VIEW_TASKS, None),
+    "documents": (CaseAction.VIEW, fieldgroups.DOCUMENTS),
+    "safety": (CaseAction.VIEW, fieldgroups.SAFETY),
+    "manage": (CaseAction.ASSIGN, None),
 }
 # The owner organization's own work (tasks, history, management): never shown through a share.
 OWNER_TABS = {"tasks", "history", "manage"}
@@ -80,7 +81,8 @@ def tab_allowed(case, tab: str) -> bool:
     access = case.access
     if access.shared and tab in OWNER_TABS:
         return False
-    return tab not in TAB_NEEDS or TAB_NEEDS[tab] in access.groups
+    action, group = TAB_NEEDS.get(tab, (CaseAction.VIEW, None))
+    return action in access.actions and (group is None or group in access.groups)
 
 
 def _case_tab(user, case_uuid, tab: str, *, action: CaseAction = CaseAction.VIEW):
@@ -92,8 +94,8 @@ def _case_tab(user, case_uuid, tab: str, *, action: CaseAction = CaseAction.VIEW
 
 
 def shown_groups(case, tab: str) -> set[str]:
-    """The field groups a tab shows this viewer: the tab's groups within the viewer's scope."""
-    return set(TAB_GROUPS[tab]) & set(case.access.groups)
+    """The field groups a tab shows this viewer: the header's and the tab's, within the viewer's scope."""
+    return (HEADER_GROUPS | TAB_GROUPS[tab]) & set(case.access.groups)
 
 
 def _require_case_worker(user) -> None:
@@ -126,7 +128,7 @@ def _render_tab(request, case, tab: str, context: dict, *, status: int = 200, te
         "groups": case.access.groups,
         "shared": case.access.shared,
         "sharing_tab": bool({CaseAction.CONSENT, CaseAction.SHARE} & actions),
-        "display_name": selectors.case_header_name(case) if fieldgroups.IDENTITY in groups else "",
+        "display_name": selectors.case_header_name(case) if fieldgroups.IDENTITY in groups else None,
         "assigned": [] if case.access.shared else list(case.assigned_caseworkers.order_by("username")),
         "active_overrides": [] if case.access.shared else active_overrides(case),
         **context,
@@ -152,12 +154,14 @@ def case_list(request):
     scope = "all" if see_all and data.get("scope") == "all" else "mine"
     form = forms.CaseFilterForm(data or None, organization=user.membership.organization)
     filters = form.cleaned_data if form.is_valid() else {}
-    cases = selectors.case_list(user, scope=scope, filters=filters, sort=filters.get("sort") or "updated")
-    cases = cases.prefetch_related(selectors.display_names_prefetch())
-    page_size = SEARCH_PAGE_SIZE if filters.get("q") else PAGE_SIZE
-    page = Paginator(cases, page_size).get_page(1 if filters.get("q") else data.get("page"))
-    rows = [(case, selectors.display_name(case)) for case in page.object_list]
-    services.cases_listed(cases=page.object_list, by=user, groups={fieldgroups.IDENTITY})
+    cases = selectors.case_list(
+        user, scope=Scope.ORGANIZATION if scope == "all" else Scope.ASSIGNED, filters=form.to_filters()
+    )
+    cases, order = selectors.ordered(cases, filters.get("sort") or "updated")
+    searched = bool(filters.get("q"))
+    page_size = SEARCH_PAGE_SIZE if searched else PAGE_SIZE
+    page = Paginator(selectors.Pages(cases, order), page_size).get_page(1 if searched else data.get("page"))
+    rows = selectors.case_rows(user, page.object_list)
     query = {key: value for key, value in data.items() if key not in ("page", "q", "csrfmiddlewaretoken") and value}
     return render(
         request,
@@ -169,25 +173,18 @@ def case_list(request):
             "scope": scope,
             "see_all": see_all,
             "query": urlencode(query),
-            "searched": bool(filters.get("q")),
+            "searched": searched,
         },
     )
 
 
-def _search_matches(user, search) -> tuple[list | None, int]:
+def _search_matches(user, search) -> list | None:
+    """The duplicate check before intake: the cases the user may open that match, nothing about others."""
     if not search.is_bound or not search.is_valid():
-        return None, 0
-    query = search.cleaned_data["q"]
-    found = selectors.case_ids_matching(user, query)
-    matches = list(
-        cases_visible_to(user)
-        .filter(pk__in=found)
-        .defer(*services.ENCRYPTED_FIELDS)
-        .order_by("-updated_at")
-        .prefetch_related(selectors.display_names_prefetch())
-    )
-    services.cases_listed(cases=matches, by=user, groups={fieldgroups.IDENTITY})
-    return [(case, selectors.display_name(case)) for case in matches], selectors.hidden_match_count(user, query)
+        return None
+    found = selectors.case_search(user, text=search.cleaned_data["q"])
+    cases, order = selectors.ordered(found, "updated")
+    return selectors.case_rows(user, cases.page(order=order, limit=SEARCH_PAGE_SIZE))
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,7 +194,7 @@ def case_new(request):
     user = request.user
     step = request.POST.get("step") if request.method == "POST" else None
     search = forms.CaseSearchForm(request.POST if step == "search" or (step and request.POST.get("q")) else None)
-    matches, hidden = _search_matches(user, search)
+    matches = _search_matches(user, search)
     intake = forms.IntakeForm(
         request.POST if step == "intake" else None,
         initial=forms.IntakeForm.initial_from_search(search.cleaned_data["q"]) if matches == [] else None,
@@ -213,7 +210,7 @@ def case_new(request):
     return render(
         request,
         "cases/new.html",
-        {"search": search, "matches": matches, "hidden": hidden, "intake": intake},
+        {"search": search, "matches": matches, "intake": intake},
         status=_status(search, intake),
     )
 
@@ -230,9 +227,14 @@ def case_survivor(request, case_uuid):
 
 @require_http_methods(["GET", "POST"])
 def case_survivor_edit(request, case_uuid):
+    """The survivor's details the editor may see, and only those: fields of other groups are neither
+    shown nor written (case_update refuses them)."""
     case = case_for_user(request.user, case_uuid, action=CaseAction.EDIT)
+    groups = set(case.access.groups) & forms.SurvivorForm.GROUPS
+    if not groups:
+        raise PermissionDenied
     if request.method == "POST":
-        form = forms.SurvivorForm(request.POST)
+        form = forms.SurvivorForm(request.POST, groups=groups)
         if form.is_valid():
             try:
                 services.case_update(case=case, by=request.user, **form.to_details())
@@ -242,8 +244,8 @@ def case_survivor_edit(request, case_uuid):
                 messages.success(request, _("Survivor details saved."))
                 return redirect("cases:survivor", case_uuid=case.uuid)
     else:
-        details = services.survivor_details(case, {fieldgroups.IDENTITY, fieldgroups.CONTACT, fieldgroups.NARRATIVE})
-        form = forms.SurvivorForm(initial=forms.SurvivorForm.initial_for(details))
+        details = services.survivor_details(case, groups)
+        form = forms.SurvivorForm(initial=forms.SurvivorForm.initial_for(details), groups=groups)
     return _render_tab(request, case, "survivor", {"form": form}, status=_status(form))
 
 
@@ -274,7 +276,7 @@ def case_details_edit(request, case_uuid):
 @require_GET
 def case_safety(request, case_uuid):
     case = _case_tab(request.user, case_uuid, "safety")
-    details = services.survivor_details(case, {fieldgroups.CONTACT})
+    details = services.survivor_details(case, {fieldgroups.SAFETY})
     return _render_tab(request, case, "safety", {"details": details, "form": None})
 
 
@@ -288,20 +290,19 @@ def case_safety_edit(request, case_uuid):
             messages.success(request, _("Safety plan saved."))
             return redirect("cases:safety", case_uuid=case.uuid)
     else:
-        details = services.survivor_details(case, {fieldgroups.CONTACT})
+        details = services.survivor_details(case, {fieldgroups.SAFETY})
         form = forms.SafetyForm(initial=forms.SafetyForm.initial_for(details))
     return _render_tab(request, case, "safety", {"form": form}, status=_status(form))
 
 
-def _notes_context(case, user, form=None, editing=None):
-    notes = list(CaseNote.objects.filter(case=case).select_related("author").prefetch_related("revisions__written_by"))
-    return {"notes": notes, "form": form or forms.NoteForm(), "editing": editing}
+def _notes_context(case, form=None, editing=None):
+    return {"notes": selectors.case_notes(case), "form": form or forms.NoteForm(), "editing": editing}
 
 
 @require_GET
 def case_notes(request, case_uuid):
     case = _case_tab(request.user, case_uuid, "notes")
-    return _render_tab(request, case, "notes", _notes_context(case, request.user))
+    return _render_tab(request, case, "notes", _notes_context(case))
 
 
 @require_POST
@@ -316,14 +317,12 @@ def note_add(request, case_uuid):
         else:
             messages.success(request, _("Note added."))
             return redirect("cases:notes", case_uuid=case.uuid)
-    return _render_tab(request, case, "notes", _notes_context(case, request.user, form), status=400)
+    return _render_tab(request, case, "notes", _notes_context(case, form), status=400)
 
 
 @require_http_methods(["GET", "POST"])
 def note_edit(request, case_uuid, note_uuid):
-    case, note = record_for_user(request.user, CaseNote, case_uuid, note_uuid, action=CaseAction.NOTE)
-    if note.author_id != request.user.pk:
-        raise PermissionDenied
+    case, note = note_for_user(request.user, case_uuid, note_uuid, action=CaseAction.NOTE)
     # Prefixed: the page also holds the form that adds a note, and ids must stay unique.
     form = forms.NoteForm(request.POST or None, initial={"body": note.body}, prefix="edit")
     if request.method == "POST" and form.is_valid():
@@ -334,18 +333,17 @@ def note_edit(request, case_uuid, note_uuid):
         else:
             messages.success(request, _("Note saved."))
             return redirect("cases:notes", case_uuid=case.uuid)
-    context = _notes_context(case, request.user, forms.NoteForm(), editing=(note, form))
+    context = _notes_context(case, forms.NoteForm(), editing=(note, form))
     return _render_tab(request, case, "notes", context, status=_status(form))
 
 
 def _tasks_context(case, form=None):
-    tasks = CaseTask.objects.filter(case=case).select_related("assignee")
-    return {"tasks": list(tasks), "form": form or forms.TaskForm(organization=case.organization)}
+    return {"tasks": selectors.case_tasks(case), "form": form or forms.TaskForm(organization=case.organization)}
 
 
 @require_GET
 def case_tasks(request, case_uuid):
-    case = _case_tab(request.user, case_uuid, "tasks")
+    case = _case_tab(request.user, case_uuid, "tasks", action=CaseAction.VIEW_TASKS)
     return _render_tab(request, case, "tasks", _tasks_context(case))
 
 
@@ -366,7 +364,7 @@ def task_add(request, case_uuid):
 
 @require_POST
 def task_done(request, case_uuid, task_uuid):
-    case, task = record_for_user(request.user, CaseTask, case_uuid, task_uuid, action=CaseAction.TASK)
+    case, task = task_for_user(request.user, case_uuid, task_uuid, action=CaseAction.TASK)
     form = forms.TaskDoneForm(request.POST)
     form.is_valid()
     done = bool(form.cleaned_data.get("done"))
@@ -376,8 +374,7 @@ def task_done(request, case_uuid, task_uuid):
 
 
 def _documents_context(case, form=None):
-    attachments = CaseAttachment.objects.filter(case=case).select_related("uploaded_by", "case")
-    return {"attachments": list(attachments), "form": form or forms.DocumentForm()}
+    return {"attachments": selectors.case_documents(case), "form": form or forms.DocumentForm()}
 
 
 @require_GET
@@ -404,57 +401,24 @@ def document_add(request, case_uuid):
     return _render_tab(request, case, "documents", _documents_context(case, form), status=400)
 
 
-EXTENSIONS = {
-    "application/pdf": "pdf",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "image/tiff": "tiff",
-}
-
-
 @require_GET
 def document_download(request, case_uuid, attachment_uuid):
-    # Reading a document needs the documents group; the owner's members also need the document
-    # capability, a recipient only a share that includes documents.
-    case, attachment = record_for_user(request.user, CaseAttachment, case_uuid, attachment_uuid)
-    if not tab_allowed(case, "documents") or not (case.access.shared or CaseAction.DOCUMENT in case.access.actions):
-        raise PermissionDenied
-    services.attachment_downloaded(attachment=attachment, by=request.user)
-    response = StreamingHttpResponse(
-        attachment_open(record=attachment, name=attachment.file), content_type=attachment.content_type
-    )
-    # Never the survivor's name nor the original file name: the case number and a random part.
-    name = f"{case.case_number}-{uuid.uuid4().hex[:8]}.{EXTENSIONS.get(attachment.content_type, 'bin')}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Content-Length"] = str(attachment.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    _case, attachment = attachment_for_user(request.user, case_uuid, attachment_uuid)
+    return responses.attachment_response(attachment, by=request.user)
 
 
 @require_GET
 def case_export(request, case_uuid, fmt):
-    """The survivor's data-subject export: everything the case holds, as PDF or JSON (audited)."""
+    """The survivor's data-subject export, as PDF or JSON (audited): what the exporting person may see."""
     case = case_for_user(request.user, case_uuid, action=CaseAction.EXPORT)
-    case_exported(case=case, by=request.user, fmt=fmt)
-    if fmt == "pdf":
-        response = HttpResponse(case_export_pdf(case), content_type="application/pdf")
-    else:
-        body = json.dumps(case_export_json(case), ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{case.case_number}.{fmt}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return responses.export_response(case, by=request.user, fmt=fmt)
 
 
 @require_GET
 def case_history(request, case_uuid):
     case = _case_tab(request.user, case_uuid, "history")
-    events = selectors.case_events(case)
-    accesses = selectors.case_accesses(case)
-    return _render_tab(request, case, "history", {"events": events, "accesses": accesses})
+    events = selectors.case_events(case, coded=fieldgroups.CASE_DETAILS in case.access.groups)
+    return _render_tab(request, case, "history", {"events": events, "accesses": selectors.case_read_log(case)})
 
 
 # Coordinator actions ------------------------------------------------------------------------------

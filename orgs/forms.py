@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from casehub import fieldgroups
@@ -244,7 +245,13 @@ class OrganizationSettingsForm(forms.Form):
     caseworker_field_groups = forms.MultipleChoiceField(
         label=_("Parts of a case caseworkers see"),
         required=False,
-        choices=[(group, fieldgroups.LABELS[group]) for group in sorted(fieldgroups.ALL)],
+        choices=[
+            (
+                group,
+                format_lazy("{label}: {holds}", label=fieldgroups.LABELS[group], holds=fieldgroups.DESCRIPTIONS[group]),
+            )
+            for group in sorted(fieldgroups.ALL)
+        ],
         widget=forms.CheckboxSelectMultiple,
         help_text=_("For example, leave the narrative out. Coordinators always see every part."),
     )

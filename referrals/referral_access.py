@@ -1,41 +1,47 @@
-"""Who may open which referral: the sending organization's people who can open the case, and
-the receiving organization's coordinators and assigned caseworker (who see the offer tier)."""
+"""Who may open which referral, and read what it says of the survivor.
 
-from django.core.exceptions import ValidationError
+The sending organization's people who can open the case, and the receiving organization's
+coordinators and assigned caseworker, open a referral. What it says of the survivor (its offer
+tier of coded values, its conversation and the notes of its timeline) the sending side reads
+while it may open the case, the receiving side only while the survivor's consent it was sent
+under is in force: a withdrawn or lapsed consent closes them, as it closes the share.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from casehub.access import cases_visible_to
-from orgs.access import member_role
+from casehub.access import Scope, actor_for, cases_for_user
 from orgs.models import Role
 from referrals.models import Referral
-from referrals.workflow import WORKING_ROLES
+
+# What the offer tier holds: absent from every answer to someone it is not revealed to.
+OFFER_FIELDS = ("need_kind", "urgency", "constraints", "age_band", "gender", "languages", "region")
 
 
-def referrals_visible_to(user) -> QuerySet[Referral]:
-    role = member_role(user)
-    if role not in WORKING_ROLES:
+def referrals_for_user(user) -> QuerySet[Referral]:
+    actor = actor_for(user)
+    if not actor.works_cases:
         return Referral.objects.none()
-    organization_id = user.membership.organization_id
-    sent = Q(
-        from_organization_id=organization_id, case__in=cases_visible_to(user).filter(organization_id=organization_id)
-    )
+    sent = Q(from_organization_id=actor.organization_id) & cases_for_user(actor, scope=Scope.ORGANIZATION).q("case_id")
     received = (
-        Q(to_organization_id=organization_id, case__data_key_wrapped__isnull=False)  # not erased
+        Q(to_organization_id=actor.organization_id, case__data_key_wrapped__isnull=False)  # not erased
         & ~Q(state__in=["draft", "awaiting_consent"])
     )
-    if role != Role.COORDINATOR:
-        received &= Q(assigned_to=user)
+    if actor.role != Role.COORDINATOR:
+        received &= Q(assigned_to_id=actor.user_id)
     return Referral.objects.filter(sent | received)
 
 
 def referral_for_user(user, referral_id) -> Referral:
-    """The referral if the user may open it; otherwise 404 (its existence is not confirmed)."""
+    """The referral if the user may open it (404 otherwise: its existence is not confirmed), with
+    ``reveals``: whether they may read what it says of the survivor."""
     try:
-        return (
-            referrals_visible_to(user)
+        referral = (
+            referrals_for_user(user)
             .select_related(
                 "case",
+                "consent",
                 "service",
                 "from_organization",
                 "to_organization",
@@ -47,3 +53,22 @@ def referral_for_user(user, referral_id) -> Referral:
         )
     except (Referral.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
+    referral.reveals = referral_reveals(user, referral)
+    return referral
+
+
+def referral_reveals(user, referral: Referral) -> bool:
+    """Whether the user may read the referral's offer tier, conversation and timeline notes (they
+    may open the referral): the receiving side only while the consent it was sent under is in force."""
+    actor = actor_for(user)
+    if actor.organization_id == referral.from_organization_id:
+        return True  # the sender's side: they opened the referral through the case
+    return referral.consent_id is not None and referral.consent.is_active()
+
+
+def referral_thread_for_user(user, referral_id) -> Referral:
+    """The referral whose conversation the user may read or write to: 403 once it is closed to them."""
+    referral = referral_for_user(user, referral_id)
+    if not referral.reveals:
+        raise PermissionDenied
+    return referral

@@ -16,7 +16,7 @@ from casehub.access import CaseAction, case_for_user
 from orgs.access import member_role
 from orgs.models import Role, User
 from referrals.models import Gender, Referral, SafetyFlag, Service, ServiceNeed, Urgency
-from referrals.referral_access import referral_for_user
+from referrals.referral_access import OFFER_FIELDS, referral_for_user, referral_reveals, referral_thread_for_user
 from referrals.referral_selectors import incoming_queue, network_figures, outgoing_queue, queue_roles
 from referrals.transitions import ACTIONS, actions_for
 from referrals.workflow import (
@@ -91,6 +91,13 @@ class ReferralOutput(ReferralStatusOutput):
             roles = referral_roles(self.context["request"].user, referral)
         return actions_for(referral.state, roles)
 
+    def to_representation(self, referral):
+        data = super().to_representation(referral)
+        if not referral.reveals:  # the survivor's consent no longer lets the receiver read it
+            for name in OFFER_FIELDS:
+                del data[name]
+        return data
+
 
 class ReferralCreateInput(serializers.Serializer):
     need = serializers.UUIDField()
@@ -144,9 +151,10 @@ def _working(user) -> None:
 
 
 def _referral_data(referral, request, code=status.HTTP_200_OK) -> Response:
-    referral = Referral.objects.select_related("from_organization", "to_organization", "assigned_to").get(
+    referral = Referral.objects.select_related("from_organization", "to_organization", "assigned_to", "consent").get(
         pk=referral.pk
     )
+    referral.reveals = referral_reveals(request.user, referral)
     return Response(ReferralOutput(referral, context={"request": request}).data, status=code)
 
 
@@ -236,14 +244,17 @@ class ReferralEventsApi(APIView):
     @extend_schema(responses=EventOutput(many=True), summary="A referral's timeline")
     def get(self, request, referral_id):
         referral = referral_for_user(request.user, referral_id)
-        events = referral.events.select_related("case", "actor", "actor_organization")
+        events = list(referral.events.select_related("case", "actor", "actor_organization"))
+        if not referral.reveals:
+            for event in events:
+                event.note = None  # notes are the conversation's, closed with the consent
         return Response(EventOutput(events, many=True).data)
 
 
 class ReferralMessagesApi(APIView):
     @extend_schema(responses=MessageOutput(many=True), summary="A referral's conversation")
     def get(self, request, referral_id):
-        referral = referral_for_user(request.user, referral_id)
+        referral = referral_thread_for_user(request.user, referral_id)
         thread = referral.messages.select_related("case", "author", "organization")
         return Response(MessageOutput(thread, many=True).data)
 
@@ -251,7 +262,7 @@ class ReferralMessagesApi(APIView):
 class ReferralMessageCreateApi(APIView):
     @extend_schema(request=MessageInput, responses={201: MessageOutput}, summary="Write to the other organization")
     def post(self, request, referral_id):
-        referral = referral_for_user(request.user, referral_id)
+        referral = referral_thread_for_user(request.user, referral_id)
         data = MessageInput(data=request.data)
         data.is_valid(raise_exception=True)
         message = referral_message_add(referral=referral, by=request.user, body=data.validated_data["body"])

@@ -5,7 +5,7 @@ from statistics import median
 
 from django.db.models import Count, F, QuerySet
 
-from casehub.access import cases_visible_to
+from casehub.access import Scope, cases_for_user
 from orgs.access import member_role
 from orgs.models import Role, User
 from referrals.models import (
@@ -17,7 +17,7 @@ from referrals.models import (
     ReferralState,
     Service,
 )
-from referrals.referral_access import referrals_visible_to
+from referrals.referral_access import referral_reveals, referrals_for_user
 from referrals.workflow import WORKING_ROLES, referable_services, referral_roles
 
 QUEUE_ORDER = (F("due_at").asc(nulls_last=True), "-id")
@@ -36,17 +36,23 @@ def incoming_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
     )
     if user.membership.role != Role.COORDINATOR:
         queryset = queryset.filter(assigned_to=user)
-    related = ("service", "from_organization", "to_organization", "assigned_to")
-    return list(queryset.select_related(*related).order_by(*QUEUE_ORDER)[offset : offset + limit])
+    related = ("service", "from_organization", "to_organization", "assigned_to", "consent")
+    rows = list(queryset.select_related(*related).order_by(*QUEUE_ORDER)[offset : offset + limit])
+    for referral in rows:
+        referral.reveals = referral_reveals(user, referral)
+    return rows
 
 
 def outgoing_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
     """Open referrals the user's organization sent, of cases the user may open, overdue first."""
-    queryset = referrals_visible_to(user).filter(
+    queryset = referrals_for_user(user).filter(
         from_organization_id=getattr(user.membership, "organization_id", None), state__in=SENT_QUEUE_STATES
     )
     related = ("service", "from_organization", "to_organization", "assigned_to")
-    return list(queryset.select_related(*related).order_by(*QUEUE_ORDER)[offset : offset + limit])
+    rows = list(queryset.select_related(*related).order_by(*QUEUE_ORDER)[offset : offset + limit])
+    for referral in rows:
+        referral.reveals = True  # the sender's own, through cases it may open
+    return rows
 
 
 def redirect_targets(referral: Referral) -> QuerySet[Service]:
@@ -73,7 +79,7 @@ def queue_roles(user, referrals: list[Referral]) -> dict[int, frozenset[str]]:
     """Each referral's referral_roles, the sender's access to the cases checked in one query for the page."""
     organization_id = getattr(user.membership, "organization_id", None)
     sent = {referral.case_id for referral in referrals if referral.from_organization_id == organization_id}
-    visible = set(cases_visible_to(user).filter(pk__in=sent).values_list("pk", flat=True)) if sent else set()
+    visible = cases_for_user(user, scope=Scope.ORGANIZATION).filter(pk__in=sent).ids() if sent else set()
     return {
         referral.pk: referral_roles(user, referral, sees_case=referral.case_id in visible) for referral in referrals
     }

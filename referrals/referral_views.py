@@ -27,7 +27,7 @@ from referrals.models import (
     ServiceNeed,
     TaxonomyTerm,
 )
-from referrals.referral_access import referral_for_user
+from referrals.referral_access import referral_for_user, referral_thread_for_user
 from referrals.referral_forms import CompleteForm, DeclineForm, FailForm, MessageForm, NeedForm
 from referrals.referral_selectors import (
     incoming_queue,
@@ -181,8 +181,8 @@ def _detail_context(request, referral: Referral, **forms_) -> dict:
         "referral": referral,
         "sender": sender,
         "actions": actions,
-        "events": referral.events.select_related("case", "actor", "actor_organization"),
-        "thread": referral.messages.select_related("case", "author", "organization"),
+        "events": _events(referral),
+        "thread": referral.messages.select_related("case", "author", "organization") if referral.reveals else None,
         "assignees": receiver_assignees(referral) if "accept" in actions or may_assign else [],
         "may_assign": may_assign,
         "redirect_targets": redirect_targets(referral) if "redirect" in actions else [],
@@ -197,10 +197,18 @@ def _detail_context(request, referral: Referral, **forms_) -> dict:
         "complete_form": CompleteForm(auto_id="complete_%s"),
         "fail_form": FailForm(auto_id="fail_%s"),
         "message_form": forms_.get("message_form") or MessageForm(auto_id="message_%s"),
-        "may_write": bool(roles) and referral.sent_at is not None,
+        "may_write": bool(roles) and referral.sent_at is not None and referral.reveals,
         # Overdue and unanswered: the sender may give up on this provider and try the next.
         "offer_next_match": SENDER in roles and referral.is_overdue and referral.state in UNANSWERED_STATES,
     }
+
+
+def _events(referral: Referral) -> list:
+    events = list(referral.events.select_related("case", "actor", "actor_organization"))
+    if not referral.reveals:
+        for event in events:
+            event.note = None  # notes are the conversation's, closed with the consent
+    return events
 
 
 @require_GET
@@ -275,7 +283,7 @@ def referral_assign_view(request, referral_id):
 
 @require_POST
 def referral_message(request, referral_id):
-    referral = referral_for_user(request.user, referral_id)
+    referral = referral_thread_for_user(request.user, referral_id)
     form = MessageForm(request.POST, auto_id="message_%s")
     if form.is_valid():
         try:

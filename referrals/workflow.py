@@ -46,6 +46,7 @@ from referrals.models import (
     Urgency,
 )
 from referrals.models import Gender as ProviderGender
+from referrals.referral_access import referral_reveals
 from referrals.transitions import (
     RECEIVER_ASSIGNEE,
     RECEIVER_COORDINATOR,
@@ -55,7 +56,13 @@ from referrals.transitions import (
     next_state,
 )
 from sharing.models import Purpose
-from sharing.services import ShareRefused, covering_provision, share_end_for_referral, share_for_referral
+from sharing.services import (
+    ShareRefused,
+    covering_provision,
+    share_end_for_referral,
+    share_for_referral,
+    share_hand_to,
+)
 
 WORKING_ROLES = (Role.CASEWORKER, Role.COORDINATOR)
 # The deadline step each state runs; paused states keep the step they interrupted.
@@ -385,6 +392,8 @@ def referral_assign(*, referral: Referral, by, assignee) -> Referral:
         raise ValidationError(_("Only accepted referrals are assigned."))
     referral.assigned_to = _check_assignee(referral, assignee)
     referral.save(update_fields=["assigned_to"])
+    if referral.share_id:
+        share_hand_to(share=referral.share, user=referral.assigned_to, by=by)
     event = _event(referral, by=by, action="assign", from_state=referral.state, to_state=referral.state)
     audit_record(
         "referral.assign",
@@ -546,10 +555,10 @@ def _restart(referral: Referral, step: str, now: datetime) -> None:
 @transaction.atomic
 def referral_message_add(*, referral: Referral, by, body: str) -> ReferralMessage:
     """A message to the other organization on this referral (both sides; encrypted under the case key)."""
-    referral = Referral.objects.select_related("case").get(pk=referral.pk)
+    referral = Referral.objects.select_related("case", "consent").get(pk=referral.pk)
     roles = referral_roles(by, referral)
-    if not roles or SYSTEM in roles:
-        raise PermissionDenied
+    if not roles or SYSTEM in roles or not referral_reveals(by, referral):
+        raise PermissionDenied  # the conversation closes to the receiver with the survivor's consent
     if referral.sent_at is None:
         raise ValidationError(_("Send the referral before writing to the provider."))
     if not body.strip():

@@ -5,12 +5,9 @@ without the right 403); every write through sharing.services. A share or transfe
 survivor's consent does not cover is a 400 naming the missing part, and writes nothing.
 """
 
-from collections import defaultdict
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -19,15 +16,16 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casehub import access, cases
+from casehub import access, cases, fieldgroups
 from casehub.access import CaseAction
-from casehub.api_cases import ByCreated
+from casehub.api_cases import CURSOR_PARAMETERS, CaseCursor, paginated_schema
 from casehub.crypto.fields import with_data_keys
 from casehub.models import AuditEvent, Case
 from orgs.access import member_role
 from orgs.models import Organization
 from sharing import services
 from sharing.models import CaseShare, CaseTransfer, Consent, EmergencyOverride
+from sharing.selectors import shared_case_rows
 from sharing.serializers import (
     AccessOutput,
     ConsentInput,
@@ -298,45 +296,29 @@ class TransferCancelApi(APIView):
 # Shared with us -------------------------------------------------------------------------------
 
 
-class SharedCaseListApi(ListAPIView):
+class SharedCaseListApi(APIView):
     """Other organizations' cases shared with the caller's: only the fields of each share's scope."""
 
-    serializer_class = SharedCaseOutput
-    pagination_class = ByCreated
-    queryset = Case.objects.none()
-
-    @extend_schema(summary="Cases shared with my organization, with what each share covers")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def list(self, request, *args, **kwargs):
+    @extend_schema(
+        parameters=CURSOR_PARAMETERS,
+        responses=paginated_schema(SharedCaseOutput(many=True)),
+        operation_id="v1_shared_list",
+        summary="Cases shared with my organization, with what each share covers",
+    )
+    def get(self, request):
         user = request.user
-        page = self.paginate_queryset(access.cases_shared_with(user))
-        return self.get_paginated_response(SharedCaseOutput(_shared_rows(user, page), many=True).data)
-
-
-def _shared_rows(user, page) -> list[dict]:
-    if not page:
-        return []
-    accesses = access.case_accesses(user, page)
-    shares = {
-        share.case_id: share
-        for share in CaseShare.objects.filter(
-            case__in=page,
-            to_organization_id=user.membership.organization_id,
-            ended_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        ).select_related("from_organization")
-    }
-    rows, listed = [], defaultdict(list)
-    for case in page:
-        case_access = accesses[case.pk]
-        share = shares.get(case.pk)
-        if share is None or not case_access.shared or CaseAction.VIEW not in case_access.actions:
-            continue  # the share ended between the two reads: show nothing of it
-        groups = sorted(case_access.groups)
-        rows.append({"case": case, "share": share, "groups": groups, "details": cases.survivor_details(case, groups)})
-        listed[tuple(groups)].append(case)
-    for groups, listed_cases in listed.items():
-        cases.cases_listed(cases=listed_cases, by=user, groups=groups)
-    return rows
+        pager = CaseCursor(request)
+        page, next_link = pager.page(access.cases_for_user(user, scope=access.Scope.SHARED))
+        # case_shared_rows audits the listing of names and coded details; the details that come
+        # with each case here are audited as a view of the case's groups.
+        listed = shared_case_rows(user, page, shows=fieldgroups.ALL)
+        items = [
+            {
+                "case": row.case,
+                "share": share,
+                "groups": sorted(row.access.groups),
+                "details": cases.survivor_details(row.case, row.access.groups),
+            }
+            for row, share in listed
+        ]
+        return pager.response(SharedCaseOutput(items, many=True).data, next_link)

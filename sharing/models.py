@@ -30,6 +30,7 @@ class Purpose(models.TextChoices):
 class FieldGroup(models.TextChoices):
     IDENTITY = fieldgroups.IDENTITY, fieldgroups.LABELS[fieldgroups.IDENTITY]
     CONTACT = fieldgroups.CONTACT, fieldgroups.LABELS[fieldgroups.CONTACT]
+    SAFETY = fieldgroups.SAFETY, fieldgroups.LABELS[fieldgroups.SAFETY]
     CASE_DETAILS = fieldgroups.CASE_DETAILS, fieldgroups.LABELS[fieldgroups.CASE_DETAILS]
     NARRATIVE = fieldgroups.NARRATIVE, fieldgroups.LABELS[fieldgroups.NARRATIVE]
     DOCUMENTS = fieldgroups.DOCUMENTS, fieldgroups.LABELS[fieldgroups.DOCUMENTS]
@@ -124,6 +125,7 @@ class ShareEnd(models.TextChoices):
     TRANSFERRED = "transferred", _("Case transferred")
     OVERRIDE_ENDED = "override_ended", _("Emergency access ended")
     CASE_ERASED = "case_erased", _("Case erased")
+    CONSENT_EXPIRED = "consent_expired", _("Consent ended")
 
 
 class ShareStatus(models.TextChoices):
@@ -134,6 +136,7 @@ class ShareStatus(models.TextChoices):
     TRANSFERRED = "transferred", _("Case transferred")
     OVERRIDE_ENDED = "override_ended", _("Emergency access ended")
     CASE_ERASED = "case_erased", _("Case erased")
+    CONSENT_EXPIRED = "consent_expired", _("Consent ended")
 
 
 class CaseShare(models.Model):
@@ -146,6 +149,11 @@ class CaseShare(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
     from_organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
     to_organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    # A referral's share opens the case to the receiving coordinators and this one person (the
+    # assignee) only; without it, to every caseworker and coordinator of the recipient.
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="shares")
     provision = models.ForeignKey(
         ConsentProvision, null=True, blank=True, on_delete=models.PROTECT, related_name="shares"
@@ -195,10 +203,23 @@ class CaseShare(models.Model):
         ]
 
     @property
+    def consent_ends_first(self) -> bool:
+        """Whether the survivor's consent ends before the share does (then the share ends with it)."""
+        until = self.consent.valid_until if self.consent_id else None
+        return until is not None and until < self.expires_at
+
+    @property
+    def ends_at(self):
+        """When access ends: the share's expiry or, if earlier, its consent's end (what the grants carry)."""
+        return self.consent.valid_until if self.consent_ends_first else self.expires_at
+
+    @property
     def status(self) -> str:
         if self.end_reason:
             return self.end_reason
-        return ShareStatus.ACTIVE if self.expires_at > timezone.now() else ShareStatus.EXPIRED
+        if self.ends_at > timezone.now():
+            return ShareStatus.ACTIVE
+        return ShareStatus.CONSENT_EXPIRED if self.consent_ends_first else ShareStatus.EXPIRED
 
     @property
     def is_active(self) -> bool:
@@ -206,7 +227,11 @@ class CaseShare(models.Model):
 
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
-    """A recipient role group's permission on a shared case: exists only because of its share."""
+    """A recipient role group's permission on a shared case: exists only because of its share.
+
+    ``expires_at`` is the share's end or, if earlier, its consent's end (CaseShare.ends_at): reads
+    compare it with the clock, so access ends on time whether or not the sweep has run.
+    """
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
     share = models.ForeignKey(CaseShare, on_delete=models.CASCADE, related_name="grants")
@@ -226,12 +251,20 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):
-    """Kept empty: case permissions go to recipient role groups through shares, never to users."""
+    """One person's permission on a shared case through a share naming them (a referral's assignee)."""
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+    share = models.ForeignKey(CaseShare, on_delete=models.CASCADE, related_name="user_grants")
+    expires_at = models.DateTimeField()
+
+    class Meta(UserObjectPermissionBase.Meta):
+        abstract = False
+        indexes = [models.Index(fields=["content_object"], name="case_user_grant_case")]
 
     def save(self, *args, **kwargs):
-        raise ValueError("Case permissions are granted to role groups through shares only.")
+        if self.permission.codename not in SHARE_CODENAMES:
+            raise ValueError("Only share permissions are granted on a case.")
+        super().save(*args, **kwargs)
 
 
 VIEW_CASE = "view_case"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
+from casehub.case_selectors import case_rows
 from casehub.models import AuditEvent, Case
 from sharing.models import (
     CaseShare,
@@ -72,12 +73,21 @@ def case_transfers(case: Case) -> list[CaseTransfer]:
     return list(CaseTransfer.objects.filter(case=case).select_related("to_organization", "offered_by", "decided_by"))
 
 
-def shares_with(organization, cases) -> dict[int, CaseShare]:
-    """The open share of each case with ``organization`` (the one that lets it see the case)."""
-    rows = CaseShare.objects.filter(
-        case__in=cases, to_organization=organization, ended_at__isnull=True, expires_at__gt=timezone.now()
-    ).select_related("from_organization")
-    return {share.case_id: share for share in rows}
+def shared_case_rows(user, cases, *, shows) -> list[tuple]:
+    """Rows (casehub.case_selectors.CaseRow) of other organizations' cases shared with the user,
+    each with the open share that lets them see it (its purpose, owner and end), for the "shared
+    with us" page and API. What each row shows comes from the case policy."""
+    cases = list(cases)
+    if not cases:
+        return []
+    shares = {
+        share.case_id: share
+        for share in CaseShare.objects.filter(
+            case__in=cases, to_organization_id=user.membership.organization_id, ended_at__isnull=True
+        ).select_related("from_organization", "consent")
+    }
+    rows = case_rows(user, [case for case in cases if case.pk in shares], shows=shows)
+    return [(row, shares[row.case.pk]) for row in rows if row.shared]
 
 
 def transfers_offered_to(organization) -> list[CaseTransfer]:

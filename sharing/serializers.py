@@ -161,7 +161,9 @@ class SharedCaseOutput(serializers.Serializer):
     owner_organization = OrganizationRefOutput(source="share.from_organization")
     purpose = serializers.CharField(source="share.purpose")
     field_groups = serializers.ListField(child=serializers.CharField(), source="groups")
-    expires_at = serializers.DateTimeField(source="share.expires_at")
+    expires_at = serializers.DateTimeField(
+        source="share.ends_at", help_text="When access ends: the share's end or, if earlier, its consent's"
+    )
     details = DetailsOutput()
 
 

@@ -32,6 +32,7 @@ from sharing.models import (
     CaseGroupObjectPermission,
     CaseShare,
     CaseTransfer,
+    CaseUserObjectPermission,
     Consent,
     ConsentDecision,
     ConsentMethod,
@@ -222,33 +223,41 @@ def covering_provision(
 # Shares -----------------------------------------------------------------------------------------
 
 
-def _recipient_group_ids(organization: Organization) -> list[int]:
+def _recipient_group_ids(organization: Organization, roles=RECIPIENT_ROLES) -> list[int]:
     return list(
-        OrgRoleGroup.objects.filter(organization=organization, role__in=RECIPIENT_ROLES).values_list(
-            "group_id", flat=True
-        )
+        OrgRoleGroup.objects.filter(organization=organization, role__in=roles).values_list("group_id", flat=True)
     )
 
 
 def _grant(share: CaseShare) -> None:
     """The share's guardian rows: view_case plus one view_case_<group> per field group, for the
-    recipient's caseworker and coordinator groups, each carrying the share's expiry."""
+    recipient's caseworker and coordinator groups (a share naming one person: the coordinators'
+    group and that person), each ending with the share or, if earlier, with its consent."""
     from django.contrib.auth.models import Permission
 
     codenames = {VIEW_CASE, *map(group_codename, share.field_groups)}
     assert codenames <= SHARE_CODENAMES
     permissions = list(Permission.objects.filter(content_type__app_label="casehub", codename__in=codenames))
+    ends_at = share.ends_at
+    roles = RECIPIENT_ROLES if share.to_user_id is None else (Role.COORDINATOR,)
     CaseGroupObjectPermission.objects.bulk_create(
         CaseGroupObjectPermission(
-            content_object_id=share.case_id,
-            group_id=group_id,
-            permission=permission,
-            share=share,
-            expires_at=share.expires_at,
+            content_object_id=share.case_id, group_id=group_id, permission=permission, share=share, expires_at=ends_at
         )
-        for group_id in _recipient_group_ids(share.to_organization)
+        for group_id in _recipient_group_ids(share.to_organization, roles)
         for permission in permissions
     )
+    if share.to_user_id is not None:
+        CaseUserObjectPermission.objects.bulk_create(
+            CaseUserObjectPermission(
+                content_object_id=share.case_id,
+                user_id=share.to_user_id,
+                permission=permission,
+                share=share,
+                expires_at=ends_at,
+            )
+            for permission in permissions
+        )
 
 
 def _open(share: CaseShare, *, by, organization, **details) -> CaseShare:
@@ -281,6 +290,7 @@ def _end(share: CaseShare, *, by, reason: str) -> CaseShare:
     share.end_reason = reason
     share.save(update_fields=["ended_at", "ended_by", "end_reason"])
     share.grants.all().delete()
+    share.user_grants.all().delete()
     audit_record(
         "share.ended",
         actor=by,
@@ -292,11 +302,27 @@ def _end(share: CaseShare, *, by, reason: str) -> CaseShare:
     return share
 
 
+def _lapsed(now) -> Q:
+    """Open shares whose time is up: their own expiry, or their consent's end, has passed."""
+    return Q(ended_at__isnull=True) & (Q(expires_at__lte=now) | Q(consent__valid_until__lte=now))
+
+
+def _end_lapsed(share: CaseShare) -> CaseShare:
+    consent_end = share.consent.valid_until if share.consent_id else None
+    if share.override_id:
+        reason = ShareEnd.OVERRIDE_ENDED
+    elif consent_end is not None and consent_end <= share.expires_at:
+        reason = ShareEnd.CONSENT_EXPIRED
+    else:
+        reason = ShareEnd.EXPIRED
+    return _end(share, by=None, reason=reason)
+
+
 def _retire_expired(case: Case, organization: Organization) -> None:
-    for share in CaseShare.objects.select_for_update().filter(
-        case=case, to_organization=organization, ended_at__isnull=True, expires_at__lte=timezone.now()
-    ):
-        _end(share, by=None, reason=ShareEnd.EXPIRED)
+    now = timezone.now()
+    lapsed = CaseShare.objects.select_for_update(of=("self",)).select_related("consent")
+    for share in lapsed.filter(_lapsed(now), case=case, to_organization=organization):
+        _end_lapsed(share)
 
 
 def share_expiry(*, days: int | None = None):
@@ -409,6 +435,8 @@ def share_for_referral(*, referral, by) -> CaseShare | None:
         case=case,
         from_organization=case.organization,
         to_organization=to_organization,
+        # Minimum necessary: the receiving coordinators and the person doing the work, no one else.
+        to_user=referral.assigned_to,
         consent=provision.consent,
         provision=provision,
         field_groups=sorted(provision.field_groups),
@@ -417,6 +445,30 @@ def share_for_referral(*, referral, by) -> CaseShare | None:
         expires_at=timezone.now() + timedelta(days=settings.REFERRAL_SHARE_DAYS),
     )
     return _open(share, by=by, organization=to_organization, referral=str(referral.uuid))
+
+
+def share_hand_to(*, share: CaseShare, user, by) -> None:
+    """The share naming one person now names another (a referral's work handed on): the first
+    loses access, the second gains it, in the caller's transaction."""
+    share = (
+        CaseShare.objects.select_for_update(of=("self",))
+        .select_related("consent", "case", "to_organization")
+        .get(pk=share.pk)
+    )
+    if share.ended_at is not None or share.to_user_id is None or share.to_user_id == user.pk:
+        return
+    share.to_user = user
+    share.save(update_fields=["to_user"])
+    share.user_grants.all().delete()
+    share.grants.all().delete()
+    _grant(share)
+    audit_record(
+        "share.handed_to",
+        actor=by,
+        organization=by.membership.organization,
+        target=share.case,
+        details={"share": str(share.uuid), "to_user": str(user.uuid)},
+    )
 
 
 def share_end_for_referral(*, share: CaseShare, by) -> CaseShare | None:
@@ -428,18 +480,20 @@ def share_end_for_referral(*, share: CaseShare, by) -> CaseShare | None:
 
 
 def shares_retire_expired(*, batch_size: int = 500) -> int:
-    """End the shares whose time is up and delete their grants (reads never depended on this)."""
+    """End the shares whose time is up, or whose consent ended, and delete their grants (reads
+    never depended on this: the grants carry the same end). Each ending is audited."""
     retired = 0
     while True:
+        now = timezone.now()
         with transaction.atomic():
             batch = list(
                 CaseShare.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("case", "to_organization", "from_organization")
-                .filter(ended_at__isnull=True, expires_at__lte=timezone.now())
+                .select_related("case", "to_organization", "from_organization", "consent")
+                .filter(_lapsed(now))
                 .order_by("pk")[:batch_size]
             )
             for share in batch:
-                _end(share, by=None, reason=ShareEnd.OVERRIDE_ENDED if share.override_id else ShareEnd.EXPIRED)
+                _end_lapsed(share)
         retired += len(batch)
         if len(batch) < batch_size:
             return retired

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from casehub import case_selectors, fieldgroups
 from casehub import cases as case_services
-from casehub.access import CaseAction, case_for_user, cases_shared_with, may_create_cases
+from casehub import fieldgroups
+from casehub.access import CaseAction, Scope, case_for_user, cases_for_user, may_create_cases
 from casehub.crypto.files import AttachmentRejected
 from casehub.models import AttachmentKind
 from casehub.views_cases import _add_errors, _render_tab
@@ -298,6 +298,9 @@ def transfer_decide(request, transfer_uuid):
 # Shared with us ---------------------------------------------------------------------------------
 
 
+SHARED_PAGE_SIZE = 200
+
+
 @require_GET
 def shared_with_us(request):
     """Other organizations' cases shared with ours, each within its share's scope; offers and
@@ -306,27 +309,14 @@ def shared_with_us(request):
     if not may_create_cases(user):
         raise PermissionDenied
     organization = user.membership.organization
-    cases = list(cases_shared_with(user).select_related("organization").order_by("-updated_at")[:200])
-    shares = selectors.shares_with(organization, cases)
-    named = [case for case in cases if case.pk in shares and fieldgroups.IDENTITY in shares[case.pk].field_groups]
-    names = case_selectors.case_display_names(named)
-    case_services.cases_listed(cases=named, by=user, groups={fieldgroups.IDENTITY})
-    rows = [
-        {
-            "case": case,
-            "share": shares[case.pk],
-            "name": names.get(case.pk, "") if case in named else None,
-            "coded": fieldgroups.CASE_DETAILS in shares[case.pk].field_groups,
-        }
-        for case in cases
-        if case.pk in shares
-    ]
+    shared = cases_for_user(user, scope=Scope.SHARED).page(order=("-updated_at", "-id"), limit=SHARED_PAGE_SIZE)
+    listed = selectors.shared_case_rows(user, shared, shows={fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS})
     coordinator = member_role(user) == Role.COORDINATOR
     return render(
         request,
         "sharing/shared_with_us.html",
         {
-            "rows": rows,
+            "rows": [{"case": row.case, "name": row.name, "coded": row.coded, "share": share} for row, share in listed],
             "coordinator": coordinator,
             "transfers": selectors.transfers_offered_to(organization) if coordinator else [],
             "overrides": selectors.overrides_awaiting(user) if coordinator else [],

@@ -152,6 +152,7 @@ MATRIX = {
     # Case API: the same case as the case pages (assigned to the owner's caseworker, who wrote the
     # note: only its author may edit it).
     "api:cases": ("GET", "401 401 200 200 200 200 403 403 200"),
+    "api:cases_count": ("GET", "401 401 200 200 200 200 403 403 200"),
     "api:cases_search": ("POST", "401 401 200 200 200 200 403 403 200"),
     "api:case_create": ("POST", "401 401 201 201 403 403 403 403 403"),
     "api:case": ("GET", "401 401 200 200 404 404 403 403 404"),

@@ -4,17 +4,16 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from casehub.access import CaseAction, case_actions, case_for_user, cases_visible_to, may_create_cases, record_for_user
+from casehub.access import CaseAction, case_actions, case_for_user, cases_for_user, may_create_cases, note_for_user
 from casehub.cases import note_add
 from casehub.crypto.keyring import data_key_destroy
-from casehub.models import CaseNote
 from orgs.models import Organization, User
 from tests.casehub.factories import a_case
 from tests.factories import caseworkers_see_all_cases
 
 
 def visible(user):
-    return set(cases_visible_to(user).values_list("pk", flat=True))
+    return cases_for_user(user).ids()
 
 
 def test_a_coordinator_sees_every_case_of_the_organization(cast):
@@ -94,7 +93,7 @@ def test_a_note_of_another_case_is_not_found_through_this_case(cast):
     first, second = a_case(cast.owner), a_case(cast.owner)
     note = note_add(case=second, by=cast.owner.coordinator, body="private")
     with pytest.raises(Http404):
-        record_for_user(cast.owner.coordinator, CaseNote, first.uuid, note.uuid)
+        note_for_user(cast.owner.coordinator, first.uuid, note.uuid)
 
 
 def test_only_caseworkers_and_coordinators_create_cases(cast):

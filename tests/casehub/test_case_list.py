@@ -50,7 +50,7 @@ def search(client, query, **filters):
 
 
 def listed(response) -> set[str]:
-    return {case.case_number for case, _name in response.context["rows"]}
+    return {row.case.case_number for row in response.context["rows"]}
 
 
 @pytest.mark.parametrize(
@@ -79,14 +79,28 @@ def test_a_partial_name_finds_nothing(people):
     assert listed(search(client, "María")) == set()
 
 
-def test_search_before_create_links_visible_matches_and_only_counts_the_others(people):
+def test_search_before_create_links_visible_matches_and_says_nothing_of_the_others(people):
     client = verified_client(people["cast"].owner.caseworker)
     response = client.post(reverse("cases:new"), {"step": "search", "q": "maria jose perez"})
     page = response.content.decode()
     assert people["mine"].case_number in page
     assert people["hidden"].case_number not in page
-    assert "1 other case in your organization matches; ask a coordinator." in page
+    assert "other case" not in page
     assert people["foreign"].case_number not in page
+
+
+def test_the_duplicate_check_answers_alike_whether_or_not_a_case_the_user_cannot_open_matches(people):
+    # Regression: "1 other case in your organization matches" told a caseworker that a survivor
+    # they may not know about is known (an existence oracle for restricted cases).
+    client = verified_client(people["cast"].owner.caseworker)
+
+    def answer(query):
+        response = client.post(reverse("cases:new"), {"step": "search", "q": query})
+        return response.content.decode().split('role="status">')[1].split("</div>")[0].replace(query, "Q")
+
+    assert answer("la flaca") != answer("Nobody Known")  # the caseworker's own case matches "la flaca"
+    people["mine"].assigned_caseworkers.clear()
+    assert answer("maria jose perez") == answer("Nobody Known")
 
 
 def test_the_search_never_travels_in_a_url(people):
@@ -163,7 +177,7 @@ def test_the_list_decrypts_only_the_names_it_shows(cast, decrypts):
     assert len(response.context["rows"]) == 25
     # 25 decryptions for 25 rows, each with six encrypted values: only the shown name was opened.
     assert len(decrypts) == 25
-    assert {name for _case, name in response.context["rows"]} == {f"Preferred {n}" for n in range(5, 30)}
+    assert {row.name for row in response.context["rows"]} == {f"Preferred {n}" for n in range(5, 30)}
 
 
 def test_intake_saves_a_case_and_opens_it(cast):

@@ -157,7 +157,7 @@ def test_a_case_page_view_is_audited_with_the_field_groups_shown(world):
     client.get(reverse("cases:notes", kwargs={"case_uuid": world["case"].uuid}))
     event = AuditEvent.objects.filter(action="case.viewed").order_by("-seq").first()
     assert event.target_id == str(world["case"].uuid)
-    assert event.details == {"groups": ["identity", "notes"]}
+    assert event.details == {"groups": ["case_details", "identity", "notes"]}  # the header shows name and risk
 
 
 def test_history_shows_who_accessed_the_case_and_no_encrypted_value(world):

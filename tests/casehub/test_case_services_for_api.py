@@ -1,11 +1,11 @@
-"""Services and selectors added for the case API: task_update, case_display_names, cases_matching, note_for_author."""
+"""Services and selectors added for the case API: task_update, case_display_names, case_search, note_for_user."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from casehub import access, cases
 from casehub import case_selectors as selectors
-from casehub.models import AuditEvent, Case, CaseEvent
+from casehub.models import AuditEvent, CaseEvent
 
 
 @pytest.fixture
@@ -47,17 +47,18 @@ def test_the_display_name_is_the_preferred_name_else_the_legal_name(cast, case):
     assert names == {case.pk: "Ana", preferred.pk: "Anita"}
 
 
-def test_cases_matching_finds_exact_names_and_phones_among_the_cases_given(cast, case):
-    everything = Case.objects.all()
-    org = cast.owner.organization
-    assert list(selectors.cases_matching(everything, organization=org, name="ana")) == [case]
-    assert list(selectors.cases_matching(everything, organization=org, phone="+52-1")) == [case]
-    assert list(selectors.cases_matching(everything.exclude(pk=case.pk), organization=org, name="Ana")) == []
-    assert list(selectors.cases_matching(everything, organization=cast.partner.organization, name="Ana")) == []
+def test_case_search_finds_exact_names_and_phones_of_the_searchers_organization(cast, case):
+    def found(user, **query):
+        return selectors.case_search(user, **query).ids()
+
+    assert found(cast.owner.caseworker, name="ana") == {case.pk}
+    assert found(cast.owner.caseworker, phone="+52-1") == {case.pk}
+    assert found(cast.owner.caseworker, name="Ana", phone="+52 2") == set()
+    assert found(cast.partner.coordinator, name="Ana") == set()
 
 
 def test_only_the_author_may_edit_a_note(cast, case):
     note = cases.note_add(case=case, by=cast.owner.coordinator, body="One")
-    assert access.note_for_author(cast.owner.coordinator, case.uuid, note.uuid) == note
+    assert access.note_for_user(cast.owner.coordinator, case.uuid, note.uuid, action=access.CaseAction.NOTE)[1] == note
     with pytest.raises(PermissionDenied):
-        access.note_for_author(cast.owner.caseworker, case.uuid, note.uuid)
+        access.note_for_user(cast.owner.caseworker, case.uuid, note.uuid, action=access.CaseAction.NOTE)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
-from casehub import access, cases, fieldgroups
+from casehub import cases, fieldgroups
 from casehub.models import (
     AuditEvent,
     Case,
@@ -21,7 +21,7 @@ from casehub.models import (
     SurvivorName,
     SurvivorPhone,
 )
-from orgs import services
+from orgs import capabilities, services
 from orgs.models import Role
 from tests.factories import caseworkers_see_all_cases, make_cast, member, verified_client
 
@@ -249,8 +249,10 @@ def test_a_partial_update_changes_only_the_fields_sent(owner, case):
     assert case.narrative == PERSONAL["narrative"]
 
 
-def test_fields_outside_the_callers_groups_are_never_serialized_nor_written(owner, case, monkeypatch):
-    monkeypatch.setattr(access, "case_field_groups", lambda user, case: frozenset({fieldgroups.CASE_DETAILS}))
+def test_fields_outside_the_callers_groups_are_never_serialized_nor_written(owner, case):
+    hidden = {capabilities.group_codename(group) for group in fieldgroups.ALL - {fieldgroups.CASE_DETAILS}}
+    coordinator = services.capabilities_of(owner.organization, Role.COORDINATOR)
+    services.capabilities_set(organization=owner.organization, role=Role.COORDINATOR, codenames=coordinator - hidden)
     client = verified_client(owner.coordinator)
     response = client.get(f"/api/v1/cases/{case.uuid}/")
     assert response.status_code == 200

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from casehub import cases, export
+from casehub import cases, export, fieldgroups
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -45,7 +45,7 @@ def case(cast):
 
 
 def test_the_json_export_uses_htcds_names_where_they_exist(case):
-    survivor = export.case_export_json(case)["survivor"]
+    survivor = export.case_export_json(case, fieldgroups.ALL)["survivor"]
     assert survivor["prs_Gender"] == "Feminine"
     assert survivor["prs_Citizenship"] == ["HN"]
     assert survivor["prs_PrimaryLanguage"] == "es"
@@ -61,7 +61,7 @@ def test_the_json_export_uses_htcds_names_where_they_exist(case):
 
 
 def test_the_json_export_holds_everything_the_case_holds(case):
-    data = export.case_export_json(case)
+    data = export.case_export_json(case, fieldgroups.ALL)
     assert data["case"]["cas_Status"] == "closed"
     assert data["survivor"]["legal_name"] == "José Núñez Peña"
     assert data["survivor"]["aliases"] == ["Ñandú"]
@@ -78,7 +78,7 @@ def test_the_json_export_holds_everything_the_case_holds(case):
 
 
 def test_the_pdf_export_embeds_a_font_with_accents(case):
-    pdf = export.case_export_pdf(case)
+    pdf = export.case_export_pdf(case, fieldgroups.ALL)
     assert pdf.startswith(b"%PDF")
     assert b"DejaVuSans" in pdf or b"Helvetica" in pdf
 
@@ -86,7 +86,7 @@ def test_the_pdf_export_embeds_a_font_with_accents(case):
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
 def test_accented_text_survives_in_the_pdf(case, tmp_path):
     path = tmp_path / "export.pdf"
-    path.write_bytes(export.case_export_pdf(case))
+    path.write_bytes(export.case_export_pdf(case, fieldgroups.ALL))
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
     for expected in ("José Núñez Peña", "Ñandú", "Primera llamada, sin señal", "Cita médica", "Llegó en camión"):
         assert expected in text

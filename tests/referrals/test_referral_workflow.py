@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from casehub import fieldgroups
-from casehub.access import case_access, cases_visible_to
+from casehub.access import case_access, cases_for_user
 from casehub.models import AuditEvent
 from referrals.models import NeedStatus, Outcome, OutcomeReview, Referral, ReferralEvent, ReferralState, ServiceNeed
 from referrals.workflow import need_create, referral_act, referral_create, referral_sweep
@@ -19,7 +19,7 @@ from tests.sharing.factories import a_consent
 
 
 def sees(user, case) -> bool:
-    return cases_visible_to(user).filter(pk=case.pk).exists()
+    return case.pk in cases_for_user(user).ids()
 
 
 # Offer tier -------------------------------------------------------------------------------------

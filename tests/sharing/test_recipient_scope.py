@@ -18,7 +18,9 @@ from tests.sharing.factories import a_share
 
 SENTINELS = {
     fieldgroups.IDENTITY: ["SentinelIdentityName", "SentinelIdentityPassport77"],
-    fieldgroups.CONTACT: ["sentinel-contact@example.org", "SentinelContactAddress", "SentinelContactSafety"],
+    fieldgroups.CONTACT: ["sentinel-contact@example.org", "SentinelContactAddress"],
+    # The safety plan travels only with the safety group, never with contact.
+    fieldgroups.SAFETY: ["SentinelSafetyPlan", "SentinelSafetyThrough"],
     fieldgroups.CASE_DETAILS: ["SentinelDetailsRegion"],
     fieldgroups.NARRATIVE: ["SentinelNarrativeStory"],
     fieldgroups.DOCUMENTS: ["SentinelDocumentsDescription", "SentinelDocumentsFileBody"],
@@ -36,7 +38,8 @@ def sentinel_case(team):
         identity_documents=[{"kind": "passport", "number": "SentinelIdentityPassport77"}],
         email="sentinel-contact@example.org",
         current_address="SentinelContactAddress",
-        safety_plan="SentinelContactSafety",
+        safety_plan="SentinelSafetyPlan",
+        contact_instructions={"do_not_contact_directly": True, "contact_only_through": "SentinelSafetyThrough"},
         identified_region="SentinelDetailsRegion",
         narrative="SentinelNarrativeStory",
     )
