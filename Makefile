@@ -26,10 +26,11 @@ run: $(VENV)/.runtime
 	DEBUG=1 $(BIN)/python manage.py load_demo_cases
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# The sharing matrix (every actor × share state × field group × route) is about 40 % of the
-# suite's time, so a full run gives it a second process, on the second core, next to the rest
+# The authorization matrices (the sharing matrix: every actor × share state × field group ×
+# route; the tuned-organization matrix: every role × tuning × route) are about 40 % of the
+# suite's time, so a full run gives them a second process, on the second core, next to the rest
 # (on PostgreSQL in a test database of its own). PYTEST_ARGS=... runs just what it names.
-MATRIX_TESTS := tests/sharing/test_share_matrix.py
+MATRIX_TESTS := tests/sharing/test_share_matrix.py tests/test_tuned_matrix.py
 
 test: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -38,9 +39,9 @@ ifeq ($(PYTEST_ARGS),)
 	@log=$$(mktemp); \
 	env $${DATABASE_URL:+DATABASE_URL=$${DATABASE_URL}_matrix} $(BIN)/python -m pytest $(MATRIX_TESTS) >$$log 2>&1 & \
 	matrix=$$!; \
-	$(BIN)/python -m pytest --ignore=$(MATRIX_TESTS); main=$$?; \
+	$(BIN)/python -m pytest $(addprefix --ignore=,$(MATRIX_TESTS)); main=$$?; \
 	wait $$matrix; alongside=$$?; \
-	echo "--- $(MATRIX_TESTS), run alongside in its own process:"; cat $$log; rm -f $$log; \
+	echo "--- $(MATRIX_TESTS), run alongside in their own process:"; cat $$log; rm -f $$log; \
 	exit $$(( main || alongside ))
 else
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
+from casehub.access import CaseAction, Scope, cases_for_user
 from casehub.case_selectors import case_rows
 from casehub.models import AuditEvent, Case
 from sharing.models import (
@@ -99,13 +100,12 @@ def transfers_offered_to(organization) -> list[CaseTransfer]:
 
 
 def overrides_awaiting(user) -> list[EmergencyOverride]:
-    """Emergency-access requests on the user's organization's cases that another coordinator made."""
-    organization_id = user.membership.organization_id
+    """Emergency-access requests another coordinator made, on cases the user may share."""
+    shareable = cases_for_user(user, action=CaseAction.SHARE, scope=Scope.ORGANIZATION)
     return list(
         EmergencyOverride.objects.filter(
-            Q(case__organization_id=organization_id) & ~Q(requested_by=user),
+            shareable.q("case_id") & ~Q(requested_by=user),
             status=OverrideStatus.REQUESTED,
-            case__data_key_wrapped__isnull=False,
         )
         .select_related("case", "to_organization", "requested_by")
         .order_by("-requested_at")
