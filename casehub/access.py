@@ -45,7 +45,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from casehub import fieldgroups
-from casehub.models import Case, CaseAttachment, CaseNote, CaseTask
+from casehub.models import Case, CaseAttachment, CaseErasure, CaseNote, CaseTask
 from orgs import capabilities
 from orgs.access import member_role
 from orgs.models import OrganizationGroupObjectPermission, OrgRoleGroup, Role
@@ -494,3 +494,8 @@ def attachment_for_user(
     user, case_id, attachment_id, *, action: CaseAction = CaseAction.DOWNLOAD
 ) -> tuple[Case, CaseAttachment]:
     return _record_for_user(user, CaseAttachment, case_id, attachment_id, action=action)
+
+
+def erasure_for_user(user, case_id, erasure_id) -> CaseErasure:
+    """An erasure request of a case the user may erase; one of another case (or none) is 404."""
+    return _record_for_user(user, CaseErasure, case_id, erasure_id, action=CaseAction.ERASE)[1]

@@ -328,7 +328,7 @@ def note_add(*, case: Case, by, body: str) -> CaseNote:
 def note_edit(*, note: CaseNote, by, body: str) -> CaseNote:
     """Only the author edits a note; the earlier text is kept, encrypted, as a revision."""
     if note.author_id != by.pk:
-        raise ValidationError(_("Only the author can edit a note."))
+        raise PermissionDenied(_("Only the author can edit a note."))
     if not body.strip():
         raise ValidationError({"body": [_("Write the note.")]})
     if body == note.body:

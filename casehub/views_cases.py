@@ -12,8 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +26,7 @@ from casehub.access import (
     Scope,
     attachment_for_user,
     case_for_user,
+    erasure_for_user,
     may_create_cases,
     note_for_user,
     task_for_user,
@@ -510,17 +510,9 @@ def erase_request(request, case_uuid):
     return redirect("cases:manage", case_uuid=case.uuid)
 
 
-def _erasure_for(request, case_uuid, erasure_uuid) -> CaseErasure:
-    case = case_for_user(request.user, case_uuid, action=CaseAction.ERASE)
-    try:
-        return get_object_or_404(CaseErasure.objects.select_related("case"), case=case, uuid=erasure_uuid)
-    except ValidationError:
-        raise Http404 from None
-
-
 @require_POST
 def erase_confirm(request, case_uuid, erasure_uuid):
-    erasure = _erasure_for(request, case_uuid, erasure_uuid)
+    erasure = erasure_for_user(request.user, case_uuid, erasure_uuid)
     try:
         shredding.case_erase_confirm(erasure=erasure, by=request.user)
     except shredding.ErasureRefused:
@@ -532,7 +524,7 @@ def erase_confirm(request, case_uuid, erasure_uuid):
 
 @require_POST
 def erase_cancel(request, case_uuid, erasure_uuid):
-    erasure = _erasure_for(request, case_uuid, erasure_uuid)
+    erasure = erasure_for_user(request.user, case_uuid, erasure_uuid)
     try:
         shredding.case_erase_cancel(erasure=erasure, by=request.user)
     except shredding.ErasureRefused:

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from casehub.access import Scope, actor_for, cases_for_user
+from casehub.access import Scope, actor_for, case_for_user, cases_for_user
 from orgs.models import Role
-from referrals.models import Referral
+from referrals.models import Referral, ServiceNeed
 
 # What the offer tier holds: absent from every answer to someone it is not revealed to.
 OFFER_FIELDS = ("need_kind", "urgency", "constraints", "age_band", "gender", "languages", "region")
@@ -72,3 +72,16 @@ def referral_thread_for_user(user, referral_id) -> Referral:
     if not referral.reveals:
         raise PermissionDenied
     return referral
+
+
+def need_for_user(user, need_id) -> ServiceNeed:
+    """A service need of a case of the user's organization that the user may open (404 otherwise)."""
+    try:
+        need = ServiceNeed.objects.select_related("case").get(uuid=need_id)
+    except (ServiceNeed.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    case = case_for_user(user, need.case.uuid)
+    if case.access.shared:
+        raise Http404  # another organization's need: its own to refer
+    need.case = case
+    return need

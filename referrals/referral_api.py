@@ -15,8 +15,14 @@ from rest_framework.views import APIView
 from casehub.access import CaseAction, case_for_user
 from orgs.access import member_role
 from orgs.models import Role, User
-from referrals.models import Gender, Referral, SafetyFlag, Service, ServiceNeed, Urgency
-from referrals.referral_access import OFFER_FIELDS, referral_for_user, referral_reveals, referral_thread_for_user
+from referrals.models import Gender, Referral, SafetyFlag, Service, Urgency
+from referrals.referral_access import (
+    OFFER_FIELDS,
+    need_for_user,
+    referral_for_user,
+    referral_reveals,
+    referral_thread_for_user,
+)
 from referrals.referral_selectors import incoming_queue, network_figures, outgoing_queue, queue_roles
 from referrals.transitions import ACTIONS, actions_for
 from referrals.workflow import (
@@ -178,12 +184,11 @@ class ReferralCreateApi(APIView):
         _working(request.user)
         data = ReferralCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
+        need = need_for_user(request.user, data.validated_data["need"])
         try:
-            need = ServiceNeed.objects.select_related("case").get(uuid=data.validated_data["need"])
             service = Service.objects.get(pk=data.validated_data["service"])
-        except (ServiceNeed.DoesNotExist, Service.DoesNotExist):
+        except Service.DoesNotExist:
             raise Http404 from None
-        case_for_user(request.user, need.case.uuid)
         referral = referral_create(need=need, service=service, by=request.user)
         if data.validated_data["send"]:
             referral = referral_act(referral=referral, by=request.user, action="send")

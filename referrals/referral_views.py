@@ -27,7 +27,7 @@ from referrals.models import (
     ServiceNeed,
     TaxonomyTerm,
 )
-from referrals.referral_access import referral_for_user, referral_thread_for_user
+from referrals.referral_access import need_for_user, referral_for_user, referral_thread_for_user
 from referrals.referral_forms import CompleteForm, DeclineForm, FailForm, MessageForm, NeedForm
 from referrals.referral_selectors import (
     incoming_queue,
@@ -95,19 +95,6 @@ def need_add(request, case_uuid):
     return render(request, "referrals/case_referrals.html", {"case": case, "needs": needs, "form": form}, status=400)
 
 
-def _need_for_user(user, need_id) -> ServiceNeed:
-    _working_member(user)
-    try:
-        need = ServiceNeed.objects.select_related("case").get(uuid=need_id)
-    except (ServiceNeed.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
-    case = case_for_user(user, need.case.uuid)
-    if case.organization_id != user.membership.organization_id:
-        raise Http404
-    need.case = case
-    return need
-
-
 def need_to_match(need: ServiceNeed) -> Need:
     """What matching gets: coded values only, a region at most."""
     case = need.case
@@ -127,7 +114,7 @@ def need_to_match(need: ServiceNeed) -> Need:
 
 def referral_new(request, need_id):
     """GET: the providers matching a need; POST: refer it to one of them and send."""
-    need = _need_for_user(request.user, need_id)
+    need = need_for_user(request.user, need_id)
     if request.method == "POST":
         try:
             service = matching.Service.objects.get(pk=request.POST.get("service"))

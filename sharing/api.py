@@ -5,9 +5,8 @@ without the right 403); every write through sharing.services. A share or transfe
 survivor's consent does not cover is a 400 naming the missing part, and writes nothing.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -21,10 +20,10 @@ from casehub.access import CaseAction
 from casehub.api_cases import CURSOR_PARAMETERS, CaseCursor, paginated_schema
 from casehub.crypto.fields import with_data_keys
 from casehub.models import AuditEvent, Case
-from orgs.access import member_role
 from orgs.models import Organization
 from sharing import services
-from sharing.models import CaseShare, CaseTransfer, Consent, EmergencyOverride
+from sharing.access import consent_for_user, override_for_user, share_for_user, transfer_for_user
+from sharing.models import CaseShare, CaseTransfer, Consent
 from sharing.selectors import shared_case_rows
 from sharing.serializers import (
     AccessOutput,
@@ -59,14 +58,6 @@ def _refusal(refused: services.ShareRefused) -> Response:
         RefusalOutput({"refused": refused.code, "detail": refused.messages[0]}).data,
         status=status.HTTP_400_BAD_REQUEST,
     )
-
-
-def _record(model, case, record_uuid):
-    """A record of this case by its id; a record of another case (or none) is 404."""
-    try:
-        return model.objects.get(case=case, uuid=record_uuid)
-    except (model.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
 
 
 def _input(serializer_class, request):
@@ -118,10 +109,9 @@ class ConsentListApi(APIView):
 class ConsentWithdrawApi(APIView):
     @extend_schema(request=None, responses=ConsentOutput, summary="Withdraw consent: every share resting on it ends")
     def post(self, request, case_id, consent_id):
-        case = access.case_for_user(request.user, case_id, action=CaseAction.CONSENT)
-        consent = _record(Consent, case, consent_id)
+        consent = consent_for_user(request.user, case_id, consent_id)
         services.consent_withdraw(consent=consent, by=request.user)
-        return Response(ConsentOutput(_consents(case).get(pk=consent.pk)).data)
+        return Response(ConsentOutput(_consents(consent.case).get(pk=consent.pk)).data)
 
 
 # Shares ---------------------------------------------------------------------------------------
@@ -152,17 +142,16 @@ class ShareListApi(APIView):
 class ShareRevokeApi(APIView):
     @extend_schema(request=None, responses=ShareOutput, summary="End a share now")
     def post(self, request, case_id, share_id):
-        case = access.case_for_user(request.user, case_id, action=CaseAction.SHARE)
-        share = _record(CaseShare, case, share_id)
+        share = share_for_user(request.user, case_id, share_id)
         services.share_revoke(share=share, by=request.user)
-        return Response(ShareOutput(_shares(case).get(pk=share.pk)).data)
+        return Response(ShareOutput(_shares(share.case).get(pk=share.pk)).data)
 
 
 class ShareAccessesApi(APIView):
     @extend_schema(responses=AccessOutput(many=True), summary="The recipient's accesses to the case, newest first")
     def get(self, request, case_id, share_id):
-        case = access.case_for_user(request.user, case_id, action=CaseAction.SHARE)
-        share = _record(CaseShare, case, share_id)
+        share = share_for_user(request.user, case_id, share_id)
+        case = share.case
         events = (
             AuditEvent.objects.filter(
                 target_type=Case._meta.label_lower,
@@ -196,8 +185,7 @@ class OverrideDecideApi(APIView):
 
     @extend_schema(request=None, responses=OverrideOutput, summary="A second coordinator decides on emergency access")
     def post(self, request, case_id, override_id):
-        case = access.case_for_user(request.user, case_id, action=CaseAction.SHARE)
-        override = _record(EmergencyOverride, case, override_id)
+        override = override_for_user(request.user, case_id, override_id)
         override = services.override_decide(override=override, by=request.user, approve=self.approve)
         return Response(OverrideOutput(override).data)
 
@@ -233,21 +221,6 @@ class TransferOfferApi(APIView):
         return Response(_transfer_output(transfer, request.user), status=status.HTTP_201_CREATED)
 
 
-def _working_member(user) -> None:
-    if member_role(user) not in access.WORKING_ROLES:
-        raise PermissionDenied
-
-
-def _transfer_for(user, transfer_uuid, *, incoming: bool) -> CaseTransfer:
-    """A transfer offered to (or by) the user's organization; any other is 404."""
-    _working_member(user)
-    side = {"to_organization_id" if incoming else "from_organization_id": user.membership.organization_id}
-    try:
-        return CaseTransfer.objects.get(uuid=transfer_uuid, **side)
-    except (CaseTransfer.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
-
-
 class ByOffered(CursorPagination):
     ordering = ("-offered_at", "-id")
     page_size = 50
@@ -267,7 +240,8 @@ class TransferListApi(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
-        _working_member(request.user)
+        if not access.may_create_cases(request.user):
+            raise PermissionDenied
         organization_id = request.user.membership.organization_id
         transfers = _transfers().filter(Q(from_organization_id=organization_id) | Q(to_organization_id=organization_id))
         page = self.paginate_queryset(transfers)
@@ -280,7 +254,7 @@ class TransferDecideApi(APIView):
 
     @extend_schema(request=None, responses=TransferOutput, summary="The receiving coordinator answers a transfer")
     def post(self, request, transfer_id):
-        transfer = _transfer_for(request.user, transfer_id, incoming=True)
+        transfer = transfer_for_user(request.user, transfer_id, incoming=True)
         transfer = services.transfer_decide(transfer=transfer, by=request.user, accept=self.accept)
         return Response(_transfer_output(transfer, request.user))
 
@@ -288,7 +262,7 @@ class TransferDecideApi(APIView):
 class TransferCancelApi(APIView):
     @extend_schema(request=None, responses=TransferOutput, summary="Withdraw a transfer offer not yet answered")
     def post(self, request, transfer_id):
-        transfer = _transfer_for(request.user, transfer_id, incoming=False)
+        transfer = transfer_for_user(request.user, transfer_id, incoming=False)
         transfer = services.transfer_cancel(transfer=transfer, by=request.user)
         return Response(_transfer_output(transfer, request.user))
 

@@ -552,7 +552,7 @@ def override_decide(*, override: EmergencyOverride, by, approve: bool) -> Emerge
     if override.status != OverrideStatus.REQUESTED:
         raise ValidationError(_("This request has already been decided."))
     if approve and by.pk == override.requested_by_id:
-        raise ValidationError(_("A second coordinator must approve emergency access."))
+        raise PermissionDenied(_("A second coordinator must approve emergency access."))
     if not approve and by.pk == override.requested_by_id:
         override.status = OverrideStatus.CANCELLED
     else:

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -28,7 +27,14 @@ from casehub.views_cases import _add_errors, _render_tab
 from orgs.access import member_role
 from orgs.models import Role
 from sharing import forms, selectors, services
-from sharing.models import CaseShare, CaseTransfer, Consent, EmergencyOverride, OverrideStatus, TransferStatus
+from sharing.access import (
+    case_transfer_for_user,
+    consent_for_user,
+    override_for_user,
+    share_for_user,
+    transfer_for_user,
+)
+from sharing.models import OverrideStatus, TransferStatus
 
 SHARING_ACTIONS = {CaseAction.CONSENT, CaseAction.SHARE}
 
@@ -40,13 +46,6 @@ def _sharing_case(user, case_uuid, action: CaseAction | None = None):
     if case.access.shared or not allowed:
         raise PermissionDenied
     return case
-
-
-def _record(model, case, record_uuid):
-    try:
-        return model.objects.select_related("case").get(case=case, uuid=record_uuid)
-    except (model.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
 
 
 def _render_sharing(request, case, *, status: int = 200, **forms_):
@@ -115,8 +114,8 @@ def consent_add(request, case_uuid):
 
 @require_POST
 def consent_withdraw(request, case_uuid, consent_uuid):
-    case = _sharing_case(request.user, case_uuid, CaseAction.CONSENT)
-    consent = _record(Consent, case, consent_uuid)
+    consent = consent_for_user(request.user, case_uuid, consent_uuid)
+    case = consent.case
     if request.POST.get("confirm") != "on":
         messages.error(request, _("Tick the box to confirm that the survivor withdraws this consent."))
         return redirect("sharing:case", case_uuid=case.uuid)
@@ -166,11 +165,8 @@ def share_add(request, case_uuid):
 
 @require_POST
 def share_revoke(request, case_uuid, share_uuid):
-    case = _sharing_case(request.user, case_uuid, CaseAction.SHARE)
-    try:
-        share = CaseShare.objects.select_related("case", "to_organization").get(case=case, uuid=share_uuid)
-    except (CaseShare.DoesNotExist, ValidationError):
-        raise Http404 from None
+    share = share_for_user(request.user, case_uuid, share_uuid)
+    case = share.case
     try:
         services.share_revoke(share=share, by=request.user)
     except ValidationError as error:
@@ -212,8 +208,8 @@ DECISIONS = {"approve": True, "decline": False, "cancel": False}
 
 @require_POST
 def override_decide(request, case_uuid, override_uuid):
-    case = _sharing_case(request.user, case_uuid, CaseAction.SHARE)
-    override = _record(EmergencyOverride, case, override_uuid)
+    override = override_for_user(request.user, case_uuid, override_uuid)
+    case = override.case
     decision = request.POST.get("decision")
     mine = override.requested_by_id == request.user.pk
     # The requester may only cancel; a second coordinator approves or declines.
@@ -257,8 +253,8 @@ def transfer_add(request, case_uuid):
 
 @require_POST
 def transfer_cancel(request, case_uuid, transfer_uuid):
-    case = _sharing_case(request.user, case_uuid, CaseAction.TRANSFER)
-    transfer = _record(CaseTransfer, case, transfer_uuid)
+    transfer = case_transfer_for_user(request.user, case_uuid, transfer_uuid)
+    case = transfer.case
     try:
         services.transfer_cancel(transfer=transfer, by=request.user)
     except ValidationError as error:
@@ -271,14 +267,7 @@ def transfer_cancel(request, case_uuid, transfer_uuid):
 @require_POST
 def transfer_decide(request, transfer_uuid):
     """The receiving organization's coordinator accepts or declines a transfer offered to it."""
-    if member_role(request.user) != Role.COORDINATOR:
-        raise PermissionDenied
-    try:
-        transfer = CaseTransfer.objects.get(
-            uuid=transfer_uuid, to_organization_id=request.user.membership.organization_id
-        )
-    except (CaseTransfer.DoesNotExist, ValidationError):
-        raise Http404 from None
+    transfer = transfer_for_user(request.user, transfer_uuid, incoming=True)
     decision = request.POST.get("decision")
     if decision not in ("accept", "decline"):
         messages.error(request, _("Choose to accept or decline."))

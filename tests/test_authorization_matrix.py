@@ -219,7 +219,7 @@ MATRIX = {
     "referrals:referral_assign": ("POST", "L 2 403 403 404 404 403 P 404"),
     "referrals:case_referrals": ("GET", CASE_PAGE),
     "referrals:need_add": ("POST", "L 2 R R 404 404 403 P 404"),
-    "referrals:referral_new": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "referrals:referral_new": ("GET", CASE_PAGE),  # the need of a case: as the case pages
     "referrals:incoming": ("GET", "L 2 200 200 403 403 403 P 403"),
     "referrals:outgoing": ("GET", "L 2 200 200 403 403 403 P 403"),
     # The network's figures: coordinators of vetted organizations only.

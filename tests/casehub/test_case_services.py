@@ -1,7 +1,7 @@
 """Case services: numbers, details, history that names but never copies encrypted values."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from casehub.audit import audit_verify
 from casehub.cases import (
@@ -150,7 +150,7 @@ def test_an_edited_note_keeps_its_earlier_text(cast):
 def test_only_the_author_edits_a_note(cast):
     case = a_case(cast.owner, assigned=[cast.owner.caseworker])
     note = note_add(case=case, by=cast.owner.coordinator, body="first")
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         note_edit(note=note, by=cast.owner.caseworker, body="changed")
 
 

@@ -341,7 +341,7 @@ OTHER_RULES = {
     "api:transfer_cancel": ("POST", "403 200 403 404 404 403 404 403 403 403"),
     "sharing:shared": ("GET", "200 200 403 200 200 403 200 403 403 403"),
     "sharing:consent_explanation": ("GET", "200 200 200 200 200 200 200 403 403 200"),
-    "sharing:transfer_decide": ("POST", "403 404 403 403 302 403 404 403 403 403"),
+    "sharing:transfer_decide": ("POST", "404 404 403 403 302 403 404 403 403 403"),
 }
 
 BODIES = {

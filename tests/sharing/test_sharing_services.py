@@ -307,7 +307,7 @@ def test_an_emergency_override_needs_a_second_coordinator_and_is_time_boxed(cast
         field_groups=[fieldgroups.CONTACT],
         hours=12,
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.override_decide(override=override, by=cast.owner.coordinator, approve=True)
     assert not sees(cast.partner.coordinator, case)
     override = services.override_decide(override=override, by=second, approve=True)
