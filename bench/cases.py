@@ -53,11 +53,13 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from rest_framework.generics import ListAPIView  # noqa: E402
 from rest_framework.response import Response  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
 
-from casehub import coding  # noqa: E402
-from casehub.api_cases import ByCreated, CaseFilterInput, CaseListOutput  # noqa: E402
+from casehub import coding, fieldgroups  # noqa: E402
+from casehub.access import CaseAccess, CaseAction, CaseSet  # noqa: E402
+from casehub.api_cases import CaseCursor, CaseFilterInput, CaseListOutput  # noqa: E402
+from casehub.case_selectors import CaseRow  # noqa: E402
 from casehub.multichoice import MultiChoiceField  # noqa: E402
 
 FIRST = [f"{a}{b}" for a in ("Ana", "Luz", "Mar", "Eva", "Sol", "Rosa", "Iris", "Noa") for b in ("", "ía", "ela")]
@@ -107,19 +109,16 @@ class PlainName(models.Model):
         db_table = "bench_plain_name"
 
 
-class PlainCaseListApi(ListAPIView):
+class PlainCaseListApi(APIView):
     """The twin of CaseListApi: same authentication, filter parsing, pagination, serializer and audit."""
 
-    serializer_class = CaseListOutput
-    pagination_class = ByCreated
-    queryset = PlainCase.objects.none()
-
-    def list(self, request, *args, **kwargs):
+    def get(self, request):
         filters = CaseFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
         organization = request.user.membership.organization
-        found = PlainCase.objects.filter(organization=organization)
-        return self.get_paginated_response(plain_output(request, self.paginate_queryset(found)))
+        pager = CaseCursor(request)
+        page, next_link = pager.page(CaseSet([PlainCase.objects.filter(organization=organization)]))
+        return pager.response(plain_output(request, page), next_link)
 
     def post(self, request):
         """The twin of CaseSearchApi: the exact name in the body, at most 100 matches."""
@@ -144,7 +143,8 @@ def plain_output(request, page) -> list:
     ):
         if row.case_id not in names or row.kind == "preferred":
             names[row.case_id] = row.value
-    return CaseListOutput(page, many=True, context={"names": names}).data
+    every = CaseAccess(frozenset({CaseAction.VIEW}), frozenset({fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS}))
+    return CaseListOutput([CaseRow(case, every, names.get(case.pk, "")) for case in page], many=True).data
 
 
 urlpatterns = [
@@ -240,17 +240,15 @@ def timed(client: Client, url: str, params: dict) -> float:
     return elapsed
 
 
-def explain(organization_id: int, name: str) -> None:
+def explain(user, name: str) -> None:
     """Print the plans of the encrypted list's and search's main queries (for indexes)."""
-    from casehub.case_selectors import cases_matching
-    from casehub.models import Case
-    from orgs.models import Organization
+    from casehub.access import cases_for_user
+    from casehub.case_selectors import case_search
 
-    organization = Organization.objects.get(pk=organization_id)
-    visible = Case.objects.filter(organization=organization, data_key_wrapped__isnull=False)
-    print("list plan:\n" + visible.order_by("-created_at", "-id")[:51].explain())
-    found = cases_matching(visible, organization=organization, name=name)
-    print("search plan:\n" + found.order_by("-created_at", "-id")[:51].explain())
+    for part in cases_for_user(user).parts:
+        print("list plan:\n" + part.order_by("-created_at", "-id")[:51].explain())
+    for part in case_search(user, name=name).parts:
+        print("search plan:\n" + part.order_by("-created_at", "-id")[:51].explain())
 
 
 def main() -> None:
@@ -279,7 +277,9 @@ def main() -> None:
         raw, names = build(size, rng)
         print(f"built {size} cases (and {size} twins) in {time.perf_counter() - started:.1f}s on {connection.vendor}")
         if args.explain:
-            explain(PlainCase.objects.values_list("organization_id", flat=True).first(), names[0])
+            from orgs.services import api_token_lookup
+
+            explain(api_token_lookup(raw).user, names[0])
         client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
         urls = {
             "list": ("/api/v1/cases/", "/api/bench/plain-cases/"),

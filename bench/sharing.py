@@ -1,4 +1,4 @@
-"""Visible cases at a million cases: casehub.access against django-guardian's get_objects_for_user.
+"""Visible cases at a million cases: the case list API, and casehub.access against django-guardian.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/casehub_proof .venv/bin/python bench/sharing.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/casehub_proof .venv/bin/python bench/sharing.py --quick
@@ -10,11 +10,12 @@ organization: an org admin, a tenth coordinators, the rest caseworkers; members 
 groups), 1,000,000 cases (each assigned to one caseworker of its organization, 5% restricted,
 updated_at spread over 400 days) and 50,000 shared cases: one consent, one CaseShare and the
 grant rows sharing.services._grant writes (view_case plus view_case_<group> per shared field
-group, for the recipient's caseworker and coordinator groups, carrying the share's expiry).
-Recipients are drawn uniformly (as in the research); 5% of the shares have expired without the
-clean-up task having run (their grants are still there, reads must ignore them). Encrypted
-fields stay NULL and data keys are dummy bytes: nothing is decrypted. --quick: 100,000 cases,
-100 organizations, 2,000 users, 5,000 shares.
+group, for the recipient's caseworker and coordinator groups, ending with the share or, earlier,
+its consent). Recipients are drawn uniformly (as in the research); 5% of the shares have expired
+and 5% rest on a consent that ended an hour ago, without the clean-up task having run (their
+grants are still there, reads must ignore them). Encrypted fields stay NULL, no names are stored
+and data keys are dummy bytes: nothing is decrypted. --quick: 100,000 cases, 100 organizations,
+2,000 users, 5,000 shares.
 
 The guardian side is the design a guardian-only application needs: per-case rows for
 own-organization access. Bench-only direct-foreign-key tables (NaiveCase{User,Group}
@@ -26,13 +27,24 @@ guardian's own get_objects_for_user(user, "casehub.view_case", Case, accept_glob
 with_superuser=False) runs unchanged, its model lookup pointed at those tables.
 
 Timed, in one run, for a coordinator and a caseworker of the largest organization, alternating
-the variants so machine drift is shared (each call with the user freshly loaded, so the
-membership and capability queries are paid too): the first page (25 rows by -updated_at, -id)
-from casehub.access.visible_cases_page and visible_cases_count, and the first page (and count)
-of get_objects_for_user's queryset. Both must return the same set of ids (and the same page).
-Medians are reported; page_ms and count_ms are the worse of the two users; the last line is
+the variants so machine drift is shared:
 
-    bench: sharing page_ms=P count_ms=C guardian_page_ms=G speedup=S same_set=1
+- the path users hit: GET /api/v1/cases/?scope=all (the first page, 50 cases) and
+  GET /api/v1/cases/count/?scope=all, with the user's API token, through the Django test client
+  (middleware, token authentication, the actor, the UNION ALL page or count, the rows' accesses,
+  serialization and the audit record of the listing);
+- the visible-set query alone, against guardian's: the first page (25 rows by -updated_at, -id,
+  the list page's order) of casehub.access.cases_for_user and its count, and the first page (and
+  count) of get_objects_for_user's queryset, each call with the user freshly loaded.
+
+Before timing, for both users, the visible set of cases_for_user, guardian's and a brute-force
+reference written in SQL from the loaded rows must be the same set, with the same count, and the
+API's first page the same cases as cases_for_user's first page in the API's order. Medians are
+reported; each figure is the worse of the two users; the last line is
+
+    bench: sharing api_page_ms=A api_count_ms=C page_ms=P count_ms=N guardian_page_ms=G speedup=S same_set=1
+
+(speedup = guardian_page_ms / page_ms: the visible-set query against guardian's.)
 """
 
 import argparse
@@ -262,13 +274,15 @@ def build(cases: int, organizations: int, users: int, shares: int, rng: random.R
         if to_org == from_org:
             to_org = org_ids[(org_ids.index(to_org) + 1) % len(org_ids)]
         groups_shared = rng.sample(sorted(fieldgroups.ALL), rng.randint(1, 3))
-        expired = rng.random() < 0.05
-        rows.append((case_id, from_org, to_org, "|" + "|".join(sorted(groups_shared)) + "|", expired))
+        ending = rng.random()
+        expired, consent_ended = ending < 0.05, 0.05 <= ending < 0.10
+        rows.append((case_id, from_org, to_org, "|" + "|".join(sorted(groups_shared)) + "|", expired, consent_ended))
         perms += [(case_id, VIEW_CASE)] + [(case_id, share_codename(g)) for g in groups_shared]
     execute(
-        "CREATE TEMP TABLE bench_share (case_id bigint PRIMARY KEY, from_org int, to_org int, groups text, expired bool)"
+        "CREATE TEMP TABLE bench_share (case_id bigint PRIMARY KEY, from_org int, to_org int, groups text,"
+        " expired bool, consent_ended bool)"
     )
-    copy_rows("bench_share", ["case_id", "from_org", "to_org", "groups", "expired"], rows)
+    copy_rows("bench_share", ["case_id", "from_org", "to_org", "groups", "expired", "consent_ended"], rows)
     execute("CREATE TEMP TABLE bench_share_perm (case_id bigint, codename text)")
     copy_rows("bench_share_perm", ["case_id", "codename"], perms)
     first_coordinator = (
@@ -282,6 +296,7 @@ def build(cases: int, organizations: int, users: int, shares: int, rng: random.R
             "decision": "'granted'",
             "method": "'written'",
             "valid_from": "now() - interval '30 days'",
+            "valid_until": "CASE WHEN s.consent_ended THEN now() - interval '1 hour' END",
             "recorded_by_id": first_coordinator,
             "recorded_at": "now() - interval '30 days'",
         },
@@ -306,8 +321,9 @@ def build(cases: int, organizations: int, users: int, shares: int, rng: random.R
     case_type = ContentType.objects.get_for_model(Case)
     execute(
         f"""INSERT INTO {CaseGroupObjectPermission._meta.db_table} (permission_id, group_id, content_object_id, share_id, expires_at)
-        SELECT p.id, rg.group_id, s.case_id, s.id, s.expires_at
+        SELECT p.id, rg.group_id, s.case_id, s.id, LEAST(s.expires_at, COALESCE(k.valid_until, s.expires_at))
         FROM {CaseShare._meta.db_table} s
+        JOIN {Consent._meta.db_table} k ON k.id = s.consent_id
         JOIN {OrgRoleGroup._meta.db_table} rg ON rg.organization_id = s.to_organization_id AND rg.role IN ('caseworker', 'coordinator')
         JOIN bench_share_perm sp ON sp.case_id = s.case_id
         JOIN auth_permission p ON p.content_type_id = %s AND p.codename = sp.codename""",
@@ -377,16 +393,67 @@ def fresh_user(user_id):
     return User.objects.get(pk=user_id)
 
 
-def ours_page(user):
-    from casehub.access import visible_cases_page
+def api_client(user_id):
+    """A test client carrying a fresh API token of the user (as an integration calls the API)."""
+    from django.test import Client
 
-    return [case.pk for case in visible_cases_page(user)]
+    from orgs.services import api_token_create
+
+    _token, raw = api_token_create(user=fresh_user(user_id), name="bench", days=30)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def api_page(client) -> list[str]:
+    response = client.get("/api/v1/cases/?scope=all")
+    assert response.status_code == 200, response.status_code
+    return [row["id"] for row in response.json()["results"]]
+
+
+def api_count(client) -> int:
+    response = client.get("/api/v1/cases/count/?scope=all")
+    assert response.status_code == 200, response.status_code
+    return response.json()["count"]
+
+
+def ours_page(user):
+    from casehub.access import cases_for_user
+
+    return [case.pk for case in cases_for_user(user).page(order=("-updated_at", "-id"), limit=25)]
 
 
 def ours_count(user):
-    from casehub.access import visible_cases_count
+    from casehub.access import cases_for_user
 
-    return visible_cases_count(user)
+    return cases_for_user(user).count()
+
+
+def reference_set(user) -> set[int]:
+    """The visible set, from the rows in plain SQL: the role's own cases (a coordinator every one
+    of the organization, a caseworker the assigned ones) and the cases with a live view_case row
+    for the role's group."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from orgs.models import OrgRoleGroup
+    from sharing.models import CaseGroupObjectPermission
+
+    membership = user.membership
+    own = (
+        "SELECT id FROM casehub_case WHERE organization_id = %s AND data_key_wrapped IS NOT NULL"
+        if membership.role == "coordinator"
+        else f"SELECT a.case_id FROM {Case.assigned_caseworkers.through._meta.db_table} a "
+        "JOIN casehub_case c ON c.id = a.case_id WHERE c.organization_id = %s AND a.user_id = %s"
+    )
+    params = [membership.organization_id] + ([] if membership.role == "coordinator" else [user.pk])
+    group = OrgRoleGroup.objects.get(organization_id=membership.organization_id, role=membership.role).group_id
+    shared = (
+        f"SELECT g.content_object_id FROM {CaseGroupObjectPermission._meta.db_table} g "
+        "JOIN auth_permission p ON p.id = g.permission_id "
+        "WHERE g.group_id = %s AND p.codename = 'view_case' AND p.content_type_id = %s AND g.expires_at > now()"
+    )
+    params += [group, ContentType.objects.get_for_model(Case).pk]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{own} UNION {shared}", params)  # noqa: S608
+        return {row[0] for row in cursor.fetchall()}
 
 
 def guardian_queryset(user):
@@ -407,18 +474,18 @@ def guardian_count(user):
     return guardian_queryset(user).count()
 
 
-def timed(function, user_id) -> float:
-    user = fresh_user(user_id)
+def timed(function, user_id, clients) -> float:
+    subject = clients[user_id] if function in (api_page, api_count) else fresh_user(user_id)
     begin = time.perf_counter()
-    function(user)
+    function(subject)
     return (time.perf_counter() - begin) * 1000
 
 
 def explain(user_id) -> None:
-    from casehub.access import visible_case_parts
+    from casehub.access import cases_for_user
 
     user = fresh_user(user_id)
-    for part in visible_case_parts(user):
+    for part in cases_for_user(user).parts:
         print(part.order_by("-updated_at", "-id")[:25].explain(analyze=True))
     print(guardian_queryset(user).order_by("-updated_at", "-id")[:25].explain(analyze=True))
 
@@ -458,18 +525,32 @@ def main() -> None:
             explain(world["coordinator"])
             explain(world["caseworker"])
 
-        # Same answers first: the whole visible set, the count and the first page.
-        same = True
-        for role in ("coordinator", "caseworker"):
-            from casehub.access import cases_visible_to
+        # Same answers first: the whole visible set against guardian's and the reference, the
+        # count, the first page, and the API's first page.
+        from casehub.access import cases_for_user
 
+        same = True
+        clients = {world[role]: api_client(world[role]) for role in ("coordinator", "caseworker")}
+        for role in ("coordinator", "caseworker"):
             user = fresh_user(world[role])
-            ours = set(cases_visible_to(user).values_list("pk", flat=True))
+            ours = cases_for_user(user).ids()
             theirs = set(guardian_queryset(user).values_list("pk", flat=True))
-            same &= ours == theirs and ours_count(user) == len(ours) and ours_page(user) == guardian_page(user)
-            print(f"{role}: {len(ours)} visible cases (guardian: {len(theirs)}), same set: {ours == theirs}")
+            reference = reference_set(user)
+            first = [str(case.uuid) for case in cases_for_user(user).page(order=("-created_at", "-id"), limit=50)]
+            agree = (
+                ours == theirs == reference
+                and ours_count(user) == api_count(clients[user.pk]) == len(ours)
+                and ours_page(user) == guardian_page(user)
+                and api_page(clients[user.pk]) == first
+            )
+            same &= agree
+            print(
+                f"{role}: {len(ours)} visible cases (guardian {len(theirs)}, reference {len(reference)}), agree: {agree}"
+            )
 
         variants = {
+            "api_page": api_page,
+            "api_count": api_count,
             "page": ours_page,
             "count": ours_count,
             "guardian_page": guardian_page,
@@ -479,19 +560,19 @@ def main() -> None:
         for _ in range(3):  # warm-up: caches and plans
             for role in ("coordinator", "caseworker"):
                 for function in variants.values():
-                    timed(function, world[role])
+                    timed(function, world[role], clients)
         for n in range(repeat):
             for role in ("coordinator", "caseworker"):
                 order = list(variants.items()) if n % 2 == 0 else list(reversed(variants.items()))
                 for key, function in order:
-                    times[(role, key)].append(timed(function, world[role]))
+                    times[(role, key)].append(timed(function, world[role], clients))
         medians = {key: statistics.median(values) for key, values in times.items()}
         best = {key: min(values) for key, values in times.items()}
         for role in ("coordinator", "caseworker"):
             print(
-                f"{role}: page {medians[(role, 'page')]:.2f} ms, count {medians[(role, 'count')]:.2f} ms; "
-                f"guardian page {medians[(role, 'guardian_page')]:.2f} ms, "
-                f"count {medians[(role, 'guardian_count')]:.2f} ms (medians of {repeat}); best: "
+                f"{role} (medians of {repeat}): "
+                + ", ".join(f"{key} {medians[(role, key)]:.2f} ms" for key in variants)
+                + "; best: "
                 + ", ".join(f"{key} {best[(role, key)]:.2f}" for key in variants)
             )
     finally:
@@ -499,7 +580,8 @@ def main() -> None:
             connection.creation.destroy_test_db(old_name, verbosity=0)
     worst = {key: max(medians[("coordinator", key)], medians[("caseworker", key)]) for key in variants}
     print(
-        f"bench: sharing page_ms={worst['page']:.1f} count_ms={worst['count']:.1f} "
+        f"bench: sharing api_page_ms={worst['api_page']:.1f} api_count_ms={worst['api_count']:.1f} "
+        f"page_ms={worst['page']:.1f} count_ms={worst['count']:.1f} "
         f"guardian_page_ms={worst['guardian_page']:.1f} speedup={worst['guardian_page'] / worst['page']:.1f} "
         f"same_set={int(same)}"
     )

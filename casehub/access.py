@@ -8,8 +8,8 @@ here, in two shapes (Wagtail's permission-policy shape):
   unknown case is 404, a visible case without the right is 403. Records of a case have their
   own lookups in the same family (``note_for_user``, ``task_for_user``, ``attachment_for_user``).
 - many cases: ``cases_for_user(user, *, action, group, scope)`` is a ``CaseSet``: disjoint parts
-  (own organization, shared with its role group, shared with the user by name), each a plain
-  indexed query, paged and counted as a UNION ALL, never as an OR of subqueries.
+  (own organization; shared with its role group or the user by name), each a plain indexed
+  query, paged and counted as a UNION ALL, never as an OR of subqueries.
 
 A request resolves its user once into an ``Actor`` (organization, role, capabilities, role
 group); the policy reads the actor, never the user again.
@@ -36,6 +36,7 @@ import contextlib
 import contextvars
 import enum
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -123,12 +124,12 @@ class Actor:
     def works_cases(self) -> bool:
         return self.role in WORKING_ROLES
 
-    @property
+    @cached_property
     def own_groups(self) -> frozenset:
         """The field groups of its organization's cases the role may see."""
         return frozenset(g for g in fieldgroups.ALL if capabilities.group_codename(g) in self.capabilities)
 
-    @property
+    @cached_property
     def own_access(self) -> CaseAccess:
         """What the role may do with its organization's cases that it sees."""
         groups = self.own_groups
@@ -144,7 +145,18 @@ class Actor:
 
     def shared_access(self, shared_groups) -> CaseAccess:
         """What the role may do with a case shared with it, the share covering ``shared_groups``."""
-        groups = frozenset(shared_groups) & self.own_groups
+        shared_groups = frozenset(shared_groups)
+        known = self._shared_accesses  # a page's shared cases come in a few shapes: work each out once
+        if shared_groups not in known:
+            known[shared_groups] = self._shared_access(shared_groups)
+        return known[shared_groups]
+
+    @cached_property
+    def _shared_accesses(self) -> dict:
+        return {}
+
+    def _shared_access(self, shared_groups: frozenset) -> CaseAccess:
+        groups = shared_groups & self.own_groups
         actions = {
             action for action, codename in SHARED_ACTIONS.items() if codename is None or codename in self.capabilities
         }
@@ -339,19 +351,18 @@ def _user_grants(actor: Actor, codename: str, now) -> QuerySet:
     return _live(CaseUserObjectPermission.objects.filter(user_id=actor.user_id, permission__codename=codename), now)
 
 
-def _shared_parts(actor: Actor, alive: QuerySet, action: CaseAction, needed: set[str]) -> list[QuerySet]:
-    """Cases shared with the role group, then those shared with the user by name (and not also with the group)."""
+def _shared_part(actor: Actor, alive: QuerySet, action: CaseAction, needed: set[str]) -> QuerySet | None:
+    """Other organizations' cases with live grants to the role group or to the user by name (one
+    IN over a UNION ALL of the two grant tables: no OR of subqueries)."""
     if action not in actor.shared_access(fieldgroups.ALL).actions or not needed <= actor.own_groups:
-        return []
-    codenames = [share_group_codename(group) for group in sorted(needed)] or [VIEW_CASE]
+        return None
     now = timezone.now()
-    others = alive.exclude(organization_id=actor.organization_id)
-    by_group, by_name = others, others
-    for codename in codenames:
-        by_group = by_group.filter(pk__in=_group_grants(actor, codename, now).values("content_object_id"))
-        by_name = by_name.filter(pk__in=_user_grants(actor, codename, now).values("content_object_id"))
-    by_name = by_name.exclude(pk__in=_group_grants(actor, VIEW_CASE, now).values("content_object_id"))
-    return [by_group, by_name]
+    shared = alive.exclude(organization_id=actor.organization_id)
+    for codename in [share_group_codename(group) for group in sorted(needed)] or [VIEW_CASE]:
+        granted = _group_grants(actor, codename, now).values("content_object_id")
+        granted = granted.union(_user_grants(actor, codename, now).values("content_object_id"), all=True)
+        shared = shared.filter(pk__in=granted)
+    return shared
 
 
 def cases_for_user(
@@ -369,8 +380,9 @@ def cases_for_user(
         own = _own_condition(actor, action, needed)
         if own is not None:
             parts.append(alive.filter(own) if scope != Scope.ASSIGNED else alive.filter(own & _assigned(actor)))
-    if scope in (Scope.ALL, Scope.SHARED):
-        parts += _shared_parts(actor, alive, action, needed)
+    shared = _shared_part(actor, alive, action, needed) if scope in (Scope.ALL, Scope.SHARED) else None
+    if shared is not None:
+        parts.append(shared)
     return CaseSet(parts)
 
 
@@ -387,27 +399,26 @@ def case_accesses(user, cases) -> dict[int, CaseAccess]:
     others = [case.pk for case in cases if case.organization_id != actor.organization_id]
     result = {}
     if own:
-        assigned = set(
-            Case.assigned_caseworkers.through.objects.filter(
-                user_id=actor.user_id, case_id__in=[case.pk for case in own]
-            ).values_list("case_id", flat=True)
-        )
+        # A role that sees every case of its organization needs no assignment to see one.
+        assigned = set()
+        if capabilities.SEE_ALL not in actor.capabilities:
+            assigned = set(
+                Case.assigned_caseworkers.through.objects.filter(
+                    user_id=actor.user_id, case_id__in=[case.pk for case in own]
+                ).values_list("case_id", flat=True)
+            )
         access = actor.own_access
         for case in own:
             result[case.pk] = access if _sees_own(actor, case, case.pk in assigned) else NO_ACCESS
     if others:
         now = timezone.now()
         codenames: dict[int, set[str]] = {}
-        rows = [
-            _live(
-                CaseGroupObjectPermission.objects.filter(group_id=actor.role_group_id, content_object_id__in=others),
-                now,
-            ),
-            _live(CaseUserObjectPermission.objects.filter(user_id=actor.user_id, content_object_id__in=others), now),
-        ]
-        for granted in rows:
-            for case_id, codename in granted.values_list("content_object_id", "permission__codename"):
-                codenames.setdefault(case_id, set()).add(codename)
+        columns = ("content_object_id", "permission__codename")
+        by_group = CaseGroupObjectPermission.objects.filter(group_id=actor.role_group_id, content_object_id__in=others)
+        by_name = CaseUserObjectPermission.objects.filter(user_id=actor.user_id, content_object_id__in=others)
+        rows = _live(by_group, now).values_list(*columns).union(_live(by_name, now).values_list(*columns), all=True)
+        for case_id, codename in rows:
+            codenames.setdefault(case_id, set()).add(codename)
         for case_id in others:
             granted = codenames.get(case_id, set())
             if VIEW_CASE not in granted:

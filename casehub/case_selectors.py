@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casehub import fieldgroups
 from casehub.access import CaseAccess, CaseAction, CaseSet, Scope, actor_for, case_accesses, cases_for_user
-from casehub.cases import ENCRYPTED_FIELDS, cases_listed
+from casehub.cases import ENCRYPTED_FIELDS, cases_listed_by_groups
 from casehub.crypto.blind_index import blind_index_search, normalize_document, normalize_phone
 from casehub.crypto.fields import with_data_keys
 from casehub.models import (
@@ -58,6 +58,8 @@ SORTS = {
     "risk": ("-risk_rank", "-updated_at", "-id"),
 }
 RISK_RANK = {"low": 0, "medium": 1, "high": 2, "immediate": 3}
+# A list reads every column of a case but its encrypted fields (only() compiles faster than defer()).
+LISTED_COLUMNS = [field.name for field in Case._meta.concrete_fields if field.name not in ENCRYPTED_FIELDS]
 # Searches of a field group's values reach only cases whose group the searcher may read.
 SEARCHED = {
     "name": (SurvivorName, fieldgroups.IDENTITY),
@@ -155,7 +157,7 @@ def case_list(user, *, scope: str = Scope.ALL, filters: dict | None = None) -> C
         cases = cases.filter(pk__in=assigned.values("case_id"))
     if filters.get("text"):
         cases = cases.filter(pk__in=case_search(user, text=filters["text"]).ids())
-    return CaseSet([part.defer(*ENCRYPTED_FIELDS) for part in cases.parts])
+    return CaseSet([part.only(*LISTED_COLUMNS) for part in cases.parts])
 
 
 def ordered(cases: CaseSet, sort: str) -> tuple[CaseSet, tuple]:
@@ -207,16 +209,16 @@ def case_rows(user, cases, *, shows=frozenset({fieldgroups.IDENTITY})) -> list[C
     accesses = case_accesses(user, cases)
     named = [case for case in cases if fieldgroups.IDENTITY in accesses[case.pk].groups & shows]
     names = case_display_names(named)
+    named_ids = {case.pk for case in named}
     listed: dict[tuple, list] = {}
     rows = []
     for case in cases:
         access = accesses[case.pk]
         if CaseAction.VIEW not in access.actions:
             continue  # an access that ended between the two reads: show nothing of it
-        rows.append(CaseRow(case, access, names.get(case.pk, "") if case in named else None))
+        rows.append(CaseRow(case, access, names.get(case.pk, "") if case.pk in named_ids else None))
         listed.setdefault(tuple(sorted(access.groups & shows)), []).append(case)
-    for groups, listed_cases in listed.items():
-        cases_listed(cases=listed_cases, by=user, groups=groups)
+    cases_listed_by_groups(listed=listed, by=user)
     return rows
 
 

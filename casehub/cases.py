@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from casehub import fieldgroups
 from casehub.access import case_field_groups
-from casehub.audit import audit_record
+from casehub.audit import audit_record, audit_record_many
 from casehub.crypto.files import attachment_open, attachment_store
 from casehub.crypto.keyring import data_key_assign
 from casehub.models import (
@@ -297,13 +297,28 @@ def case_viewed(*, case: Case, by, groups) -> None:
 
 
 def cases_listed(*, cases, by, groups) -> None:
-    if cases:
-        audit_record(
-            "case.listed",
-            actor=by,
-            organization=by.membership.organization,
-            details={"cases": [str(case.uuid) for case in cases], "groups": sorted(groups)},
-        )
+    """Account for a list that showed ``groups`` of these cases."""
+    cases_listed_by_groups(listed={tuple(sorted(groups)): list(cases)}, by=by)
+
+
+def cases_listed_by_groups(*, listed: dict[tuple, list], by) -> None:
+    """Account for a list whose cases showed different groups: one ``case.listed`` event per set
+    of groups, appended together (one lock of the audit head for the whole list)."""
+    listed = {groups: cases for groups, cases in listed.items() if cases}
+    if not listed:
+        return
+    organization = by.membership.organization
+    audit_record_many(
+        [
+            {
+                "action": "case.listed",
+                "actor": by,
+                "organization": organization,
+                "details": {"cases": [str(case.uuid) for case in cases], "groups": sorted(groups)},
+            }
+            for groups, cases in listed.items()
+        ]
+    )
 
 
 # Notes, tasks, attachments ---------------------------------------------------------------------
