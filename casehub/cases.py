@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casehub import fieldgroups
-from casehub.access import case_field_groups
+from casehub.access import CaseAction, case_actions, case_field_groups
 from casehub.audit import audit_record, audit_record_many
 from casehub.crypto.files import attachment_open, attachment_store
 from casehub.crypto.keyring import data_key_assign
 from casehub.models import (
+    AttachmentKind,
     Case,
     CaseAttachment,
     CaseEvent,
@@ -166,6 +167,13 @@ def _apply_details(case: Case, details: dict, *, creating: bool) -> tuple[list[s
     return changed, changes
 
 
+def _require(by, case: Case, *actions: CaseAction) -> None:
+    """Refuse (403) unless the case policy lets ``by`` do one of ``actions`` with the case (the
+    views asked already: this keeps every caller, task or command to the same rule)."""
+    if not set(actions) & case_actions(by, case):
+        raise PermissionDenied
+
+
 def _event(case: Case, *, actor, action: str, fields=(), changes=None, comment=None) -> None:
     CaseEvent(case=case, actor=actor, action=action, fields=list(fields), changes=changes or {}, comment=comment).save()
 
@@ -207,6 +215,7 @@ def case_update(*, case: Case, by, **details) -> list[str]:
     Refused (PermissionDenied, nothing written) when a field lies outside the field groups the
     case policy lets ``by`` see: nobody overwrites what they may not read.
     """
+    _require(by, case, CaseAction.EDIT)
     groups = case_field_groups(by, case)
     if any(DETAIL_GROUP.get(name) not in groups for name in details if name in DETAIL_GROUP):
         raise PermissionDenied(_("Some of these fields are outside what you may see."))
@@ -225,6 +234,7 @@ def case_update(*, case: Case, by, **details) -> list[str]:
 
 @transaction.atomic
 def case_assign(*, case: Case, by, caseworkers: list) -> None:
+    _require(by, case, CaseAction.ASSIGN)
     valid = set(
         Membership.objects.filter(
             organization=case.organization, is_active=True, role__in=[Role.CASEWORKER, Role.COORDINATOR]
@@ -244,6 +254,7 @@ def case_assign(*, case: Case, by, caseworkers: list) -> None:
 
 @transaction.atomic
 def case_set_restricted(*, case: Case, by, restricted: bool) -> None:
+    _require(by, case, CaseAction.RESTRICT)
     if case.restricted == restricted:
         return
     case.restricted = restricted
@@ -257,6 +268,7 @@ def case_set_restricted(*, case: Case, by, restricted: bool) -> None:
 
 @transaction.atomic
 def case_close(*, case: Case, by, reason: str) -> None:
+    _require(by, case, CaseAction.CLOSE)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("The case is already closed."))
     if not reason.strip():
@@ -272,6 +284,7 @@ def case_close(*, case: Case, by, reason: str) -> None:
 
 @transaction.atomic
 def case_reopen(*, case: Case, by, reason: str) -> None:
+    _require(by, case, CaseAction.CLOSE)
     if case.status != CaseStatus.CLOSED:
         raise ValidationError(_("Only a closed case can be reopened."))
     if not reason.strip():
@@ -326,6 +339,7 @@ def cases_listed_by_groups(*, listed: dict[tuple, list], by) -> None:
 
 @transaction.atomic
 def note_add(*, case: Case, by, body: str) -> CaseNote:
+    _require(by, case, CaseAction.NOTE)
     if not body.strip():
         raise ValidationError({"body": [_("Write the note.")]})
     note = CaseNote(case=case, author=by, organization=by.membership.organization, body=body)
@@ -342,6 +356,7 @@ def note_add(*, case: Case, by, body: str) -> CaseNote:
 @transaction.atomic
 def note_edit(*, note: CaseNote, by, body: str) -> CaseNote:
     """Only the author edits a note; the earlier text is kept, encrypted, as a revision."""
+    _require(by, note.case, CaseAction.NOTE)
     if note.author_id != by.pk:
         raise PermissionDenied(_("Only the author can edit a note."))
     if not body.strip():
@@ -363,6 +378,7 @@ def note_edit(*, note: CaseNote, by, body: str) -> CaseNote:
 
 @transaction.atomic
 def task_add(*, case: Case, by, title: str, due_on: date | None = None, assignee=None) -> CaseTask:
+    _require(by, case, CaseAction.TASK)
     if not title.strip():
         raise ValidationError({"title": [_("Say what needs doing.")]})
     if (
@@ -381,6 +397,7 @@ def task_add(*, case: Case, by, title: str, due_on: date | None = None, assignee
 
 @transaction.atomic
 def task_set_done(*, task: CaseTask, by, done: bool) -> CaseTask:
+    _require(by, task.case, CaseAction.TASK)
     task.done_at = timezone.now() if done else None
     task.save(update_fields=["done_at"])
     _event(task.case, actor=by, action="task_done" if done else "task_reopened", fields=["tasks"])
@@ -400,6 +417,7 @@ _UNSET = object()
 @transaction.atomic
 def task_update(*, task: CaseTask, by, done=_UNSET, due_on=_UNSET, assignee=_UNSET) -> CaseTask:
     """Mark a task done or not, move its due date, or give it to another member; one history entry."""
+    _require(by, task.case, CaseAction.TASK)
     changed = []
     if assignee is not _UNSET and assignee != task.assignee:
         if (
@@ -434,6 +452,7 @@ def task_update(*, task: CaseTask, by, done=_UNSET, due_on=_UNSET, assignee=_UNS
 @transaction.atomic
 def attachment_add(*, case: Case, by, upload, kind: str, description: str = "") -> CaseAttachment:
     """Encrypt and store a document or photo; raises casehub.crypto.files.AttachmentRejected."""
+    _require(by, case, CaseAction.DOCUMENT, *([CaseAction.CONSENT] if kind == AttachmentKind.CONSENT else []))
     attachment = CaseAttachment(case=case, kind=kind, description=description or None, uploaded_by=by)
     stored = attachment_store(record=attachment, upload=upload)
     attachment.file, attachment.content_type, attachment.size = stored.name, stored.content_type, stored.size
@@ -452,6 +471,7 @@ def attachment_add(*, case: Case, by, upload, kind: str, description: str = "") 
 
 def attachment_read(*, attachment: CaseAttachment, by):
     """A document's decrypted content, as a stream of chunks; the read is audited first."""
+    _require(by, attachment.case, CaseAction.DOWNLOAD)
     audit_record(
         "case.attachment_viewed",
         actor=by,

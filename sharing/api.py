@@ -18,12 +18,11 @@ from rest_framework.views import APIView
 from casehub import access, cases, fieldgroups
 from casehub.access import CaseAction
 from casehub.api_cases import CURSOR_PARAMETERS, CaseCursor, paginated_schema
-from casehub.crypto.fields import with_data_keys
 from casehub.models import AuditEvent, Case
 from orgs.models import Organization
-from sharing import services
+from sharing import selectors, services
 from sharing.access import consent_for_user, override_for_user, share_for_user, transfer_for_user
-from sharing.models import CaseShare, CaseTransfer, Consent
+from sharing.models import CaseTransfer
 from sharing.selectors import shared_case_rows
 from sharing.serializers import (
     AccessOutput,
@@ -66,18 +65,6 @@ def _input(serializer_class, request):
     return serializer.validated_data
 
 
-def _consents(case):
-    return with_data_keys(
-        Consent.objects.filter(case=case)
-        .select_related("recorded_by", "withdrawn_by")
-        .prefetch_related("provisions__recipient_organization")
-    )
-
-
-def _shares(case):
-    return CaseShare.objects.filter(case=case).select_related("to_organization", "created_by")
-
-
 # Consent --------------------------------------------------------------------------------------
 
 
@@ -85,7 +72,7 @@ class ConsentListApi(APIView):
     @extend_schema(responses=ConsentOutput(many=True), summary="A case's consent records, newest first")
     def get(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.CONSENT)
-        return Response(ConsentOutput(_consents(case), many=True).data)
+        return Response(ConsentOutput(selectors.case_consents(case), many=True).data)
 
     @extend_schema(
         request=ConsentInput, responses={201: ConsentOutput}, summary="Record the survivor's consent, or refusal"
@@ -103,7 +90,9 @@ class ConsentListApi(APIView):
             for provision in data.pop("provisions")
         ]
         consent = services.consent_record(case=case, by=request.user, provisions=provisions, **data)
-        return Response(ConsentOutput(_consents(case).get(pk=consent.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ConsentOutput(selectors.case_consents(case).get(pk=consent.pk)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ConsentWithdrawApi(APIView):
@@ -111,7 +100,7 @@ class ConsentWithdrawApi(APIView):
     def post(self, request, case_id, consent_id):
         consent = consent_for_user(request.user, case_id, consent_id)
         services.consent_withdraw(consent=consent, by=request.user)
-        return Response(ConsentOutput(_consents(consent.case).get(pk=consent.pk)).data)
+        return Response(ConsentOutput(selectors.case_consents(consent.case).get(pk=consent.pk)).data)
 
 
 # Shares ---------------------------------------------------------------------------------------
@@ -121,7 +110,7 @@ class ShareListApi(APIView):
     @extend_schema(responses=ShareOutput(many=True), summary="Every share of a case, with its status")
     def get(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.SHARE)
-        return Response(ShareOutput(_shares(case), many=True).data)
+        return Response(ShareOutput(selectors.shares_of(case), many=True).data)
 
     @extend_schema(
         request=ShareInput,
@@ -136,7 +125,7 @@ class ShareListApi(APIView):
             share = services.share_create(case=case, by=request.user, to_organization=to_organization, **data)
         except services.ShareRefused as refused:
             return _refusal(refused)
-        return Response(ShareOutput(_shares(case).get(pk=share.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(ShareOutput(selectors.shares_of(case).get(pk=share.pk)).data, status=status.HTTP_201_CREATED)
 
 
 class ShareRevokeApi(APIView):
@@ -144,7 +133,7 @@ class ShareRevokeApi(APIView):
     def post(self, request, case_id, share_id):
         share = share_for_user(request.user, case_id, share_id)
         services.share_revoke(share=share, by=request.user)
-        return Response(ShareOutput(_shares(share.case).get(pk=share.pk)).data)
+        return Response(ShareOutput(selectors.shares_of(share.case).get(pk=share.pk)).data)
 
 
 class ShareAccessesApi(APIView):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from casehub.access import CaseAction, Scope, cases_for_user
 from casehub.case_selectors import case_rows
+from casehub.crypto.fields import with_data_keys
 from casehub.models import AuditEvent, Case
 from sharing.models import (
     CaseShare,
@@ -29,20 +30,26 @@ def active_overrides(case: Case) -> list[CaseShare]:
     )
 
 
-def case_consents(case: Case) -> list[Consent]:
-    return list(
+def case_consents(case: Case) -> QuerySet[Consent]:
+    """A case's consent records, newest first, with their provisions (page and API)."""
+    return with_data_keys(
         Consent.objects.filter(case=case)
-        .select_related("recorded_by", "withdrawn_by", "case")
+        .select_related("recorded_by", "withdrawn_by")
         .prefetch_related("provisions__recipient_organization")
+    )
+
+
+def shares_of(case: Case) -> QuerySet[CaseShare]:
+    """A case's shares, newest first (page and API)."""
+    return CaseShare.objects.filter(case=case).select_related(
+        "to_organization", "created_by", "ended_by", "override", "consent"
     )
 
 
 def case_shares(case: Case, *, access_limit: int = 200) -> list[CaseShare]:
     """Every share of the case, newest first, each with ``accesses``: the recipient's reads of
     the case while the share stood (from the audit trail: who, when, which field groups)."""
-    shares = list(
-        CaseShare.objects.filter(case=case).select_related("to_organization", "created_by", "ended_by", "override")
-    )
+    shares = list(shares_of(case))
     recipients = {share.to_organization_id for share in shares}
     events = list(
         AuditEvent.objects.filter(
@@ -55,7 +62,7 @@ def case_shares(case: Case, *, access_limit: int = 200) -> list[CaseShare]:
         .order_by("-seq")[: access_limit * max(len(shares), 1)]
     )
     for share in shares:
-        until = share.ended_at or share.expires_at
+        until = share.ended_at or share.ends_at
         share.accesses = [
             event
             for event in events

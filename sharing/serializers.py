@@ -107,6 +107,9 @@ class ShareOutput(serializers.Serializer):
     created_by = PersonOutput()
     created_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(
+        help_text="When access ends: the share's expiry or, if earlier, its consent's end"
+    )
     ended_at = serializers.DateTimeField(allow_null=True)
     end_reason = serializers.CharField()
 
