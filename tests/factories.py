@@ -1,9 +1,11 @@
 """Factories and the fixed cast of organizations and people that tests share."""
 
+import contextlib
 from dataclasses import dataclass, field
 
 import factory
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -132,3 +134,16 @@ def caseworkers_see_all_cases(organization, see_all: bool = True) -> None:
     seeing = capabilities.SEE_UNRESTRICTED if see_all else capabilities.SEE_ASSIGNED
     rest = current - {capabilities.SEE_UNRESTRICTED, capabilities.SEE_ASSIGNED}
     services.capabilities_set(organization=organization, role=Role.CASEWORKER, codenames=rest | {seeing})
+
+
+@contextlib.contextmanager
+def module_world(django_db_blocker, make):
+    """A world made once for a test module (``make()``), inside a transaction rolled back after
+    the module's last test; each test's own writes are rolled back by its ``db`` fixture."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        yield make()
+        transaction.set_rollback(True)

@@ -23,7 +23,6 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import override_settings
 
 from casehub import fieldgroups
 from casehub.cases import attachment_add, note_add, task_add
@@ -33,7 +32,7 @@ from orgs.models import Role
 from sharing import services
 from sharing.models import ConsentDecision, ConsentMethod, Purpose
 from tests.casehub.factories import a_case
-from tests.factories import make_cast, member, verified_client
+from tests.factories import make_cast, member, module_world, verified_client
 from tests.sharing.test_share_matrix import CASE_RULES, WorldCase, case_path, send
 
 ID, CT, SF, CD, NA, DO, NO = (
@@ -220,13 +219,8 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        yield World()
-        transaction.set_rollback(True)
+    with module_world(django_db_blocker, World) as made:
+        yield made
 
 
 # The policy, written out --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 
 from casehub.coding import HTCDS_FIELDS
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "htcds" / "htcds-2.0-field-standards.csv"
+REFERENCE = Path(__file__).resolve().parents[2] / "casehub" / "htcds" / "htcds-2.0-field-standards.csv"
 
 
 def htcds_value_names() -> dict[str, list[str]]:

@@ -51,6 +51,18 @@ def a_full_case(team, **fields):
     return case
 
 
+def share_with_partner(cast, case, groups, **fields):
+    """The owner shares ``groups`` of the case with the partner, for coordination (under a consent made before)."""
+    return sharing.share_create(
+        case=case,
+        by=cast.owner.coordinator,
+        to_organization=cast.partner.organization,
+        field_groups=groups,
+        purpose=Purpose.COORDINATION,
+        **fields,
+    )
+
+
 def pdf_text(content: bytes) -> str:
     """The text of a PDF (its fonts are embedded subsets: the bytes never hold the text as such)."""
     if shutil.which("pdftotext") is None:
@@ -68,14 +80,7 @@ def body(response) -> str:
 def test_a_share_ends_when_its_consent_ends_though_the_share_runs_longer(cast):
     case = a_full_case(cast.owner)
     a_consent(cast.owner, case, to=cast.partner.organization, valid_until=timezone.now() + timedelta(minutes=10))
-    sharing.share_create(
-        case=case,
-        by=cast.owner.coordinator,
-        to_organization=cast.partner.organization,
-        field_groups=[fieldgroups.IDENTITY, fieldgroups.CONTACT],
-        purpose=Purpose.COORDINATION,
-        days=30,
-    )
+    share_with_partner(cast, case, [fieldgroups.IDENTITY, fieldgroups.CONTACT], days=30)
     client = verified_client(cast.partner.coordinator)
     api, page = f"/api/v1/cases/{case.uuid}/", reverse("cases:survivor", kwargs={"case_uuid": case.uuid})
     assert client.get(api).status_code == 200
@@ -105,14 +110,7 @@ def test_a_referral_share_ends_when_its_consent_ends(cast):
 def test_the_sweep_ends_a_share_whose_consent_ended_and_audits_it(cast):
     case = a_full_case(cast.owner)
     a_consent(cast.owner, case, to=cast.partner.organization, valid_until=timezone.now() + timedelta(minutes=10))
-    share = sharing.share_create(
-        case=case,
-        by=cast.owner.coordinator,
-        to_organization=cast.partner.organization,
-        field_groups=[fieldgroups.IDENTITY],
-        purpose=Purpose.COORDINATION,
-        days=30,
-    )
+    share = share_with_partner(cast, case, [fieldgroups.IDENTITY], days=30)
     with time_machine.travel(timezone.now() + timedelta(minutes=15)):
         assert sharing.shares_retire_expired() == 1
     share.refresh_from_db()
@@ -213,13 +211,7 @@ def test_no_list_page_names_a_survivor_whose_identity_the_role_may_not_see(cast)
 def test_shared_with_us_names_no_survivor_whose_identity_the_recipient_role_may_not_see(cast):
     case = a_full_case(cast.owner)
     a_consent(cast.owner, case, to=cast.partner.organization)
-    sharing.share_create(
-        case=case,
-        by=cast.owner.coordinator,
-        to_organization=cast.partner.organization,
-        field_groups=sorted(fieldgroups.ALL),
-        purpose=Purpose.COORDINATION,
-    )
+    share_with_partner(cast, case, sorted(fieldgroups.ALL))
     hide(cast.partner, Role.CASEWORKER, fieldgroups.IDENTITY)
     page = verified_client(cast.partner.caseworker).get(reverse("sharing:shared")).content.decode()
     assert case.case_number in page and NAME not in page
@@ -338,13 +330,7 @@ def test_handing_a_referral_to_another_caseworker_moves_the_case_with_it(cast):
 def test_sharing_contact_does_not_hand_over_the_safety_plan(cast):
     case = a_full_case(cast.owner, contact_instructions={"do_not_contact_directly": True, "safe_times": "ZzSafeTimes"})
     a_consent(cast.owner, case, to=cast.partner.organization, groups=[fieldgroups.CONTACT])
-    sharing.share_create(
-        case=case,
-        by=cast.owner.coordinator,
-        to_organization=cast.partner.organization,
-        field_groups=[fieldgroups.CONTACT],
-        purpose=Purpose.COORDINATION,
-    )
+    share_with_partner(cast, case, [fieldgroups.CONTACT])
     client = verified_client(cast.partner.coordinator)
     detail = client.get(f"/api/v1/cases/{case.uuid}/").json()["details"]
     assert detail["phones"] == [PHONE]
@@ -359,13 +345,7 @@ def test_a_consent_to_share_contact_does_not_cover_safety(cast):
     case = a_full_case(cast.owner)
     a_consent(cast.owner, case, to=cast.partner.organization, groups=[fieldgroups.CONTACT])
     with pytest.raises(sharing.ShareRefused):
-        sharing.share_create(
-            case=case,
-            by=cast.owner.coordinator,
-            to_organization=cast.partner.organization,
-            field_groups=[fieldgroups.CONTACT, fieldgroups.SAFETY],
-            purpose=Purpose.COORDINATION,
-        )
+        share_with_partner(cast, case, [fieldgroups.CONTACT, fieldgroups.SAFETY])
     assert not CaseShare.objects.exists()
 
 

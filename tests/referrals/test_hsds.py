@@ -1,9 +1,9 @@
 import copy
 import json
 from datetime import time
-from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -16,7 +16,7 @@ from referrals.models import Language, Location, Phone, Schedule, Service, Servi
 from tests.factories import OrganizationFactory
 from tests.referrals.factories import LocationFactory, directory_service, street_address
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "hsds" / "schema" / "compiled"
+SCHEMA = settings.HSDS_SCHEMA_DIR / "compiled"  # the official schema, vendored (test_vendored_schema.py)
 
 
 def rich_directory(organization) -> Service:
@@ -77,7 +77,7 @@ def confidential_shelter(organization) -> Location:
 def test_the_json_export_validates_against_the_official_service_schema(cast):
     rich_directory(cast.owner.organization)
     confidential_shelter(cast.owner.organization)
-    validator = Draft202012Validator(json.loads((SHARED / "service.json").read_text()), format_checker=FormatChecker())
+    validator = Draft202012Validator(json.loads((SCHEMA / "service.json").read_text()), format_checker=FormatChecker())
     documents = export_json()["contents"]
     assert len(documents) == 2
     for document in documents:
@@ -87,7 +87,7 @@ def test_the_json_export_validates_against_the_official_service_schema(cast):
 @pytest.mark.django_db
 def test_the_tabular_export_validates_against_the_official_tabular_schema(cast):
     rich_directory(cast.owner.organization)
-    validator = Draft202012Validator(json.loads((SHARED / "tabular.json").read_text()), format_checker=FormatChecker())
+    validator = Draft202012Validator(json.loads((SCHEMA / "tabular.json").read_text()), format_checker=FormatChecker())
     tables = read_package(export_tabular())
     assert list(validator.iter_errors(tables)) == []
     assert {"service", "location", "service_at_location", "taxonomy_term", "attribute"} <= set(tables)

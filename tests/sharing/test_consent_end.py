@@ -14,7 +14,6 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from casehub import fieldgroups
@@ -24,7 +23,7 @@ from referrals.workflow import need_create, referral_act, referral_create
 from sharing import services
 from sharing.models import CaseShare, Purpose, ShareEnd
 from tests.casehub.factories import a_case
-from tests.factories import make_cast, verified_client
+from tests.factories import make_cast, module_world, verified_client
 from tests.referrals.factories import directory_service
 from tests.sharing.factories import a_consent
 from tests.sharing.test_share_matrix import CASE_RULES, WorldCase, case_path, send, sentinels
@@ -93,13 +92,8 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        yield World()
-        transaction.set_rollback(True)
+    with module_world(django_db_blocker, World) as made:
+        yield made
 
 
 @pytest.mark.parametrize("role", ["caseworker", "coordinator"])

@@ -21,7 +21,6 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -32,7 +31,7 @@ from orgs.models import Organization, OrganizationStatus, Role
 from sharing import services
 from sharing.models import CaseGroupObjectPermission, CaseShare, ConsentDecision, ConsentMethod, Purpose
 from tests.casehub.factories import a_case
-from tests.factories import make_cast, member, verified_client
+from tests.factories import make_cast, member, module_world, verified_client
 
 GROUPS = sorted(fieldgroups.ALL)
 ACTORS = [
@@ -223,13 +222,8 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        yield World()
-        transaction.set_rollback(True)
+    with module_world(django_db_blocker, World) as made:
+        yield made
 
 
 # The rules ---------------------------------------------------------------------------------------
