@@ -117,6 +117,21 @@ class IntakeForm(forms.Form):
     needs = _checkboxes(coding.Need, _("Needs"))
     do_not_contact_directly = forms.BooleanField(label=_("Do not contact directly"), required=False)
 
+    # The field group of each intake field: a field of a group hidden from the user's role is not offered.
+    GROUP_OF = {
+        "legal_name": fieldgroups.IDENTITY,
+        "preferred_name": fieldgroups.IDENTITY,
+        "phone": fieldgroups.CONTACT,
+        "do_not_contact_directly": fieldgroups.SAFETY,
+        **dict.fromkeys(("gender", "age_band", "primary_language", "risk_level", "needs"), fieldgroups.CASE_DETAILS),
+    }
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if self.GROUP_OF[name] not in groups:
+                del self.fields[name]
+
     @staticmethod
     def initial_from_search(query: str) -> dict:
         """What a search that found nothing already says: a phone number, or else a name."""
@@ -128,23 +143,24 @@ class IntakeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("legal_name") or "").strip() and not (data.get("preferred_name") or "").strip():
+        names = [(data.get(name) or "").strip() for name in ("legal_name", "preferred_name") if name in self.fields]
+        if names and not any(names):
             raise ValidationError(_("Enter a legal name or a preferred name."))
         return data
 
     def to_details(self) -> dict:
         data = self.cleaned_data
         details = {
-            "legal_name": data["legal_name"].strip(),
-            "preferred_name": data["preferred_name"].strip(),
-            "phones": [data["phone"].strip()] if data["phone"].strip() else [],
-            "gender": data["gender"],
-            "age_band": data["age_band"],
-            "primary_language": data["primary_language"],
-            "risk_level": data["risk_level"],
-            "needs": data["needs"],
+            name: data[name]
+            for name in ("gender", "age_band", "primary_language", "risk_level", "needs")
+            if name in data
         }
-        if data["do_not_contact_directly"]:
+        for name in ("legal_name", "preferred_name"):
+            if name in data:
+                details[name] = data[name].strip()
+        if "phone" in data:
+            details["phones"] = [data["phone"].strip()] if data["phone"].strip() else []
+        if data.get("do_not_contact_directly"):
             details["contact_instructions"] = {"do_not_contact_directly": True}
         return details
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casehub import fieldgroups
-from casehub.access import CaseAction, case_actions, case_field_groups
+from casehub.access import CaseAction, actor_for, case_actions, case_field_groups
 from casehub.audit import audit_record, audit_record_many
 from casehub.crypto.files import attachment_open, attachment_store
 from casehub.crypto.keyring import data_key_assign
@@ -185,7 +185,17 @@ def _touch(case: Case, by) -> None:
 
 @transaction.atomic
 def case_create(*, organization, by=None, case_number: str | None = None, **details) -> Case:
-    """Open a case with its own fresh data key; the creating caseworker is assigned to it."""
+    """Open a case with its own fresh data key; the creating caseworker is assigned to it.
+
+    Refused (PermissionDenied) when ``by`` may not open cases, or gives details of a field group
+    their role may not see: nobody writes what they could not read back.
+    """
+    if by is not None:
+        actor = actor_for(by)
+        if not actor.works_cases or actor.organization_id != organization.pk:
+            raise PermissionDenied
+        if any(name in DETAIL_GROUP and DETAIL_GROUP[name] not in actor.own_groups for name in details):
+            raise PermissionDenied(_("Some of these fields are outside what you may see."))
     case = Case(
         organization=organization,
         case_number=case_number or case_number_next(organization),

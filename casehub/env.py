@@ -70,7 +70,14 @@ def database_from_url(url: str) -> dict:
         path = parts.path[1:] if parts.path.startswith("/") else parts.path
         if not path:
             raise ImproperlyConfigured("DATABASE_URL for sqlite needs a file path: sqlite:///var/db.sqlite3")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": {"timeout": 20}}
+        # IMMEDIATE: a transaction takes the write lock when it begins, so a second writer waits
+        # (up to the timeout) instead of failing with "database is locked" when it would upgrade
+        # a read lock: two tabs opening a case at once each append an audit event.
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         name = parts.path.lstrip("/")
         if not name:

@@ -223,11 +223,12 @@ def case_export_pdf(case: Case, groups) -> bytes:
         Paragraph(escape(f"Case {data['case']['case_number']} — data held about you"), title),
         para(f"Exported {data['exported_at']} by {data['case']['organization']}."),
         para(
-            "Left out (not the exporting person's to see): "
-            + ", ".join(str(fieldgroups.LABELS[group]) for group in data["left_out"])
+            "Parts of your case not included in this copy: "
+            + ", ".join(str(fieldgroups.LABELS[group]) for group in fieldgroups.ordered(data["left_out"]))
+            + ". Ask the organization for a copy with every part."
         )
         if data["left_out"]
-        else para("Every part of the case is included."),
+        else para("Every part of your case is included."),
         Paragraph("Case", heading),
         table([(key, value) for key, value in data["case"].items() if key != "id"]),
         Paragraph("Survivor details", heading),

@@ -4,6 +4,7 @@ Consent, shares and referrals (later) name these groups; a viewer outside a grou
 none of its fields: not decrypted, not rendered, not serialized.
 """
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 IDENTITY = "identity"
@@ -27,13 +28,24 @@ LABELS = {
 DESCRIPTIONS = {
     IDENTITY: _("names, date of birth, identity documents"),
     CONTACT: _("phone numbers, e-mail, address"),
-    SAFETY: _("safety plan and contact instructions: where the danger is, code words, safe times and channels"),
+    SAFETY: _("safety plan and contact instructions (where the danger is, code words, safe times and channels)"),
     CASE_DETAILS: _("coded details such as needs, languages and the kind of exploitation"),
     NARRATIVE: _("what happened, in the survivor's words"),
     DOCUMENTS: _("scanned documents and photos"),
     NOTES: _("caseworkers' notes"),
 }
 ALL = frozenset(LABELS)
+ORDER = list(LABELS)  # how groups are listed everywhere: forms, summaries, exports
+
+
+def ordered(groups) -> list[str]:
+    return [group for group in ORDER if group in groups]
+
+
+def choices() -> list[tuple[str, object]]:
+    """Each group named with what it holds, for every form that asks for parts of a case."""
+    return [(group, format_lazy("{label}: {holds}", label=LABELS[group], holds=DESCRIPTIONS[group])) for group in ORDER]
+
 
 # Which fields of a case (and which related records) each group holds. Task titles are read and
 # audited as case details; they are the owner organization's own work and never shared.

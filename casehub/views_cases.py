@@ -24,6 +24,7 @@ from casehub import fieldgroups, responses
 from casehub.access import (
     CaseAction,
     Scope,
+    actor_for,
     attachment_for_user,
     case_for_user,
     erasure_for_user,
@@ -63,6 +64,7 @@ TAB_GROUPS = {
     "manage": set(),
     "sharing": set(),
 }
+SURVIVOR_PARTS = {fieldgroups.IDENTITY, fieldgroups.CONTACT, fieldgroups.NARRATIVE}
 # What a tab needs of the viewer: an action (the policy knows which field group it needs) and
 # the field group the tab exists to show. Without them the tab is hidden and refused.
 TAB_NEEDS = {
@@ -198,6 +200,7 @@ def case_new(request):
     intake = forms.IntakeForm(
         request.POST if step == "intake" else None,
         initial=forms.IntakeForm.initial_from_search(search.cleaned_data["q"]) if matches == [] else None,
+        groups=actor_for(user).own_groups,
     )
     if step == "intake" and intake.is_valid():
         try:
@@ -222,7 +225,9 @@ def case_new(request):
 def case_survivor(request, case_uuid):
     case = case_for_user(request.user, case_uuid)
     details = services.survivor_details(case, shown_groups(case, "survivor"))
-    return _render_tab(request, case, "survivor", {"details": details})
+    # Said, not silently left blank: which parts of this tab the viewer does not see.
+    not_shown = fieldgroups.ordered(SURVIVOR_PARTS - case.access.groups)
+    return _render_tab(request, case, "survivor", {"details": details, "not_shown": not_shown})
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,7 +3,6 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from casehub import fieldgroups
@@ -245,13 +244,7 @@ class OrganizationSettingsForm(forms.Form):
     caseworker_field_groups = forms.MultipleChoiceField(
         label=_("Parts of a case caseworkers see"),
         required=False,
-        choices=[
-            (
-                group,
-                format_lazy("{label}: {holds}", label=fieldgroups.LABELS[group], holds=fieldgroups.DESCRIPTIONS[group]),
-            )
-            for group in sorted(fieldgroups.ALL)
-        ],
-        widget=forms.CheckboxSelectMultiple,
+        choices=fieldgroups.choices(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "long"}),
         help_text=_("For example, leave the narrative out. Coordinators always see every part."),
     )

@@ -8,13 +8,12 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from casehub import fieldgroups
 from orgs.models import Organization, OrganizationStatus
 from referrals.models import TaxonomyTerm
-from sharing.models import ConsentDecision, ConsentMethod, FieldGroup, LegalBasis, Purpose
+from sharing.models import ConsentDecision, ConsentMethod, LegalBasis, Purpose
 
 
 def recipients(own) -> forms.ModelChoiceField:
@@ -27,12 +26,11 @@ def recipients(own) -> forms.ModelChoiceField:
 
 def field_groups_field(**kwargs) -> forms.MultipleChoiceField:
     """The parts of a case, each named with what it holds (contact does not hold the safety plan)."""
-    choices = [
-        (value, format_lazy("{label}: {holds}", label=label, holds=fieldgroups.DESCRIPTIONS[value]))
-        for value, label in FieldGroup.choices
-    ]
     return forms.MultipleChoiceField(
-        label=_("Parts of the case"), choices=choices, widget=forms.CheckboxSelectMultiple, **kwargs
+        label=_("Parts of the case"),
+        choices=fieldgroups.choices(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "long"}),
+        **kwargs,
     )
 
 

@@ -113,3 +113,8 @@ def test_an_unknown_directory_timezone_fails_the_system_check(settings):
 
     settings.CASEHUB_DIRECTORY_TIMEZONE = "Mars/Olympus_Mons"
     assert [error.id for error in referral_deadlines_valid(None)] == ["referrals.E002"]
+
+
+def test_sqlite_transactions_take_the_write_lock_at_once_so_concurrent_writers_wait():
+    entry = env.database_from_url("sqlite:///var/x.sqlite3")
+    assert entry["OPTIONS"]["transaction_mode"] == "IMMEDIATE" and entry["OPTIONS"]["timeout"] >= 5

@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.filter
 def group_labels(codes) -> str:
-    return ", ".join(str(fieldgroups.LABELS.get(code, code)) for code in codes or [])
+    return ", ".join(str(fieldgroups.LABELS[code]) for code in fieldgroups.ordered(codes or []))
 
 
 @register.filter

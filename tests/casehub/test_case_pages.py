@@ -166,7 +166,7 @@ def test_history_shows_who_accessed_the_case_and_no_encrypted_value(world):
     page = client.get(reverse("cases:history", kwargs={"case_uuid": world["case"].uuid})).content.decode()
     assert "Who accessed this case" in page
     assert "owner-coordinator" in page
-    assert "contact, identity, narrative" in page
+    assert "Identity, Contact, Safety, Case details, Narrative" in page  # the groups the survivor tab showed
     assert "Note added" in page
     assert "Met at the clinic" not in page
 

@@ -386,3 +386,35 @@ def test_the_migration_gives_the_safety_group_to_the_roles_that_saw_contact(cast
     migration.grant_safety_where_contact_was(apps, editor)
     assert safety in org_services.capabilities_of(cast.owner.organization, Role.CASEWORKER)
     assert safety not in org_services.capabilities_of(cast.owner.organization, Role.COORDINATOR)
+
+
+# What the pages say of what they hide -----------------------------------------------------------
+
+
+def test_the_survivor_tab_says_which_parts_it_does_not_show(cast):
+    case = a_full_case(cast.owner)
+    hide(cast.owner, Role.CASEWORKER, fieldgroups.IDENTITY, fieldgroups.CONTACT)
+    page = verified_client(cast.owner.caseworker).get(reverse("cases:survivor", kwargs={"case_uuid": case.uuid}))
+    assert "Not shown to you: Identity, Contact." in page.content.decode()
+
+
+def test_intake_offers_no_field_of_a_group_hidden_from_the_role(cast):
+    hide(cast.owner, Role.CASEWORKER, fieldgroups.IDENTITY, fieldgroups.CONTACT)
+    page = verified_client(cast.owner.caseworker).get(reverse("cases:new")).content.decode()
+    assert 'name="legal_name"' not in page and 'name="phone"' not in page and 'name="needs"' in page
+
+
+def test_opening_a_case_with_details_the_role_may_not_see_is_refused(cast):
+    hide(cast.owner, Role.CASEWORKER, fieldgroups.IDENTITY)
+    with pytest.raises(PermissionDenied):
+        cases.case_create(organization=cast.owner.organization, by=cast.owner.caseworker, legal_name="Zz")
+    case = cases.case_create(organization=cast.owner.organization, by=cast.owner.caseworker, needs=["shelter"])
+    assert case.needs == ["shelter"]
+
+
+def test_a_refusal_is_a_page_of_the_site_that_says_why(cast):
+    case = a_full_case(cast.owner)
+    response = verified_client(cast.owner.caseworker).get(reverse("cases:manage", kwargs={"case_uuid": case.uuid}))
+    assert response.status_code == 403
+    assert "Your role does not allow this" in response.content.decode()
+    assert NAME not in response.content.decode()
