@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format messages clean
+.PHONY: run test bench-smoke lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,26 +26,29 @@ run: $(VENV)/.runtime
 	DEBUG=1 $(BIN)/python manage.py load_demo_cases
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# The authorization matrices (the sharing matrix: every actor × share state × field group ×
-# route; the tuned-organization matrix: every role × tuning × route) are about 40 % of the
-# suite's time, so a full run gives them a second process, on the second core, next to the rest
-# (on PostgreSQL in a test database of its own). PYTEST_ARGS=... runs just what it names.
-MATRIX_TESTS := tests/sharing/test_share_matrix.py tests/test_tuned_matrix.py
-
+# A full run spreads the test modules over both cores (pytest-xdist; a module stays on one worker,
+# so a module-scoped world is built once) in random order (pytest-randomly prints the seed:
+# PYTEST_ARGS="-p randomly --randomly-seed=N" repeats it). On PostgreSQL each worker has its own
+# test database (test_casehub_gw0, test_casehub_gw1). PYTEST_ARGS=... runs just what it names.
 test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 ifeq ($(PYTEST_ARGS),)
-	@log=$$(mktemp); \
-	env $${DATABASE_URL:+DATABASE_URL=$${DATABASE_URL}_matrix} $(BIN)/python -m pytest $(MATRIX_TESTS) >$$log 2>&1 & \
-	matrix=$$!; \
-	$(BIN)/python -m pytest $(addprefix --ignore=,$(MATRIX_TESTS)); main=$$?; \
-	wait $$matrix; alongside=$$?; \
-	echo "--- $(MATRIX_TESTS), run alongside in their own process:"; cat $$log; rm -f $$log; \
-	exit $$(( main || alongside ))
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 else
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 endif
+
+# Every benchmark at its --quick size, as a smoke check (nothing timed is asserted): each must
+# run and end with its `bench: NAME key=value ...` line. The PostgreSQL ones need DATABASE_URL.
+bench-smoke: $(VENV)/.dev
+	@mkdir -p var
+	@for bench in bench/*.py; do \
+	  echo "--- $$bench --quick"; \
+	  $(BIN)/python $$bench --quick > var/bench-smoke.log 2>&1 || { cat var/bench-smoke.log; exit 1; }; \
+	  last=$$(tail -n 1 var/bench-smoke.log); \
+	  case "$$last" in "bench: "*) echo "$$last";; *) cat var/bench-smoke.log; echo "$$bench: no bench: line"; exit 1;; esac; \
+	done
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

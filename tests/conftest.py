@@ -1,6 +1,9 @@
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection, connections
+from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
 
 from casehub.celery import app as celery_app
 from tests.crypto.models import TEST_MODELS
@@ -33,6 +36,38 @@ def _fast_and_isolated(settings):
     cache.clear()
     yield
     cache.clear()
+    # A request in another language leaves that language active in the thread: the next test,
+    # in any order, starts in the default language again.
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+def _taxonomy_loaded() -> None:
+    """Load the taxonomy the data migration loads, if a flush emptied it."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    from referrals.models import TaxonomyTerm
+
+    if not TaxonomyTerm.objects.exists():
+        # The data migration only asks its schema editor for the connection to write through.
+        importlib.import_module("referrals.migrations.0002_taxonomy_terms").load(
+            apps, SimpleNamespace(connection=connection)
+        )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (live server, real worker) ends with a flush that empties every table,
+    the taxonomy a data migration loaded included: once its fixtures are torn down, load it again,
+    so the next test finds it in any order and on any xdist worker."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if "transactional_db" in getattr(item, "fixturenames", ()) or (marker and marker.kwargs.get("transaction")):
+        with item.config.stash[blocking_manager_key].unblock():
+            _taxonomy_loaded()
+    return result
 
 
 @pytest.fixture

@@ -22,22 +22,6 @@ from tests.sharing.factories import a_consent
 pytestmark = pytest.mark.browser
 
 
-def taxonomy_loaded() -> None:
-    """The taxonomy comes from a data migration, which an earlier transactional test's flush emptied."""
-    import importlib
-    from types import SimpleNamespace
-
-    from django.apps import apps
-    from django.db import connection
-
-    from referrals.models import TaxonomyTerm
-
-    if not TaxonomyTerm.objects.exists():
-        # The data migration only asks its schema editor for the connection to write through.
-        editor = SimpleNamespace(connection=connection)
-        importlib.import_module("referrals.migrations.0002_taxonomy_terms").load(apps, editor)
-
-
 def sign_in_as(page, base_url, user) -> None:
     # A fresh recovery code each time: the same person signs in twice within one TOTP step here,
     # and a TOTP code is accepted only once.
@@ -49,7 +33,6 @@ def test_a_shelter_refers_a_survivor_to_legal_aid_and_sees_the_outcome(chromium_
     page = chromium_page
     base = live_server.url
     # given a shelter's case, the survivor's consent to refer to the legal-aid provider, and its service
-    taxonomy_loaded()
     cast = make_cast()
     shelter, provider = cast.owner, cast.partner
     case = a_case(
@@ -131,7 +114,6 @@ def test_a_provider_suggests_another_the_shelter_refers_there_and_the_work_is_re
     page = chromium_page
     base = live_server.url
     # given a referral sent to the partner, and a third organization's service the survivor also consented to
-    taxonomy_loaded()
     scene = a_scene(make_cast())
     cast = scene.cast
     referral = a_referral(scene, send=True)

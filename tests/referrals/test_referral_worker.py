@@ -25,14 +25,8 @@ from tests.notifications.test_worker import (  # noqa: F401 (fixtures)
     worker_env,
 )
 from tests.referrals.referral_factories import a_referral, a_scene
-from tests.referrals.test_referral_browser import taxonomy_loaded
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _taxonomy(transactional_db):
-    taxonomy_loaded()
 
 
 REMINDERS = (NotificationKind.REFERRAL_REMINDER, NotificationKind.REFERRAL_OVERDUE)
