@@ -64,7 +64,11 @@ def pytest_runtest_teardown(item, nextitem):
     so the next test finds it in any order and on any xdist worker."""
     result = yield
     marker = item.get_closest_marker("django_db")
-    if "transactional_db" in getattr(item, "fixturenames", ()) or (marker and marker.kwargs.get("transaction")):
+    transactional = "transactional_db" in getattr(item, "fixturenames", ()) or (
+        marker and marker.kwargs.get("transaction")
+    )
+    # After the session's last test the test database is gone already: nothing to load it into.
+    if transactional and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
             _taxonomy_loaded()
     return result
