@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casehub.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("CASEHUB_HTTPS", "0")
 os.environ["DEBUG"] = "0"  # DEBUG would keep every query in memory
@@ -149,7 +149,7 @@ def plain_output(request, page) -> list:
 
 urlpatterns = [
     path("api/bench/plain-cases/", PlainCaseListApi.as_view()),
-    path("", include("casehub.urls")),
+    path("", include("config.urls")),
 ]
 
 

@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 WORKDIR = Path(tempfile.mkdtemp(prefix="casehub-bench-"))
 PG_URL = os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith("postgres") else ""
 os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casehub.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["DEBUG"] = "0"  # DEBUG would keep every query in memory
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-0123456789abcdef")
 os.environ["CASEHUB_VAR_DIR"] = str(WORKDIR)
@@ -70,7 +70,7 @@ from casehub.crypto.fields import (  # noqa: E402
     encrypted_fields,
     with_data_keys,
 )
-from casehub.env import database_from_url  # noqa: E402
+from config.env import database_from_url  # noqa: E402
 
 FIELDS = ["name", "born_on", "phone", "address", "narrative", "nationality"]
 

@@ -58,7 +58,7 @@ from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casehub.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("CASEHUB_HTTPS", "0")
 os.environ["DEBUG"] = "0"  # DEBUG would keep every query in memory

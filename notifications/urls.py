@@ -10,7 +10,7 @@ urlpatterns = [
     path("notifications/<uuid:notification_id>/read/", views.mark_read, name="mark_read"),
 ]
 
-# Included from casehub/urls.py under /api/v1/notifications/ (namespace "api").
+# Included from config/urls.py under /api/v1/notifications/ (namespace "api").
 api_v1 = [
     path("", api.NotificationListApi.as_view(), name="notifications"),
     path("<uuid:notification_id>/read/", api.NotificationReadApi.as_view(), name="notification_read"),

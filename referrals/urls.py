@@ -31,7 +31,7 @@ urlpatterns = [
     path("referrals/<uuid:referral_id>/assign/", referral_views.referral_assign_view, name="referral_assign"),
 ]
 
-# Included from casehub/urls.py under /api/v1/directory/ (namespace "api").
+# Included from config/urls.py under /api/v1/directory/ (namespace "api").
 api_v1 = [
     path("services/", api.ServiceListApi.as_view(), name="directory_services"),
     path("services/create/", api.ServiceCreateApi.as_view(), name="directory_service_create"),
@@ -50,7 +50,7 @@ api_v1 = [
     path("locations/<uuid:location_id>/update/", api.LocationUpdateApi.as_view(), name="directory_location_update"),
 ]
 
-# Included from casehub/urls.py under /api/v1/referrals/ (namespace "api").
+# Included from config/urls.py under /api/v1/referrals/ (namespace "api").
 referrals_api_v1 = [
     path("incoming/", referral_api.IncomingApi.as_view(), name="referrals_incoming"),
     path("outgoing/", referral_api.OutgoingApi.as_view(), name="referrals_outgoing"),

@@ -1,4 +1,4 @@
-"""Sharing API routes, mounted under /api/v1/ in the "api" namespace (casehub/urls.py)."""
+"""Sharing API routes, mounted under /api/v1/ in the "api" namespace (config/urls.py)."""
 
 from django.urls import path
 

@@ -5,7 +5,7 @@ from django.db import connection, connections
 from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
-from casehub.celery import app as celery_app
+from config.celery import app as celery_app
 from tests.crypto.models import TEST_MODELS
 from tests.factories import make_cast
 

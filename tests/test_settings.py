@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from casehub import env
+from config import env
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {

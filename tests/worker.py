@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from casehub.celery import app as celery_app
+from config.celery import app as celery_app
 
 # Generous, so a slow machine fails only when something is really stuck; never asserted on.
 RESULT_TIMEOUT_SECONDS = 60
@@ -103,7 +103,7 @@ class CeleryWorker:
 
 @contextmanager
 def running_worker(*, queue: str | None = None, env: dict | None = None) -> Iterator[CeleryWorker]:
-    """`celery -A casehub worker` on the test database, consuming a queue no other run shares.
+    """`celery -A config worker` on the test database, consuming a queue no other run shares.
 
     Tasks the worker enqueues itself go to that queue too; `env` adds to its environment.
     """
@@ -121,7 +121,7 @@ def running_worker(*, queue: str | None = None, env: dict | None = None) -> Iter
         "-m",
         "celery",
         "-A",
-        "casehub",
+        "config",
         "worker",
         "--pool=solo",
         "--concurrency=1",

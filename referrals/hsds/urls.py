@@ -2,7 +2,7 @@ from django.urls import path
 
 from referrals.hsds import api
 
-# Included from casehub/urls.py under /api/hsds/ (namespace "hsds").
+# Included from config/urls.py under /api/hsds/ (namespace "hsds").
 urlpatterns = [
     path("", api.HsdsRootApi.as_view(), name="root"),
     path("services", api.HsdsServicesApi.as_view(), name="services"),

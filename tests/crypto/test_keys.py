@@ -88,7 +88,7 @@ def test_the_development_key_survives_a_restart(tmp_path, no_key_env):
 
 def test_settings_refuse_start_up_with_a_clear_message_without_keys(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"CASEHUB_MASTER_KEYS", "CASEHUB_KEY_FILE"}}
-    env.update(DEBUG="0", CASEHUB_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="casehub.settings")
+    env.update(DEBUG="0", CASEHUB_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
     )

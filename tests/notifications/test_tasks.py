@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
-from casehub.celery import app as celery_app
+from config.celery import app as celery_app
 from notifications.models import EmailStatus, Notification, NotificationKind
 from notifications.services import MAX_EMAIL_ATTEMPTS
 from notifications.tasks import email_sweep, send_notification_email

@@ -2,11 +2,11 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casehub.celery import tasks_run_in_process
 from casehub.crypto.keyring import clear_data_keys
 from casehub.crypto.keys import key_provider
 from casehub.crypto.rotation import master_key_retirable, master_key_rotation_run, master_key_rotation_start
 from casehub.models import KeyRotation, KeyRotationStatus
+from config.celery import tasks_run_in_process
 
 
 def bar(rotation: KeyRotation, width: int = 30) -> str:

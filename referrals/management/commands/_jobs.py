@@ -3,7 +3,7 @@
 import sys
 import time
 
-from casehub.celery import tasks_run_in_process
+from config.celery import tasks_run_in_process
 from referrals.hsds.jobs import directory_job_run
 from referrals.models import DirectoryJob
 

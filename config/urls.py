@@ -3,46 +3,21 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casehub import api_cases, views
+from casehub import api_urls as cases_api_urls
 from casehub.crypto import views as crypto_views
+from config import views
 from notifications import urls as notifications_urls
 from orgs import api as orgs_api
 from orgs.views.auth import PasswordResetConfirm
 from referrals import urls as referrals_urls
 from sharing import api_urls as sharing_api_urls
 
-# /api/v1/cases/…: one view per operation (reads GET, writes POST/PATCH), like the directory API.
-cases_api = [
-    path("", api_cases.CaseListApi.as_view(), name="cases"),
-    path("count/", api_cases.CaseCountApi.as_view(), name="cases_count"),
-    path("search/", api_cases.CaseSearchApi.as_view(), name="cases_search"),
-    path("create/", api_cases.CaseCreateApi.as_view(), name="case_create"),
-    path("<uuid:case_id>/", api_cases.CaseDetailApi.as_view(), name="case"),
-    path("<uuid:case_id>/update/", api_cases.CaseUpdateApi.as_view(), name="case_update"),
-    path("<uuid:case_id>/notes/", api_cases.NoteListApi.as_view(), name="case_notes"),
-    path("<uuid:case_id>/notes/create/", api_cases.NoteCreateApi.as_view(), name="case_note_create"),
-    path("<uuid:case_id>/notes/<uuid:note_id>/", api_cases.NoteDetailApi.as_view(), name="case_note"),
-    path("<uuid:case_id>/notes/<uuid:note_id>/update/", api_cases.NoteUpdateApi.as_view(), name="case_note_update"),
-    path("<uuid:case_id>/tasks/", api_cases.TaskListApi.as_view(), name="case_tasks"),
-    path("<uuid:case_id>/tasks/create/", api_cases.TaskCreateApi.as_view(), name="case_task_create"),
-    path("<uuid:case_id>/tasks/<uuid:task_id>/update/", api_cases.TaskUpdateApi.as_view(), name="case_task_update"),
-    path("<uuid:case_id>/documents/", api_cases.DocumentListApi.as_view(), name="case_documents"),
-    path("<uuid:case_id>/documents/upload/", api_cases.DocumentUploadApi.as_view(), name="case_document_upload"),
-    path(
-        "<uuid:case_id>/documents/<uuid:document_id>/",
-        api_cases.DocumentDownloadApi.as_view(),
-        name="case_document_download",
-    ),
-    path("<uuid:case_id>/export.json", api_cases.ExportJsonApi.as_view(), name="case_export_json"),
-    path("<uuid:case_id>/export.pdf", api_cases.ExportPdfApi.as_view(), name="case_export_pdf"),
-]
-
 api_v1 = [
     path("me/", orgs_api.MeApi.as_view(), name="me"),
     path("organizations/", orgs_api.OrganizationListApi.as_view(), name="organizations"),
     path("directory/", include(referrals_urls.api_v1)),
     path("referrals/", include(referrals_urls.referrals_api_v1)),
-    path("cases/", include(cases_api)),
+    path("cases/", include(cases_api_urls.routes)),
     path("notifications/", include(notifications_urls.api_v1)),
     path("cases/<uuid:case_id>/", include(sharing_api_urls.case_routes)),
     path("", include(sharing_api_urls.routes)),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casehub.crypto.errors import KeyConfigurationError
 from casehub.crypto.keys import master_keys_from_environment
-from casehub.env import (
+from config.env import (
     database_from_url,
     env_bool,
     env_int,
@@ -105,8 +105,8 @@ MIDDLEWARE = [
     "casehub.middleware.AuditRefusalsMiddleware",
 ]
 
-ROOT_URLCONF = "casehub.urls"
-WSGI_APPLICATION = "casehub.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -284,7 +284,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "casehub.api.exception_handler",
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
