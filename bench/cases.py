@@ -58,9 +58,9 @@ from rest_framework.views import APIView  # noqa: E402
 
 from casehub import coding, fieldgroups  # noqa: E402
 from casehub.access import CaseAccess, CaseAction, CaseSet  # noqa: E402
-from casehub.api_cases import CaseCursor, CaseFilterInput, CaseListOutput  # noqa: E402
-from casehub.case_selectors import CaseRow  # noqa: E402
+from casehub.api import CaseCursor, CaseFilterInput, CaseListOutput  # noqa: E402
 from casehub.multichoice import MultiChoiceField  # noqa: E402
+from casehub.selectors import CaseRow  # noqa: E402
 
 FIRST = [f"{a}{b}" for a in ("Ana", "Luz", "Mar", "Eva", "Sol", "Rosa", "Iris", "Noa") for b in ("", "ía", "ela")]
 LAST = [f"{a}{b}" for a in ("García", "López", "Pérez", "Ramos", "Cruz", "Díaz", "Vega", "Rojas") for b in "ABCDEFGH"]
@@ -134,7 +134,7 @@ class PlainCaseListApi(APIView):
 
 def plain_output(request, page) -> list:
     """Audit and serialize a page of twins as CaseListApi does: display names from one query."""
-    from casehub.cases import cases_listed
+    from casehub.services import cases_listed
 
     cases_listed(cases=page, by=request.user, groups=["case_details", "identity"])
     names = {}
@@ -243,7 +243,7 @@ def timed(client: Client, url: str, params: dict) -> float:
 def explain(user, name: str) -> None:
     """Print the plans of the encrypted list's and search's main queries (for indexes)."""
     from casehub.access import cases_for_user
-    from casehub.case_selectors import case_search
+    from casehub.selectors import case_search
 
     for part in cases_for_user(user).parts:
         print("list plan:\n" + part.order_by("-created_at", "-id")[:51].explain())

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from casehub import fieldgroups
 from casehub.audit import audit_record
-from casehub.cases import survivor_details
 from casehub.models import Case, CaseAttachment, CaseEvent, CaseNote, CaseTask
+from casehub.services import survivor_details
 
 # Our field name -> HTCDS 2.0 field name, where HTCDS has one.
 HTCDS_NAMES = {

@@ -9,7 +9,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, StreamingHttpResponse
 
-from casehub import cases as services
+from casehub import services
 from casehub.export import case_export_json, case_export_pdf, case_exported, exported_groups
 from casehub.models import CaseAttachment
 

@@ -28,7 +28,7 @@ urlpatterns = [
     path("", include("orgs.urls")),
     path("", include("referrals.urls")),
     path("", include("notifications.urls")),
-    path("cases/", include("casehub.case_urls", namespace="cases")),
+    path("cases/", include("casehub.urls", namespace="cases")),
     path("sharing/", include("sharing.urls", namespace="sharing")),
     path("platform/audit/", views.audit_log, name="audit_log"),
     path("platform/keys/", crypto_views.key_rotation, name="key_rotation"),

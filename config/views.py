@@ -4,10 +4,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from casehub import case_selectors, fieldgroups
+from casehub import fieldgroups, selectors
 from casehub.access import Scope, may_create_cases
-from casehub.cases import cases_listed
 from casehub.models import AuditEvent
+from casehub.services import cases_listed
 from orgs.access import Access, access_state, require_platform_admin
 from orgs.forms import AuditFilterForm
 from orgs.models import OrganizationReference, ReferenceStatus, Role
@@ -33,15 +33,15 @@ def home(request):
 
 def _case_dashboard(user) -> dict:
     """A caseworker's or coordinator's cases, tasks due and recent activity on their cases."""
-    mine, order = case_selectors.ordered(case_selectors.case_list(user, scope=Scope.ASSIGNED), "updated")
-    my_cases = case_selectors.case_rows(user, mine.page(order=order, limit=DASHBOARD_CASES))
-    tasks_due = case_selectors.tasks_due_for(user)
+    mine, order = selectors.ordered(selectors.case_list(user, scope=Scope.ASSIGNED), "updated")
+    my_cases = selectors.case_rows(user, mine.page(order=order, limit=DASHBOARD_CASES))
+    tasks_due = selectors.tasks_due_for(user)
     # Task titles are decrypted here too: account for them like the tasks tab does.
     cases_listed(cases=list({task.case for task in tasks_due}), by=user, groups={fieldgroups.CASE_DETAILS})
     return {
         "my_cases": my_cases,
         "tasks_due": tasks_due,
-        "activity": case_selectors.recent_activity_for(user),
+        "activity": selectors.recent_activity_for(user),
         "today": timezone.localdate(),
     }
 

@@ -15,9 +15,10 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casehub import access, cases, fieldgroups
+from casehub import access, fieldgroups
+from casehub import services as case_services
 from casehub.access import CaseAction
-from casehub.api_cases import CURSOR_PARAMETERS, CaseCursor, paginated_schema
+from casehub.api import CURSOR_PARAMETERS, CaseCursor, paginated_schema
 from casehub.models import AuditEvent, Case
 from orgs.models import Organization
 from sharing import selectors, services
@@ -280,7 +281,7 @@ class SharedCaseListApi(APIView):
                 "case": row.case,
                 "share": share,
                 "groups": sorted(row.access.groups),
-                "details": cases.survivor_details(row.case, row.access.groups),
+                "details": case_services.survivor_details(row.case, row.access.groups),
             }
             for row, share in listed
         ]

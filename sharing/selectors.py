@@ -6,9 +6,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from casehub.access import CaseAction, Scope, cases_for_user
-from casehub.case_selectors import case_rows
 from casehub.crypto.fields import with_data_keys
 from casehub.models import AuditEvent, Case
+from casehub.selectors import case_rows
 from sharing.models import (
     CaseShare,
     CaseTransfer,
@@ -82,7 +82,7 @@ def case_transfers(case: Case) -> list[CaseTransfer]:
 
 
 def shared_case_rows(user, cases, *, shows) -> list[tuple]:
-    """Rows (casehub.case_selectors.CaseRow) of other organizations' cases shared with the user,
+    """Rows (casehub.selectors.CaseRow) of other organizations' cases shared with the user,
     each with the open share that lets them see it (its purpose, owner and end), for the "shared
     with us" page and API. What each row shows comes from the case policy."""
     cases = list(cases)

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from casehub import fieldgroups
 from casehub.access import CaseAction, case_actions
 from casehub.audit import audit_record
-from casehub.cases import case_number_next
 from casehub.crypto.blind_index import blind_index_fields
 from casehub.crypto.fields import encrypted_models, records_of_case
 from casehub.models import Case, CaseEvent
+from casehub.services import case_number_next
 from orgs.models import Organization, OrganizationStatus, OrgRoleGroup, Role
 from referrals.models import Service, ServiceStatus
 from sharing import signals

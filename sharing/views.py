@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from casehub import cases as case_services
 from casehub import fieldgroups
+from casehub import services as case_services
 from casehub.access import CaseAction, Scope, case_for_user, cases_for_user, may_create_cases
 from casehub.crypto.files import AttachmentRejected
 from casehub.models import AttachmentKind
-from casehub.views_cases import _add_errors, _render_tab
+from casehub.views import _add_errors, _render_tab
 from orgs.access import member_role
 from orgs.models import Role
 from sharing import forms, selectors, services

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from casehub.cases import attachment_add, case_create, note_add, task_add
 from casehub.crypto.shredding import case_erase_request
+from casehub.services import attachment_add, case_create, note_add, task_add
 from notifications.models import NotificationKind
 from notifications.services import notify
 from orgs import services
@@ -116,7 +116,7 @@ MATRIX = {
     "hsds:services": ("GET", "401 401 200 200 200 200 403 403 403"),
     "hsds:service": ("GET", "401 401 200 200 200 200 403 403 403"),
     "orgs:settings": ("GET", "L 2 403 403 200 200 403 P 403"),
-    # Case pages (casehub/case_urls.py): the case belongs to the owner organization and is assigned
+    # Case pages (casehub/urls.py): the case belongs to the owner organization and is assigned
     # to its caseworker; org admins and platform admins see no case content.
     "cases:list": ("GET", "L 2 200 200 403 403 403 P 403"),
     "cases:new": ("GET", "L 2 200 200 403 403 403 P 403"),

@@ -25,7 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from casehub import fieldgroups
-from casehub.cases import attachment_add, note_add, task_add
+from casehub.services import attachment_add, note_add, task_add
 from orgs import capabilities
 from orgs import services as org_services
 from orgs.models import Role

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from casehub import fieldgroups
 from casehub.access import CaseAccess
-from casehub.cases import attachment_add, note_add
 from casehub.models import Case
+from casehub.services import attachment_add, note_add
 from orgs import capabilities, services
 from orgs.models import Organization, OrganizationStatus, Role, User
 from referrals.workflow import need_create, referral_act, referral_create

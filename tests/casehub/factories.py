@@ -1,6 +1,6 @@
 """Cases for tests, made through the services as the application makes them."""
 
-from casehub.cases import case_create
+from casehub.services import case_create
 
 
 def a_case(team, *, by=None, assigned=(), restricted=False, **details):

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from casehub.access import CaseAction, case_actions, case_for_user, cases_for_user, may_create_cases, note_for_user
-from casehub.cases import note_add
 from casehub.crypto.keyring import data_key_destroy
+from casehub.services import note_add
 from orgs.models import Organization, User
 from tests.casehub.factories import a_case
 from tests.factories import caseworkers_see_all_cases

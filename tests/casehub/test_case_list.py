@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from casehub import fieldgroups
 from casehub.access import case_field_groups
-from casehub.cases import case_create, task_add
 from casehub.models import AuditEvent, Case
+from casehub.services import case_create, task_add
 from orgs.services import organization_case_settings, organization_settings_update
 from tests.casehub.factories import a_case
 from tests.factories import caseworkers_see_all_cases, member, verified_client

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from casehub.cases import attachment_add, case_create, case_set_restricted, note_add, task_add
 from casehub.models import AuditEvent, Case, CaseEvent, CaseNote, CaseStatus, CaseTask
+from casehub.services import attachment_add, case_create, case_set_restricted, note_add, task_add
 from tests.factories import caseworkers_see_all_cases, make_cast, member, verified_client
 
 PDF = b"%PDF-1.4 case page test\n%%EOF\n"

@@ -4,7 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from casehub.audit import audit_verify
-from casehub.cases import (
+from casehub.crypto.blind_index import blind_index_search
+from casehub.fieldgroups import ALL
+from casehub.models import AuditEvent, Case, CaseEvent, CaseStatus, SurvivorName, SurvivorPhone
+from casehub.services import (
     case_assign,
     case_close,
     case_create,
@@ -15,9 +18,6 @@ from casehub.cases import (
     survivor_details,
     task_add,
 )
-from casehub.crypto.blind_index import blind_index_search
-from casehub.fieldgroups import ALL
-from casehub.models import AuditEvent, Case, CaseEvent, CaseStatus, SurvivorName, SurvivorPhone
 from tests.casehub.factories import a_case
 
 SENTINEL = "Quixotica Sentinelsdottir"

@@ -3,22 +3,21 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from casehub import access, cases
-from casehub import case_selectors as selectors
+from casehub import access, selectors, services
 from casehub.models import AuditEvent, CaseEvent
 
 
 @pytest.fixture
 def case(cast):
-    return cases.case_create(
+    return services.case_create(
         organization=cast.owner.organization, by=cast.owner.caseworker, legal_name="Ana", phones=["+52 1"]
     )
 
 
 def test_task_update_changes_done_due_and_assignee_in_one_history_entry(cast, case):
-    task = cases.task_add(case=case, by=cast.owner.coordinator, title="Call")
+    task = services.task_add(case=case, by=cast.owner.coordinator, title="Call")
     events = CaseEvent.objects.count()
-    cases.task_update(task=task, by=cast.owner.coordinator, done=True, assignee=cast.owner.caseworker)
+    services.task_update(task=task, by=cast.owner.coordinator, done=True, assignee=cast.owner.caseworker)
     task.refresh_from_db()
     assert task.done_at is not None and task.assignee == cast.owner.caseworker
     assert CaseEvent.objects.count() == events + 1
@@ -26,23 +25,23 @@ def test_task_update_changes_done_due_and_assignee_in_one_history_entry(cast, ca
 
 
 def test_task_update_with_nothing_new_records_nothing(cast, case):
-    task = cases.task_add(case=case, by=cast.owner.coordinator, title="Call")
+    task = services.task_add(case=case, by=cast.owner.coordinator, title="Call")
     events = CaseEvent.objects.count()
-    cases.task_update(task=task, by=cast.owner.coordinator, done=False, due_on=None)
+    services.task_update(task=task, by=cast.owner.coordinator, done=False, due_on=None)
     assert CaseEvent.objects.count() == events
 
 
 def test_task_update_refuses_an_assignee_from_another_organization(cast, case):
-    task = cases.task_add(case=case, by=cast.owner.coordinator, title="Call")
+    task = services.task_add(case=case, by=cast.owner.coordinator, title="Call")
     with pytest.raises(ValidationError):
-        cases.task_update(task=task, by=cast.owner.coordinator, assignee=cast.partner.caseworker)
+        services.task_update(task=task, by=cast.owner.coordinator, assignee=cast.partner.caseworker)
 
 
 def test_the_display_name_is_the_preferred_name_else_the_legal_name(cast, case):
-    preferred = cases.case_create(
+    preferred = services.case_create(
         organization=cast.owner.organization, by=cast.owner.coordinator, legal_name="Ana", preferred_name="Anita"
     )
-    nameless = cases.case_create(organization=cast.owner.organization, by=cast.owner.coordinator)
+    nameless = services.case_create(organization=cast.owner.organization, by=cast.owner.coordinator)
     names = selectors.case_display_names([case, preferred, nameless])
     assert names == {case.pk: "Ana", preferred.pk: "Anita"}
 
@@ -58,7 +57,7 @@ def test_case_search_finds_exact_names_and_phones_of_the_searchers_organization(
 
 
 def test_only_the_author_may_edit_a_note(cast, case):
-    note = cases.note_add(case=case, by=cast.owner.coordinator, body="One")
+    note = services.note_add(case=case, by=cast.owner.coordinator, body="One")
     assert access.note_for_user(cast.owner.coordinator, case.uuid, note.uuid, action=access.CaseAction.NOTE)[1] == note
     with pytest.raises(PermissionDenied):
         access.note_for_user(cast.owner.caseworker, case.uuid, note.uuid, action=access.CaseAction.NOTE)

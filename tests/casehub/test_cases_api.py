@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
-from casehub import cases, fieldgroups
+from casehub import fieldgroups, services
 from casehub.models import (
     AuditEvent,
     Case,
@@ -21,7 +21,8 @@ from casehub.models import (
     SurvivorName,
     SurvivorPhone,
 )
-from orgs import capabilities, services
+from orgs import capabilities
+from orgs import services as org_services
 from orgs.models import Role
 from tests.factories import caseworkers_see_all_cases, make_cast, member, verified_client
 
@@ -46,7 +47,7 @@ PERSONAL = {
 
 
 def bearer_client(user) -> Client:
-    _token, raw = services.api_token_create(user=user, name="test", days=1)
+    _token, raw = org_services.api_token_create(user=user, name="test", days=1)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     client.get("/api/v1/me/")  # the first use stamps the token's last_used_at: one query more, once
     return client
@@ -102,14 +103,14 @@ class CaseApiMatrix(TestCase):
         owner = cls.cast.owner
         caseworkers_see_all_cases(owner.organization, cls.see_all)
         cls.unassigned = member(owner.organization, Role.CASEWORKER, username="unassigned-caseworker")
-        cls.case = cases.case_create(
+        cls.case = services.case_create(
             organization=owner.organization, by=owner.caseworker, legal_name="Ana", phones=["+52 1"]
         )
         if cls.restricted:
-            cases.case_set_restricted(case=cls.case, by=owner.coordinator, restricted=True)
-        cls.note = cases.note_add(case=cls.case, by=owner.coordinator, body="First contact.")
-        cls.task = cases.task_add(case=cls.case, by=owner.coordinator, title="Call back")
-        cls.document = cases.attachment_add(
+            services.case_set_restricted(case=cls.case, by=owner.coordinator, restricted=True)
+        cls.note = services.note_add(case=cls.case, by=owner.coordinator, body="First contact.")
+        cls.task = services.task_add(case=cls.case, by=owner.coordinator, title="Call back")
+        cls.document = services.attachment_add(
             case=cls.case, by=owner.coordinator, upload=SimpleUploadedFile("p.png", PNG), kind="photo"
         )
 
@@ -207,7 +208,7 @@ def owner(cast):
 
 @pytest.fixture
 def case(owner):
-    return cases.case_create(
+    return services.case_create(
         organization=owner.organization,
         by=owner.caseworker,
         needs=["shelter"],
@@ -251,8 +252,10 @@ def test_a_partial_update_changes_only_the_fields_sent(owner, case):
 
 def test_fields_outside_the_callers_groups_are_never_serialized_nor_written(owner, case):
     hidden = {capabilities.group_codename(group) for group in fieldgroups.ALL - {fieldgroups.CASE_DETAILS}}
-    coordinator = services.capabilities_of(owner.organization, Role.COORDINATOR)
-    services.capabilities_set(organization=owner.organization, role=Role.COORDINATOR, codenames=coordinator - hidden)
+    coordinator = org_services.capabilities_of(owner.organization, Role.COORDINATOR)
+    org_services.capabilities_set(
+        organization=owner.organization, role=Role.COORDINATOR, codenames=coordinator - hidden
+    )
     client = verified_client(owner.coordinator)
     response = client.get(f"/api/v1/cases/{case.uuid}/")
     assert response.status_code == 200
@@ -330,7 +333,7 @@ def test_invalid_notes_and_tasks_are_a_400_and_change_nothing(owner, case, endpo
 
 
 def test_a_task_cannot_be_given_to_someone_outside_the_organization(cast, case):
-    task = cases.task_add(case=case, by=cast.owner.coordinator, title="Call")
+    task = services.task_add(case=case, by=cast.owner.coordinator, title="Call")
     response = verified_client(cast.owner.coordinator).patch(
         f"/api/v1/cases/{case.uuid}/tasks/{task.uuid}/update/",
         {"assignee": str(cast.partner.caseworker.uuid)},
@@ -342,7 +345,7 @@ def test_a_task_cannot_be_given_to_someone_outside_the_organization(cast, case):
 
 
 def test_a_task_is_marked_done_moved_and_reassigned(owner, case):
-    task = cases.task_add(case=case, by=owner.coordinator, title="Call")
+    task = services.task_add(case=case, by=owner.coordinator, title="Call")
     response = verified_client(owner.caseworker).patch(
         f"/api/v1/cases/{case.uuid}/tasks/{task.uuid}/update/",
         {"done": True, "due_on": "2030-01-02", "assignee": str(owner.caseworker.uuid)},
@@ -394,10 +397,10 @@ def test_the_author_edits_their_note_and_the_earlier_text_is_kept(owner, case):
 
 @pytest.fixture
 def other_case(owner):
-    other = cases.case_create(organization=owner.organization, by=owner.coordinator, legal_name="Luz")
-    note = cases.note_add(case=other, by=owner.coordinator, body="Other")
-    task = cases.task_add(case=other, by=owner.coordinator, title="Other")
-    document = cases.attachment_add(
+    other = services.case_create(organization=owner.organization, by=owner.coordinator, legal_name="Luz")
+    note = services.note_add(case=other, by=owner.coordinator, body="Other")
+    task = services.task_add(case=other, by=owner.coordinator, title="Other")
+    document = services.attachment_add(
         case=other, by=owner.coordinator, upload=SimpleUploadedFile("p.png", PNG), kind="photo"
     )
     return other, note, task, document
@@ -509,8 +512,8 @@ def test_search_finds_nothing_in_cases_the_caller_cannot_see(cast, case):
 
 
 def test_the_list_filters_by_coded_fields_and_assigned_worker(owner, case):
-    other = cases.case_create(organization=owner.organization, by=owner.coordinator, needs=["legal"])
-    cases.case_close(case=other, by=owner.coordinator, reason="Done")
+    other = services.case_create(organization=owner.organization, by=owner.coordinator, needs=["legal"])
+    services.case_close(case=other, by=owner.coordinator, reason="Done")
     client = verified_client(owner.coordinator)
 
     def ids(query):
@@ -531,7 +534,7 @@ def test_a_bad_filter_is_a_400(owner, query):
 
 
 def test_the_list_is_cursor_paginated(owner):
-    made = [cases.case_create(organization=owner.organization, by=owner.coordinator) for _ in range(3)]
+    made = [services.case_create(organization=owner.organization, by=owner.coordinator) for _ in range(3)]
     client = verified_client(owner.coordinator)
     first = client.get("/api/v1/cases/?page_size=2").json()
     second = client.get(first["next"]).json()
@@ -549,10 +552,12 @@ def _list_queries(client) -> int:
 def test_the_list_costs_the_same_number_of_queries_for_any_page_size(owner):
     client = bearer_client(owner.coordinator)
     for _ in range(2):
-        cases.case_create(organization=owner.organization, by=owner.coordinator, legal_name="Ana", preferred_name="A")
+        services.case_create(
+            organization=owner.organization, by=owner.coordinator, legal_name="Ana", preferred_name="A"
+        )
     few = _list_queries(client)
     for _ in range(6):
-        cases.case_create(organization=owner.organization, by=owner.coordinator, legal_name="Ana")
+        services.case_create(organization=owner.organization, by=owner.coordinator, legal_name="Ana")
     assert _list_queries(client) == few
 
 
@@ -562,7 +567,7 @@ def test_a_nul_byte_in_a_search_is_a_400(owner):
 
 def test_a_search_costs_the_same_number_of_queries_for_any_number_of_matches(owner):
     client = bearer_client(owner.coordinator)
-    cases.case_create(organization=owner.organization, by=owner.coordinator, legal_name="Ana")
+    services.case_create(organization=owner.organization, by=owner.coordinator, legal_name="Ana")
 
     def searched():
         with CaptureQueriesContext(connection) as queries:
@@ -571,13 +576,13 @@ def test_a_search_costs_the_same_number_of_queries_for_any_number_of_matches(own
 
     one = searched()
     for _ in range(5):
-        cases.case_create(organization=owner.organization, by=owner.coordinator, legal_name="Ana")
+        services.case_create(organization=owner.organization, by=owner.coordinator, legal_name="Ana")
     assert searched() == one
 
 
 def test_the_note_list_costs_the_same_number_of_queries_for_any_number_of_notes(owner, case):
     client = bearer_client(owner.coordinator)
-    cases.note_add(case=case, by=owner.coordinator, body="One")
+    services.note_add(case=case, by=owner.coordinator, body="One")
 
     def listed():
         with CaptureQueriesContext(connection) as queries:
@@ -586,7 +591,7 @@ def test_the_note_list_costs_the_same_number_of_queries_for_any_number_of_notes(
 
     one = listed()
     for _ in range(4):
-        cases.note_add(case=case, by=owner.caseworker, body="More")
+        services.note_add(case=case, by=owner.caseworker, body="More")
     assert listed() == one
 
 
@@ -598,7 +603,7 @@ def test_the_export_is_refused_to_those_without_the_export_right(cast, case):
 
 
 def test_the_json_export_holds_everything_with_htcds_names_and_is_audited(owner, case):
-    cases.note_add(case=case, by=owner.caseworker, body="Llamó desde Guadalajara")
+    services.note_add(case=case, by=owner.caseworker, body="Llamó desde Guadalajara")
     response = verified_client(owner.caseworker).get(f"/api/v1/cases/{case.uuid}/export.json")
     assert response.status_code == 200
     data = response.json()
@@ -633,10 +638,10 @@ def test_the_task_and_document_lists_cost_the_same_number_of_queries_for_any_num
 
     def add():
         if records == "tasks":
-            cases.task_add(case=case, by=owner.coordinator, title="Call", assignee=owner.caseworker)
+            services.task_add(case=case, by=owner.coordinator, title="Call", assignee=owner.caseworker)
         else:
             upload = SimpleUploadedFile("p.png", PNG)
-            cases.attachment_add(case=case, by=owner.coordinator, upload=upload, kind="photo", description="Foto")
+            services.attachment_add(case=case, by=owner.coordinator, upload=upload, kind="photo", description="Foto")
 
     def listed():
         with CaptureQueriesContext(connection) as queries:
@@ -656,7 +661,7 @@ def test_the_list_decrypts_one_name_per_case_and_nothing_else(owner, case, monke
 
     details = {k: v for k, v in PERSONAL.items() if k != "date_of_birth"}
     for _ in range(2):
-        cases.case_create(organization=owner.organization, by=owner.coordinator, **details)
+        services.case_create(organization=owner.organization, by=owner.coordinator, **details)
     read = []
     original = EncryptedAttribute.__get__
 

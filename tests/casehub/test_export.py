@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from casehub import cases, export, fieldgroups
+from casehub import export, fieldgroups, services
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -14,7 +14,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 @pytest.fixture
 def case(cast):
     owner = cast.owner
-    case = cases.case_create(
+    case = services.case_create(
         organization=owner.organization,
         by=owner.caseworker,
         legal_name="José Núñez Peña",
@@ -34,13 +34,13 @@ def case(cast):
         forced_labour_industry="A_AgricultureForestryAndFishing",
         narrative="Llegó en camión a Guadalajara; habla español y “quiché”.",
     )
-    note = cases.note_add(case=case, by=owner.caseworker, body="Primera llamada")
-    cases.note_edit(note=note, by=owner.caseworker, body="Primera llamada, sin señal")
-    cases.task_add(case=case, by=owner.caseworker, title="Cita médica", assignee=owner.caseworker)
-    cases.attachment_add(
+    note = services.note_add(case=case, by=owner.caseworker, body="Primera llamada")
+    services.note_edit(note=note, by=owner.caseworker, body="Primera llamada, sin señal")
+    services.task_add(case=case, by=owner.caseworker, title="Cita médica", assignee=owner.caseworker)
+    services.attachment_add(
         case=case, by=owner.caseworker, upload=SimpleUploadedFile("p.png", PNG), kind="photo", description="Foto"
     )
-    cases.case_close(case=case, by=owner.coordinator, reason="Reubicada")
+    services.case_close(case=case, by=owner.coordinator, reason="Reubicada")
     return case
 
 

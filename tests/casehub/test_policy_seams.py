@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from casehub import cases, fieldgroups
+from casehub import fieldgroups, services
 from casehub.models import AuditEvent
 from orgs import capabilities
 from orgs import services as org_services
@@ -47,7 +47,7 @@ def a_full_case(team, **fields):
         needs=["shelter"],
         **fields,
     )
-    cases.note_add(case=case, by=team.coordinator, body=NOTE)
+    services.note_add(case=case, by=team.coordinator, body=NOTE)
     return case
 
 
@@ -181,14 +181,14 @@ def test_saving_the_survivor_edit_page_leaves_hidden_fields_as_they_were(cast):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.narrative == STORY
-    assert cases.survivor_details(case, {fieldgroups.IDENTITY})["legal_name"] == NAME
+    assert services.survivor_details(case, {fieldgroups.IDENTITY})["legal_name"] == NAME
 
 
 def test_the_update_service_refuses_fields_outside_the_editors_groups(cast):
     case = a_full_case(cast.owner)
     hide(cast.owner, Role.CASEWORKER, fieldgroups.NARRATIVE)
     with pytest.raises(PermissionDenied):
-        cases.case_update(case=case, by=cast.owner.caseworker, narrative="")
+        services.case_update(case=case, by=cast.owner.caseworker, narrative="")
     case.refresh_from_db()
     assert case.narrative == STORY
 
@@ -245,7 +245,7 @@ def test_the_need_filter_lists_no_case_whose_details_the_role_may_not_see(cast):
 @pytest.mark.parametrize("surface", ["page", "api"])
 def test_a_document_is_not_downloaded_by_a_role_without_the_document_capability(cast, surface):
     case = a_full_case(cast.owner)
-    attachment = cases.attachment_add(
+    attachment = services.attachment_add(
         case=case,
         by=cast.owner.coordinator,
         upload=SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf"),
@@ -407,8 +407,8 @@ def test_intake_offers_no_field_of_a_group_hidden_from_the_role(cast):
 def test_opening_a_case_with_details_the_role_may_not_see_is_refused(cast):
     hide(cast.owner, Role.CASEWORKER, fieldgroups.IDENTITY)
     with pytest.raises(PermissionDenied):
-        cases.case_create(organization=cast.owner.organization, by=cast.owner.caseworker, legal_name="Zz")
-    case = cases.case_create(organization=cast.owner.organization, by=cast.owner.caseworker, needs=["shelter"])
+        services.case_create(organization=cast.owner.organization, by=cast.owner.caseworker, legal_name="Zz")
+    case = services.case_create(organization=cast.owner.organization, by=cast.owner.caseworker, needs=["shelter"])
     assert case.needs == ["shelter"]
 
 

@@ -2,7 +2,7 @@
 
 import itertools
 
-from casehub.cases import case_create
+from casehub.services import case_create
 from tests.crypto.models import SealedRecord
 
 _numbers = itertools.count(1)

@@ -1,11 +1,11 @@
 import pytest
 from django.test import RequestFactory
 
-from casehub.cases import case_create
 from casehub.crypto import keyring
 from casehub.crypto.errors import CryptoError, DataKeyDestroyed
 from casehub.crypto.middleware import DataKeyScopeMiddleware
 from casehub.models import AuditEvent, Case
+from casehub.services import case_create
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from casehub import fieldgroups
-from casehub.cases import attachment_add, note_add, task_add
 from casehub.models import AuditEvent
+from casehub.services import attachment_add, note_add, task_add
 from referrals.workflow import need_create, referral_act, referral_create
 from sharing import services
 from sharing.models import CaseShare, Purpose, ShareEnd

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from casehub import fieldgroups
-from casehub.case_urls import urlpatterns as case_urlpatterns
-from casehub.cases import attachment_add, case_create, note_add, task_add
 from casehub.models import CaseNote
+from casehub.services import attachment_add, case_create, note_add, task_add
+from casehub.urls import urlpatterns as case_urlpatterns
 from sharing.services import share_revoke
 from tests.factories import verified_client
 from tests.sharing.factories import a_share
@@ -58,7 +58,7 @@ def sentinel_case(team):
 
 
 def case_page_urls(case, attachment, note) -> list[str]:
-    """Every case page of casehub/case_urls.py for this case (GET), plus the sharing pages."""
+    """Every case page of casehub/urls.py for this case (GET), plus the sharing pages."""
     records = {"note_uuid": note.uuid, "attachment_uuid": attachment.uuid}
     urls = []
     for pattern in case_urlpatterns:

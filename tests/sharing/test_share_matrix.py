@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from casehub import fieldgroups
-from casehub.cases import attachment_add, note_add, task_add
+from casehub.services import attachment_add, note_add, task_add
 from orgs import services as org_services
 from orgs.models import Organization, OrganizationStatus, Role
 from sharing import services
@@ -253,7 +253,7 @@ def for_documents(code):
 PAGE = ("GET", 200, 200, 403)
 COORDINATOR_PAGE = ("GET", 403, 200, 403)
 CASE_RULES = {
-    # Case pages (casehub/case_urls.py): a recipient sees the tabs of its shared groups, never the
+    # Case pages (casehub/urls.py): a recipient sees the tabs of its shared groups, never the
     # owner's own work (tasks, history, management) and changes nothing but notes it may add.
     "cases:survivor": ("GET", 200, 200, 200),
     "cases:survivor_edit": PAGE,
@@ -292,7 +292,7 @@ CASE_RULES = {
     "sharing:override_decide": ("POST", 403, 302, 403),
     "sharing:transfer_add": ("POST", 403, 400, 403),
     "sharing:transfer_cancel": ("POST", 403, 404, 403),  # no such transfer
-    # Case API (casehub/api_cases.py)
+    # Case API (casehub/api.py)
     "api:case": ("GET", 200, 200, 200),
     "api:case_update": ("PATCH", 200, 200, 403),
     "api:case_notes": ("GET", 200, 200, for_notes(200)),

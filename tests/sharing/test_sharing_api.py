@@ -3,8 +3,8 @@
 import pytest
 
 from casehub import fieldgroups
-from casehub.cases import case_viewed
 from casehub.models import Case
+from casehub.services import case_viewed
 from orgs.models import Role
 from sharing.models import (
     CaseGroupObjectPermission,

@@ -13,9 +13,9 @@ from casehub.access import (
     case_access,
     cases_for_user,
 )
-from casehub.case_selectors import case_search
-from casehub.cases import note_add
 from casehub.models import AuditEvent, Case, CaseEvent
+from casehub.selectors import case_search
+from casehub.services import note_add
 from orgs.models import Organization, OrganizationStatus
 from referrals.models import Service, TaxonomyTerm
 from sharing import services

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from casehub import fieldgroups
-from casehub.cases import case_create
 from casehub.models import Case
+from casehub.services import case_create
 from orgs.models import Membership, Organization, Role
 from sharing.models import ConsentDecision, ConsentMethod, Purpose
 from sharing.services import consent_record, share_create

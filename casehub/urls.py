@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casehub import views_cases as views
+from casehub import views
 
 app_name = "cases"
 

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from casehub import fieldgroups
 from casehub.access import CaseAccess, CaseAction, CaseSet, Scope, actor_for, case_accesses, cases_for_user
-from casehub.cases import ENCRYPTED_FIELDS, cases_listed_by_groups
 from casehub.crypto.blind_index import blind_index_search, normalize_document, normalize_phone
 from casehub.crypto.fields import with_data_keys
 from casehub.models import (
@@ -31,6 +30,7 @@ from casehub.models import (
     SurvivorName,
     SurvivorPhone,
 )
+from casehub.services import ENCRYPTED_FIELDS, cases_listed_by_groups
 from orgs import capabilities
 from orgs.models import Organization
 
@@ -301,7 +301,7 @@ def case_read_log(case: Case, *, limit: int = 100):
 
 def coded_details(case: Case) -> list[tuple[str, str]]:
     """The coded fields of a case as (label, readable value) pairs, in the order of the form."""
-    from casehub.case_forms import CodedForm
+    from casehub.forms import CodedForm
 
     rows = []
     for name, form_field in CodedForm.base_fields.items():

@@ -1,4 +1,4 @@
-"""Forms of the case pages: they parse and validate at the edge; casehub.cases does the writing."""
+"""Forms of the case pages: they parse and validate at the edge; casehub.services does the writing."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from casehub import coding, fieldgroups
-from casehub.cases import DETAIL_GROUP
 from casehub.models import AttachmentKind, CaseStatus, ErasureReason, IdentityDocumentKind, RiskLevel
+from casehub.services import DETAIL_GROUP
 from orgs.models import Role, User
 
 BLANK = [("", "—")]
@@ -81,7 +81,7 @@ class CaseFilterForm(forms.Form):
         self.fields["worker"].queryset = case_workers(organization)
 
     def to_filters(self) -> dict:
-        """The filters of case_selectors.case_list (none when the form is unbound or invalid)."""
+        """The filters of casehub.selectors.case_list (none when the form is unbound or invalid)."""
         if not self.is_bound or not self.is_valid():
             return {}
         data = self.cleaned_data

@@ -17,10 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casehub import case_forms as forms
-from casehub import case_selectors as selectors
-from casehub import cases as services
-from casehub import fieldgroups, responses
+from casehub import fieldgroups, forms, responses, selectors, services
 from casehub.access import (
     CaseAction,
     Scope,

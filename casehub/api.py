@@ -20,8 +20,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from casehub import access, cases, coding, fieldgroups, responses
-from casehub import case_selectors as selectors
+from casehub import access, coding, fieldgroups, responses, selectors, services
 from casehub.access import CaseAction
 from casehub.crypto.files import AttachmentRejected
 from casehub.models import AttachmentKind, CaseStatus, IdentityDocumentKind, RiskLevel
@@ -169,7 +168,7 @@ class CodedOutput(serializers.Serializer):
 
 
 class CaseListOutput(CodedOutput):
-    """A case in a list (a casehub.case_selectors.CaseRow): the display name only with the identity
+    """A case in a list (a casehub.selectors.CaseRow): the display name only with the identity
     group, risk and coded fields only with case details (a shared case shows what its share
     covers, within what the caller's own organization lets their role see)."""
 
@@ -300,7 +299,7 @@ def _case_response(case, user, code=status.HTTP_200_OK) -> Response:
         "groups": sorted(groups),
         # Who works on a case is the owner organization's business, not a recipient's.
         "assigned": [] if case_access.shared else case.assigned_caseworkers.order_by("username"),
-        "details": cases.survivor_details(case, groups),
+        "details": services.survivor_details(case, groups),
     }
     body = CaseOutput(data).data
     if fieldgroups.CASE_DETAILS not in groups:
@@ -449,7 +448,7 @@ class CaseCreateApi(APIView):
             raise PermissionDenied
         serializer = CaseInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = cases.case_create(
+        case = services.case_create(
             organization=request.user.membership.organization, by=request.user, **serializer.validated_data
         )
         return _case_response(case, request.user, status.HTTP_201_CREATED)
@@ -459,7 +458,7 @@ class CaseDetailApi(APIView):
     @extend_schema(responses=CaseOutput, summary="One case, with the details the caller's field groups cover")
     def get(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.VIEW)
-        cases.case_viewed(case=case, by=request.user, groups=access.case_field_groups(request.user, case))
+        services.case_viewed(case=case, by=request.user, groups=access.case_field_groups(request.user, case))
         return _case_response(case, request.user)
 
 
@@ -469,7 +468,7 @@ class CaseUpdateApi(APIView):
         case = access.case_for_user(request.user, case_id, action=CaseAction.EDIT)
         serializer = CaseInput(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        cases.case_update(case=case, by=request.user, **serializer.validated_data)
+        services.case_update(case=case, by=request.user, **serializer.validated_data)
         return _case_response(case, request.user)
 
 
@@ -481,7 +480,7 @@ class NoteListApi(APIView):
     def get(self, request, case_id):
         case = access.case_for_user(request.user, case_id, group=fieldgroups.NOTES)
         notes = selectors.case_notes(case)
-        cases.case_viewed(case=case, by=request.user, groups=[fieldgroups.NOTES])
+        services.case_viewed(case=case, by=request.user, groups=[fieldgroups.NOTES])
         return Response(NoteOutput(notes, many=True).data)
 
 
@@ -491,7 +490,7 @@ class NoteCreateApi(APIView):
         case = access.case_for_user(request.user, case_id, action=CaseAction.NOTE)
         serializer = NoteInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        note = cases.note_add(case=case, by=request.user, body=serializer.validated_data["body"])
+        note = services.note_add(case=case, by=request.user, body=serializer.validated_data["body"])
         return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -499,7 +498,7 @@ class NoteDetailApi(APIView):
     @extend_schema(responses=NoteDetailOutput, summary="One note, with its earlier texts")
     def get(self, request, case_id, note_id):
         case, note = access.note_for_user(request.user, case_id, note_id)
-        cases.case_viewed(case=case, by=request.user, groups=[fieldgroups.NOTES])
+        services.case_viewed(case=case, by=request.user, groups=[fieldgroups.NOTES])
         return Response(NoteDetailOutput(note).data)
 
 
@@ -509,7 +508,7 @@ class NoteUpdateApi(APIView):
         _case, note = access.note_for_user(request.user, case_id, note_id, action=CaseAction.NOTE)
         serializer = NoteInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        cases.note_edit(note=note, by=request.user, body=serializer.validated_data["body"])
+        services.note_edit(note=note, by=request.user, body=serializer.validated_data["body"])
         return Response(NoteDetailOutput(note).data)
 
 
@@ -522,7 +521,7 @@ class TaskListApi(APIView):
         # Tasks are the owner organization's own work (never shared); their titles are case details.
         case = access.case_for_user(request.user, case_id, action=CaseAction.VIEW_TASKS)
         tasks = selectors.case_tasks(case)
-        cases.case_viewed(case=case, by=request.user, groups=[fieldgroups.CASE_DETAILS])
+        services.case_viewed(case=case, by=request.user, groups=[fieldgroups.CASE_DETAILS])
         return Response(TaskOutput(tasks, many=True).data)
 
 
@@ -533,7 +532,7 @@ class TaskCreateApi(APIView):
         serializer = TaskInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        task = cases.task_add(
+        task = services.task_add(
             case=case,
             by=request.user,
             title=data["title"],
@@ -552,7 +551,7 @@ class TaskUpdateApi(APIView):
         changes = dict(serializer.validated_data)
         if "assignee" in changes:
             changes["assignee"] = _member(changes["assignee"], "assignee")
-        cases.task_update(task=task, by=request.user, **changes)
+        services.task_update(task=task, by=request.user, **changes)
         return Response(TaskOutput(task).data)
 
 
@@ -564,7 +563,7 @@ class DocumentListApi(APIView):
     def get(self, request, case_id):
         case = access.case_for_user(request.user, case_id, group=fieldgroups.DOCUMENTS)
         documents = selectors.case_documents(case)
-        cases.case_viewed(case=case, by=request.user, groups=[fieldgroups.DOCUMENTS])
+        services.case_viewed(case=case, by=request.user, groups=[fieldgroups.DOCUMENTS])
         return Response(DocumentOutput(documents, many=True).data)
 
 
@@ -582,7 +581,7 @@ class DocumentUploadApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            attachment = cases.attachment_add(
+            attachment = services.attachment_add(
                 case=case, by=request.user, upload=data["file"], kind=data["kind"], description=data["description"]
             )
         except AttachmentRejected as exc:
