@@ -58,9 +58,10 @@ from rest_framework.views import APIView  # noqa: E402
 
 from casehub import coding, fieldgroups  # noqa: E402
 from casehub.access import CaseAccess, CaseAction, CaseSet  # noqa: E402
-from casehub.api import CaseCursor, CaseFilterInput, CaseListOutput  # noqa: E402
 from casehub.multichoice import MultiChoiceField  # noqa: E402
+from casehub.pagination import CaseCursor  # noqa: E402
 from casehub.selectors import CaseRow  # noqa: E402
+from casehub.serializers import CaseFilterInput, CaseListOutput  # noqa: E402
 
 FIRST = [f"{a}{b}" for a in ("Ana", "Luz", "Mar", "Eva", "Sol", "Rosa", "Iris", "Noa") for b in ("", "ía", "ela")]
 LAST = [f"{a}{b}" for a in ("García", "López", "Pérez", "Ramos", "Cruz", "Díaz", "Vega", "Rojas") for b in "ABCDEFGH"]

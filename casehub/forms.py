@@ -377,3 +377,12 @@ class RestrictForm(forms.Form):
 class EraseRequestForm(forms.Form):
     prefix = "erase"  # the close/reopen reason on the same page is "reason" too
     reason = forms.ChoiceField(label=_("Reason"), choices=ErasureReason.choices)
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its fields where it names them."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -14,10 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casehub import fieldgroups, forms, responses, selectors, services
+from casehub import fieldgroups, forms, responses, selectors, services, tabs
 from casehub.access import (
     CaseAction,
     Scope,
@@ -31,70 +30,13 @@ from casehub.access import (
 )
 from casehub.crypto import shredding
 from casehub.crypto.files import AttachmentRejected
+from casehub.forms import add_errors
 from casehub.models import CaseErasure, ErasureStatus
-from sharing.selectors import active_overrides
 
 PAGE_SIZE = 25
 # A search is POSTed and its pages could not link to each other without putting the search in a
 # URL; exact matches are few, so a search shows them on one page.
 SEARCH_PAGE_SIZE = 100
-TABS = [
-    ("survivor", gettext_lazy("Survivor")),
-    ("details", gettext_lazy("Needs & coded details")),
-    ("notes", gettext_lazy("Notes")),
-    ("tasks", gettext_lazy("Tasks")),
-    ("documents", gettext_lazy("Documents")),
-    ("safety", gettext_lazy("Safety plan")),
-    ("history", gettext_lazy("History")),
-]
-# The header shows the survivor's name (identity) and risk (case details), so every tab shows
-# those groups when they are the viewer's to see, and what the tab is for.
-HEADER_GROUPS = {fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS}
-TAB_GROUPS = {
-    "survivor": {fieldgroups.IDENTITY, fieldgroups.CONTACT, fieldgroups.SAFETY, fieldgroups.NARRATIVE},
-    "details": {fieldgroups.CASE_DETAILS},
-    "notes": {fieldgroups.NOTES},
-    "tasks": {fieldgroups.CASE_DETAILS},
-    "documents": {fieldgroups.DOCUMENTS},
-    "safety": {fieldgroups.SAFETY},
-    "history": {fieldgroups.CASE_DETAILS},
-    "manage": set(),
-    "sharing": set(),
-}
-SURVIVOR_PARTS = {fieldgroups.IDENTITY, fieldgroups.CONTACT, fieldgroups.NARRATIVE}
-# What a tab needs of the viewer: an action (the policy knows which field group it needs) and
-# the field group the tab exists to show. Without them the tab is hidden and refused.
-TAB_NEEDS = {
-    "details": (CaseAction.VIEW, fieldgroups.CASE_DETAILS),
-    "notes": (CaseAction.VIEW, fieldgroups.NOTES),
-    "tasks": (CaseAction.VIEW_TASKS, None),
-    "documents": (CaseAction.VIEW, fieldgroups.DOCUMENTS),
-    "safety": (CaseAction.VIEW, fieldgroups.SAFETY),
-    "manage": (CaseAction.ASSIGN, None),
-}
-# The owner organization's own work (tasks, history, management): never shown through a share.
-OWNER_TABS = {"tasks", "history", "manage"}
-
-
-def tab_allowed(case, tab: str) -> bool:
-    access = case.access
-    if access.shared and tab in OWNER_TABS:
-        return False
-    action, group = TAB_NEEDS.get(tab, (CaseAction.VIEW, None))
-    return action in access.actions and (group is None or group in access.groups)
-
-
-def _case_tab(user, case_uuid, tab: str, *, action: CaseAction = CaseAction.VIEW):
-    """The case for one tab: 404/403 as case_for_user, and 403 for a tab outside the user's scope."""
-    case = case_for_user(user, case_uuid, action=action)
-    if not tab_allowed(case, tab):
-        raise PermissionDenied
-    return case
-
-
-def shown_groups(case, tab: str) -> set[str]:
-    """The field groups a tab shows this viewer: the header's and the tab's, within the viewer's scope."""
-    return (HEADER_GROUPS | TAB_GROUPS[tab]) & set(case.access.groups)
 
 
 def _require_case_worker(user) -> None:
@@ -102,37 +44,8 @@ def _require_case_worker(user) -> None:
         raise PermissionDenied
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _status(*forms_) -> int:
     return 400 if any(form is not None and form.is_bound and form.errors for form in forms_) else 200
-
-
-def _render_tab(request, case, tab: str, context: dict, *, status: int = 200, template: str = ""):
-    """Render one tab of the case page with the shared header, and account for what it showed."""
-    groups = shown_groups(case, tab)
-    services.case_viewed(case=case, by=request.user, groups=groups)
-    actions = case.access.actions
-    context = {
-        "case": case,
-        "tab": tab,
-        "tabs": [(key, label) for key, label in TABS if tab_allowed(case, key)],
-        "actions": actions,
-        "groups": case.access.groups,
-        "shared": case.access.shared,
-        "sharing_tab": bool({CaseAction.CONSENT, CaseAction.SHARE} & actions),
-        "display_name": selectors.case_header_name(case) if fieldgroups.IDENTITY in groups else None,
-        "assigned": [] if case.access.shared else list(case.assigned_caseworkers.order_by("username")),
-        "active_overrides": [] if case.access.shared else active_overrides(case),
-        **context,
-    }
-    return render(request, template or f"cases/{tab}.html", context, status=status)
 
 
 # List, search, intake ----------------------------------------------------------------------------
@@ -203,7 +116,7 @@ def case_new(request):
         try:
             case = services.case_create(organization=user.membership.organization, by=user, **intake.to_details())
         except ValidationError as error:
-            _add_errors(intake, error)
+            add_errors(intake, error)
         else:
             messages.success(request, _("Case %(number)s opened.") % {"number": case.case_number})
             return redirect("cases:survivor", case_uuid=case.uuid)
@@ -221,10 +134,10 @@ def case_new(request):
 @require_GET
 def case_survivor(request, case_uuid):
     case = case_for_user(request.user, case_uuid)
-    details = services.survivor_details(case, shown_groups(case, "survivor"))
+    details = services.survivor_details(case, tabs.shown_groups(case, "survivor"))
     # Said, not silently left blank: which parts of this tab the viewer does not see.
-    not_shown = fieldgroups.ordered(SURVIVOR_PARTS - case.access.groups)
-    return _render_tab(request, case, "survivor", {"details": details, "not_shown": not_shown})
+    not_shown = fieldgroups.ordered(tabs.SURVIVOR_PARTS - case.access.groups)
+    return tabs.render_tab(request, case, "survivor", {"details": details, "not_shown": not_shown})
 
 
 @require_http_methods(["GET", "POST"])
@@ -241,50 +154,50 @@ def case_survivor_edit(request, case_uuid):
             try:
                 services.case_update(case=case, by=request.user, **form.to_details())
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Survivor details saved."))
                 return redirect("cases:survivor", case_uuid=case.uuid)
     else:
         details = services.survivor_details(case, groups)
         form = forms.SurvivorForm(initial=forms.SurvivorForm.initial_for(details), groups=groups)
-    return _render_tab(request, case, "survivor", {"form": form}, status=_status(form))
+    return tabs.render_tab(request, case, "survivor", {"form": form}, status=_status(form))
 
 
 @require_GET
 def case_details(request, case_uuid):
-    case = _case_tab(request.user, case_uuid, "details")
-    return _render_tab(request, case, "details", {"form": None, "coded": selectors.coded_details(case)})
+    case = tabs.case_tab(request.user, case_uuid, "details")
+    return tabs.render_tab(request, case, "details", {"form": None, "coded": selectors.coded_details(case)})
 
 
 @require_http_methods(["GET", "POST"])
 def case_details_edit(request, case_uuid):
-    case = _case_tab(request.user, case_uuid, "details", action=CaseAction.EDIT)
+    case = tabs.case_tab(request.user, case_uuid, "details", action=CaseAction.EDIT)
     if request.method == "POST":
         form = forms.CodedForm(request.POST)
         if form.is_valid():
             try:
                 services.case_update(case=case, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Coded details saved."))
                 return redirect("cases:details", case_uuid=case.uuid)
     else:
         form = forms.CodedForm(initial=forms.CodedForm.initial_for(case))
-    return _render_tab(request, case, "details", {"form": form}, status=_status(form))
+    return tabs.render_tab(request, case, "details", {"form": form}, status=_status(form))
 
 
 @require_GET
 def case_safety(request, case_uuid):
-    case = _case_tab(request.user, case_uuid, "safety")
+    case = tabs.case_tab(request.user, case_uuid, "safety")
     details = services.survivor_details(case, {fieldgroups.SAFETY})
-    return _render_tab(request, case, "safety", {"details": details, "form": None})
+    return tabs.render_tab(request, case, "safety", {"details": details, "form": None})
 
 
 @require_http_methods(["GET", "POST"])
 def case_safety_edit(request, case_uuid):
-    case = _case_tab(request.user, case_uuid, "safety", action=CaseAction.EDIT)
+    case = tabs.case_tab(request.user, case_uuid, "safety", action=CaseAction.EDIT)
     if request.method == "POST":
         form = forms.SafetyForm(request.POST)
         if form.is_valid():
@@ -294,7 +207,7 @@ def case_safety_edit(request, case_uuid):
     else:
         details = services.survivor_details(case, {fieldgroups.SAFETY})
         form = forms.SafetyForm(initial=forms.SafetyForm.initial_for(details))
-    return _render_tab(request, case, "safety", {"form": form}, status=_status(form))
+    return tabs.render_tab(request, case, "safety", {"form": form}, status=_status(form))
 
 
 def _notes_context(case, form=None, editing=None):
@@ -303,23 +216,23 @@ def _notes_context(case, form=None, editing=None):
 
 @require_GET
 def case_notes(request, case_uuid):
-    case = _case_tab(request.user, case_uuid, "notes")
-    return _render_tab(request, case, "notes", _notes_context(case))
+    case = tabs.case_tab(request.user, case_uuid, "notes")
+    return tabs.render_tab(request, case, "notes", _notes_context(case))
 
 
 @require_POST
 def note_add(request, case_uuid):
-    case = _case_tab(request.user, case_uuid, "notes", action=CaseAction.NOTE)
+    case = tabs.case_tab(request.user, case_uuid, "notes", action=CaseAction.NOTE)
     form = forms.NoteForm(request.POST)
     if form.is_valid():
         try:
             services.note_add(case=case, by=request.user, body=form.cleaned_data["body"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Note added."))
             return redirect("cases:notes", case_uuid=case.uuid)
-    return _render_tab(request, case, "notes", _notes_context(case, form), status=400)
+    return tabs.render_tab(request, case, "notes", _notes_context(case, form), status=400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -331,12 +244,12 @@ def note_edit(request, case_uuid, note_uuid):
         try:
             services.note_edit(note=note, by=request.user, body=form.cleaned_data["body"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Note saved."))
             return redirect("cases:notes", case_uuid=case.uuid)
     context = _notes_context(case, forms.NoteForm(), editing=(note, form))
-    return _render_tab(request, case, "notes", context, status=_status(form))
+    return tabs.render_tab(request, case, "notes", context, status=_status(form))
 
 
 def _tasks_context(case, form=None):
@@ -345,23 +258,23 @@ def _tasks_context(case, form=None):
 
 @require_GET
 def case_tasks(request, case_uuid):
-    case = _case_tab(request.user, case_uuid, "tasks", action=CaseAction.VIEW_TASKS)
-    return _render_tab(request, case, "tasks", _tasks_context(case))
+    case = tabs.case_tab(request.user, case_uuid, "tasks", action=CaseAction.VIEW_TASKS)
+    return tabs.render_tab(request, case, "tasks", _tasks_context(case))
 
 
 @require_POST
 def task_add(request, case_uuid):
-    case = _case_tab(request.user, case_uuid, "tasks", action=CaseAction.TASK)
+    case = tabs.case_tab(request.user, case_uuid, "tasks", action=CaseAction.TASK)
     form = forms.TaskForm(request.POST, organization=case.organization)
     if form.is_valid():
         try:
             services.task_add(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Task added."))
             return redirect("cases:tasks", case_uuid=case.uuid)
-    return _render_tab(request, case, "tasks", _tasks_context(case, form), status=400)
+    return tabs.render_tab(request, case, "tasks", _tasks_context(case, form), status=400)
 
 
 @require_POST
@@ -381,13 +294,13 @@ def _documents_context(case, form=None):
 
 @require_GET
 def case_documents(request, case_uuid):
-    case = _case_tab(request.user, case_uuid, "documents")
-    return _render_tab(request, case, "documents", _documents_context(case))
+    case = tabs.case_tab(request.user, case_uuid, "documents")
+    return tabs.render_tab(request, case, "documents", _documents_context(case))
 
 
 @require_POST
 def document_add(request, case_uuid):
-    case = _case_tab(request.user, case_uuid, "documents", action=CaseAction.DOCUMENT)
+    case = tabs.case_tab(request.user, case_uuid, "documents", action=CaseAction.DOCUMENT)
     form = forms.DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -400,7 +313,7 @@ def document_add(request, case_uuid):
         else:
             messages.success(request, _("Document added."))
             return redirect("cases:documents", case_uuid=case.uuid)
-    return _render_tab(request, case, "documents", _documents_context(case, form), status=400)
+    return tabs.render_tab(request, case, "documents", _documents_context(case, form), status=400)
 
 
 @require_GET
@@ -418,9 +331,9 @@ def case_export(request, case_uuid, fmt):
 
 @require_GET
 def case_history(request, case_uuid):
-    case = _case_tab(request.user, case_uuid, "history")
+    case = tabs.case_tab(request.user, case_uuid, "history")
     events = selectors.case_events(case, coded=fieldgroups.CASE_DETAILS in case.access.groups)
-    return _render_tab(request, case, "history", {"events": events, "accesses": selectors.case_read_log(case)})
+    return tabs.render_tab(request, case, "history", {"events": events, "accesses": selectors.case_read_log(case)})
 
 
 # Coordinator actions ------------------------------------------------------------------------------
@@ -443,8 +356,8 @@ def _manage_context(case, **forms_):
 
 @require_GET
 def case_manage(request, case_uuid):
-    case = _case_tab(request.user, case_uuid, "manage", action=CaseAction.ASSIGN)
-    return _render_tab(request, case, "manage", _manage_context(case))
+    case = tabs.case_tab(request.user, case_uuid, "manage", action=CaseAction.ASSIGN)
+    return tabs.render_tab(request, case, "manage", _manage_context(case))
 
 
 @require_POST
@@ -455,11 +368,11 @@ def case_assign(request, case_uuid):
         try:
             services.case_assign(case=case, by=request.user, caseworkers=list(form.cleaned_data["caseworkers"]))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Assignment saved."))
             return redirect("cases:manage", case_uuid=case.uuid)
-    return _render_tab(request, case, "manage", _manage_context(case, assign_form=form), status=400)
+    return tabs.render_tab(request, case, "manage", _manage_context(case, assign_form=form), status=400)
 
 
 @require_POST
@@ -480,11 +393,11 @@ def _close_or_reopen(request, case_uuid, *, service, done_message):
         try:
             service(case=case, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, done_message)
             return redirect("cases:manage", case_uuid=case.uuid)
-    return _render_tab(request, case, "manage", _manage_context(case, reason_form=form), status=400)
+    return tabs.render_tab(request, case, "manage", _manage_context(case, reason_form=form), status=400)
 
 
 @require_POST
@@ -502,7 +415,7 @@ def erase_request(request, case_uuid):
     case = case_for_user(request.user, case_uuid, action=CaseAction.ERASE)
     form = forms.EraseRequestForm(request.POST)
     if not form.is_valid():
-        return _render_tab(request, case, "manage", _manage_context(case, erase_form=form), status=400)
+        return tabs.render_tab(request, case, "manage", _manage_context(case, erase_form=form), status=400)
     try:
         shredding.case_erase_request(case=case, by=request.user, reason=form.cleaned_data["reason"])
     except shredding.ErasureRefused:

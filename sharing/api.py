@@ -18,8 +18,8 @@ from rest_framework.views import APIView
 from casehub import access, fieldgroups
 from casehub import services as case_services
 from casehub.access import CaseAction
-from casehub.api import CURSOR_PARAMETERS, CaseCursor, paginated_schema
 from casehub.models import AuditEvent, Case
+from casehub.pagination import CURSOR_PARAMETERS, CaseCursor, paginated_schema
 from orgs.models import Organization
 from sharing import selectors, services
 from sharing.access import consent_for_user, override_for_user, share_for_user, transfer_for_user

@@ -3,7 +3,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from casehub.api import DetailsOutput, PersonOutput
+from casehub.serializers import DetailsOutput, PersonOutput
 from sharing.models import ConsentDecision, ConsentMethod, FieldGroup, LegalBasis, Purpose
 
 

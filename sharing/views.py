@@ -22,8 +22,9 @@ from casehub import fieldgroups
 from casehub import services as case_services
 from casehub.access import CaseAction, Scope, case_for_user, cases_for_user, may_create_cases
 from casehub.crypto.files import AttachmentRejected
+from casehub.forms import add_errors
 from casehub.models import AttachmentKind
-from casehub.views import _add_errors, _render_tab
+from casehub.tabs import render_tab
 from orgs.access import member_role
 from orgs.models import Role
 from sharing import forms, selectors, services
@@ -64,7 +65,7 @@ def _render_sharing(request, case, *, status: int = 200, **forms_):
         "may_share": CaseAction.SHARE in actions,
         "may_transfer": CaseAction.TRANSFER in actions,
     }
-    return _render_tab(request, case, "sharing", context, status=status, template="sharing/case_sharing.html")
+    return render_tab(request, case, "sharing", context, status=status, template="sharing/case_sharing.html")
 
 
 @require_GET
@@ -105,7 +106,7 @@ def consent_add(request, case_uuid):
         except AttachmentRejected as error:
             form.add_error("signed_form", str(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("sharing:case", case_uuid=case.uuid)
@@ -156,7 +157,7 @@ def share_add(request, case_uuid):
                 message=data["message"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Case shared with %(org)s.") % {"org": data["to_organization"].name})
             return redirect("sharing:case", case_uuid=case.uuid)
@@ -196,7 +197,7 @@ def override_add(request, case_uuid):
                 hours=data["hours"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Emergency access requested. A second coordinator must approve it."))
             return redirect("sharing:case", case_uuid=case.uuid)
@@ -244,7 +245,7 @@ def transfer_add(request, case_uuid):
                 case=case, by=request.user, to_organization=data["to_organization"], message=data["message"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Transfer offered. The receiving organization's coordinator must accept it."))
             return redirect("sharing:case", case_uuid=case.uuid)
