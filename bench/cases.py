@@ -56,12 +56,13 @@ from django.utils import timezone  # noqa: E402
 from rest_framework.response import Response  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
-from casehub import coding, fieldgroups  # noqa: E402
+from casehub import coding  # noqa: E402
 from casehub.access import CaseAccess, CaseAction, CaseSet  # noqa: E402
 from casehub.multichoice import MultiChoiceField  # noqa: E402
 from casehub.pagination import CaseCursor  # noqa: E402
 from casehub.selectors import CaseRow  # noqa: E402
 from casehub.serializers import CaseFilterInput, CaseListOutput  # noqa: E402
+from orgs import fieldgroups  # noqa: E402
 
 FIRST = [f"{a}{b}" for a in ("Ana", "Luz", "Mar", "Eva", "Sol", "Rosa", "Iris", "Noa") for b in ("", "ía", "ela")]
 LAST = [f"{a}{b}" for a in ("García", "López", "Pérez", "Ramos", "Cruz", "Díaz", "Vega", "Rojas") for b in "ABCDEFGH"]

@@ -77,8 +77,8 @@ from django.db import connection, models  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase  # noqa: E402
 
-from casehub import fieldgroups  # noqa: E402
 from casehub.models import Case  # noqa: E402
+from orgs import fieldgroups  # noqa: E402
 
 
 class NaiveCaseUserObjectPermission(UserObjectPermissionBase):

@@ -45,9 +45,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from casehub import fieldgroups
 from casehub.models import Case, CaseAttachment, CaseErasure, CaseNote, CaseTask
-from orgs import capabilities
+from orgs import capabilities, fieldgroups
 from orgs.access import member_role
 from orgs.models import OrganizationGroupObjectPermission, OrgRoleGroup, Role
 from sharing.models import VIEW_CASE, CaseGroupObjectPermission, CaseUserObjectPermission

@@ -18,7 +18,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casehub import access, fieldgroups, responses, selectors, services
+from casehub import access, responses, selectors, services
 from casehub.access import CaseAction
 from casehub.crypto.files import AttachmentRejected
 from casehub.pagination import CURSOR_PARAMETERS, CaseCursor, paginated_schema
@@ -38,6 +38,7 @@ from casehub.serializers import (
     TaskOutput,
     TaskUpdateInput,
 )
+from orgs import fieldgroups
 from orgs.models import User
 
 # Helpers --------------------------------------------------------------------------------------

@@ -16,10 +16,10 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
-from casehub import fieldgroups
 from casehub.audit import audit_record
 from casehub.models import Case, CaseAttachment, CaseEvent, CaseNote, CaseTask
 from casehub.services import survivor_details
+from orgs import fieldgroups
 
 # Our field name -> HTCDS 2.0 field name, where HTCDS has one.
 HTCDS_NAMES = {

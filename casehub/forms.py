@@ -6,9 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from casehub import coding, fieldgroups
+from casehub import coding
 from casehub.models import AttachmentKind, CaseStatus, ErasureReason, IdentityDocumentKind, RiskLevel
 from casehub.services import DETAIL_GROUP
+from orgs import fieldgroups
 from orgs.models import Role, User
 
 BLANK = [("", "—")]

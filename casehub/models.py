@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casehub import coding, fieldgroups
+from casehub import coding
 from casehub.crypto.blind_index import BlindIndexField
 from casehub.crypto.fields import (
     BytesField,
@@ -16,6 +16,7 @@ from casehub.crypto.fields import (
     EncryptedTextField,
 )
 from casehub.multichoice import MultiChoiceField
+from orgs import fieldgroups
 
 
 class AuditOutcome(models.TextChoices):
@@ -113,7 +114,7 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    # Survivor details, encrypted (field groups: see casehub/fieldgroups.py).
+    # Survivor details, encrypted (field groups: see orgs/fieldgroups.py).
     date_of_birth = EncryptedDateField(null=True, blank=True)
     estimated_age = EncryptedTextField(max_length=20, null=True, blank=True)
     email = EncryptedTextField(max_length=254, null=True, blank=True)

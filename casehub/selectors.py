@@ -14,7 +14,6 @@ from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from casehub import fieldgroups
 from casehub.access import CaseAccess, CaseAction, CaseSet, Scope, actor_for, case_accesses, cases_for_user
 from casehub.crypto.blind_index import blind_index_search, normalize_document, normalize_phone
 from casehub.crypto.fields import with_data_keys
@@ -31,7 +30,7 @@ from casehub.models import (
     SurvivorPhone,
 )
 from casehub.services import ENCRYPTED_FIELDS, cases_listed_by_groups
-from orgs import capabilities
+from orgs import capabilities, fieldgroups
 from orgs.models import Organization
 
 EVENT_LABELS = {

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casehub import fieldgroups
 from casehub.access import CaseAction, actor_for, case_actions, case_field_groups
 from casehub.audit import audit_record, audit_record_many
 from casehub.crypto.files import attachment_open, attachment_store
@@ -37,6 +36,7 @@ from casehub.models import (
     SurvivorPhone,
 )
 from casehub.multichoice import MultiChoiceField
+from orgs import fieldgroups
 from orgs.models import Membership, Role
 
 ENCRYPTED_FIELDS = (

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
-from casehub import fieldgroups, selectors, services
+from casehub import selectors, services
 from casehub.access import CaseAction, case_for_user
+from orgs import fieldgroups
 from sharing.selectors import active_overrides
 
 TABS = [

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casehub import fieldgroups, forms, responses, selectors, services, tabs
+from casehub import forms, responses, selectors, services, tabs
 from casehub.access import (
     CaseAction,
     Scope,
@@ -32,6 +32,7 @@ from casehub.crypto import shredding
 from casehub.crypto.files import AttachmentRejected
 from casehub.forms import add_errors
 from casehub.models import CaseErasure, ErasureStatus
+from orgs import fieldgroups
 
 PAGE_SIZE = 25
 # A search is POSTed and its pages could not link to each other without putting the search in a

@@ -6,7 +6,7 @@ organization's role groups (orgs.OrgRoleGroup). An organization can tune its own
 example, hide the narrative from caseworkers) without code changes; casehub.access reads them.
 """
 
-from casehub import fieldgroups
+from orgs import fieldgroups
 
 SEE_ALL = "view_all_org_cases"  # every case of the organization, restricted ones included
 SEE_UNRESTRICTED = "view_unrestricted_org_cases"  # every unrestricted case, and assigned ones

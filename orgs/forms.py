@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from casehub import fieldgroups
+from orgs import fieldgroups
 from orgs.models import Organization, OrganizationStatus, Role, User
 
 # Accepted supporting documents, recognised by their first bytes, not by name or declared type.

@@ -16,9 +16,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casehub import fieldgroups
 from casehub.audit import audit_record
-from orgs import capabilities
+from orgs import capabilities, fieldgroups
 from orgs.models import (
     ApiToken,
     ApplicationDocument,

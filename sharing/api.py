@@ -15,11 +15,12 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casehub import access, fieldgroups
+from casehub import access
 from casehub import services as case_services
 from casehub.access import CaseAction
 from casehub.models import AuditEvent, Case
 from casehub.pagination import CURSOR_PARAMETERS, CaseCursor, paginated_schema
+from orgs import fieldgroups
 from orgs.models import Organization
 from sharing import selectors, services
 from sharing.access import consent_for_user, override_for_user, share_for_user, transfer_for_user

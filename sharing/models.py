@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from casehub import fieldgroups
 from casehub.crypto.fields import EncryptedLongTextField, EncryptedTextField
 from casehub.models import Case, CaseRecord
 from casehub.multichoice import MultiChoiceField
+from orgs import fieldgroups
 
 
 class Purpose(models.TextChoices):

@@ -16,13 +16,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casehub import fieldgroups
 from casehub.access import CaseAction, case_actions
 from casehub.audit import audit_record
 from casehub.crypto.blind_index import blind_index_fields
 from casehub.crypto.fields import encrypted_models, records_of_case
 from casehub.models import Case, CaseEvent
 from casehub.services import case_number_next
+from orgs import fieldgroups
 from orgs.models import Organization, OrganizationStatus, OrgRoleGroup, Role
 from referrals.models import Service, ServiceStatus
 from sharing import signals

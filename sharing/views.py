@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from casehub import fieldgroups
 from casehub import services as case_services
 from casehub.access import CaseAction, Scope, case_for_user, cases_for_user, may_create_cases
 from casehub.crypto.files import AttachmentRejected
 from casehub.forms import add_errors
 from casehub.models import AttachmentKind
 from casehub.tabs import render_tab
+from orgs import fieldgroups
 from orgs.access import member_role
 from orgs.models import Role
 from sharing import forms, selectors, services

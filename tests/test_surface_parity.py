@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 
-from casehub import fieldgroups
+from orgs import fieldgroups
 from tests.factories import verified_client
 from tests.worlds import NOW, build, reference, texts, works_cases, worlds
 

@@ -24,9 +24,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from casehub import fieldgroups
 from casehub.services import attachment_add, note_add, task_add
-from orgs import capabilities
+from orgs import capabilities, fieldgroups
 from orgs import services as org_services
 from orgs.models import Role
 from sharing import services

@@ -19,11 +19,10 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import strategies as st
 
-from casehub import fieldgroups
 from casehub.access import CaseAccess
 from casehub.models import Case
 from casehub.services import attachment_add, note_add
-from orgs import capabilities, services
+from orgs import capabilities, fieldgroups, services
 from orgs.models import Organization, OrganizationStatus, Role, User
 from referrals.workflow import need_create, referral_act, referral_create
 from sharing import services as sharing

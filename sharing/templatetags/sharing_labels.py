@@ -2,7 +2,7 @@
 
 from django import template
 
-from casehub import fieldgroups
+from orgs import fieldgroups
 from sharing.models import Purpose, ShareStatus
 
 register = template.Library()

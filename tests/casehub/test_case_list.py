@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from casehub import fieldgroups
 from casehub.access import case_field_groups
 from casehub.models import AuditEvent, Case
 from casehub.services import case_create, task_add
+from orgs import fieldgroups
 from orgs.services import organization_case_settings, organization_settings_update
 from tests.casehub.factories import a_case
 from tests.factories import caseworkers_see_all_cases, member, verified_client

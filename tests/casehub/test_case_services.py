@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from casehub.audit import audit_verify
 from casehub.crypto.blind_index import blind_index_search
-from casehub.fieldgroups import ALL
 from casehub.models import AuditEvent, Case, CaseEvent, CaseStatus, SurvivorName, SurvivorPhone
 from casehub.services import (
     case_assign,
@@ -18,6 +17,7 @@ from casehub.services import (
     survivor_details,
     task_add,
 )
+from orgs.fieldgroups import ALL
 from tests.casehub.factories import a_case
 
 SENTINEL = "Quixotica Sentinelsdottir"

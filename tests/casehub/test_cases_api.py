@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
-from casehub import fieldgroups, services
+from casehub import services
 from casehub.models import (
     AuditEvent,
     Case,
@@ -21,7 +21,7 @@ from casehub.models import (
     SurvivorName,
     SurvivorPhone,
 )
-from orgs import capabilities
+from orgs import capabilities, fieldgroups
 from orgs import services as org_services
 from orgs.models import Role
 from tests.factories import caseworkers_see_all_cases, make_cast, member, verified_client

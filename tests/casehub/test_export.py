@@ -6,7 +6,8 @@ import subprocess
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from casehub import export, fieldgroups, services
+from casehub import export, services
+from orgs import fieldgroups
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 

@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from casehub import fieldgroups, services
+from casehub import services
 from casehub.models import AuditEvent
-from orgs import capabilities
+from orgs import capabilities, fieldgroups
 from orgs import services as org_services
 from orgs.models import Role
 from sharing import services as sharing

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from casehub import fieldgroups
+from orgs import fieldgroups
 from referrals.models import Referral, ServiceNeed
 from referrals.workflow import need_create, referral_act, referral_create
 from sharing.models import Purpose

@@ -1,6 +1,6 @@
 """Consent and shares for tests, made through the services as the application makes them."""
 
-from casehub import fieldgroups
+from orgs import fieldgroups
 from sharing.models import ConsentDecision, ConsentMethod, Purpose
 from sharing.services import consent_record, share_create
 

@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from casehub import fieldgroups
 from casehub.models import AuditEvent
 from casehub.services import attachment_add, note_add, task_add
+from orgs import fieldgroups
 from referrals.workflow import need_create, referral_act, referral_create
 from sharing import services
 from sharing.models import CaseShare, Purpose, ShareEnd

@@ -8,10 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from casehub import fieldgroups
 from casehub.models import CaseNote
 from casehub.services import attachment_add, case_create, note_add, task_add
 from casehub.urls import urlpatterns as case_urlpatterns
+from orgs import fieldgroups
 from sharing.services import share_revoke
 from tests.factories import verified_client
 from tests.sharing.factories import a_share

@@ -24,8 +24,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from casehub import fieldgroups
 from casehub.services import attachment_add, note_add, task_add
+from orgs import fieldgroups
 from orgs import services as org_services
 from orgs.models import Organization, OrganizationStatus, Role
 from sharing import services

@@ -2,9 +2,9 @@
 
 import pytest
 
-from casehub import fieldgroups
 from casehub.models import Case
 from casehub.services import case_viewed
+from orgs import fieldgroups
 from orgs.models import Role
 from sharing.models import (
     CaseGroupObjectPermission,

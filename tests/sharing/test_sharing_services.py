@@ -7,7 +7,6 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from casehub import fieldgroups
 from casehub.access import (
     CaseAction,
     case_access,
@@ -16,6 +15,7 @@ from casehub.access import (
 from casehub.models import AuditEvent, Case, CaseEvent
 from casehub.selectors import case_search
 from casehub.services import note_add
+from orgs import fieldgroups
 from orgs.models import Organization, OrganizationStatus
 from referrals.models import Service, TaxonomyTerm
 from sharing import services

@@ -1,6 +1,6 @@
 """Field groups: the units in which case data is shown, shared and audited.
 
-Consent, shares and referrals (later) name these groups; a viewer outside a group's scope gets
+Roles, consent, shares and referrals name these groups; a viewer outside a group's scope gets
 none of its fields: not decrypted, not rendered, not serialized.
 """
 
@@ -76,4 +76,3 @@ CASE_FIELDS = {
     DOCUMENTS: ["attachments"],
     NOTES: ["notes"],
 }
-GROUP_OF_FIELD = {field: group for group, fields in CASE_FIELDS.items() for field in fields}
