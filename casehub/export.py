@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
-from casehub.audit import audit_record
+from audit.services import audit_record
 from casehub.models import Case, CaseAttachment, CaseEvent, CaseNote, CaseTask
 from casehub.services import survivor_details
 from orgs import fieldgroups

@@ -14,11 +14,11 @@ from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEvent
 from casehub.access import CaseAccess, CaseAction, CaseSet, Scope, actor_for, case_accesses, cases_for_user
 from casehub.crypto.blind_index import blind_index_search, normalize_document, normalize_phone
 from casehub.crypto.fields import with_data_keys
 from casehub.models import (
-    AuditEvent,
     Case,
     CaseAttachment,
     CaseEvent,

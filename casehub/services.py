@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record, audit_record_many
 from casehub.access import CaseAction, actor_for, case_actions, case_field_groups
-from casehub.audit import audit_record, audit_record_many
 from casehub.crypto.files import attachment_open, attachment_store
 from casehub.crypto.keyring import data_key_assign
 from casehub.models import (

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "audit",
     "orgs",
     "casehub",
     "referrals",
@@ -90,9 +91,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "casehub.middleware.RequestIdMiddleware",
+    "config.middleware.RequestIdMiddleware",
     "casehub.crypto.middleware.DataKeyScopeMiddleware",
-    "casehub.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,7 +103,7 @@ MIDDLEWARE = [
     "orgs.middleware.AccessGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "casehub.middleware.AuditRefusalsMiddleware",
+    "config.middleware.AuditRefusalsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -257,7 +258,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
-    "verify-audit-chain": {"task": "orgs.tasks.verify_audit_chain", "schedule": 6 * 60 * 60},
+    "verify-audit-chain": {"task": "audit.tasks.verify_audit_chain", "schedule": 6 * 60 * 60},
     # Reads check expiry themselves; this only tidies up ended shares' grants and says so.
     "retire-expired-shares": {"task": "sharing.tasks.retire_expired_shares", "schedule": 5 * 60},
     # Reminders at 50% and 100% of a referral's deadline, expiry at 200%, follow-up shares ended.

@@ -4,9 +4,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from casehub import selectors
 from casehub.access import Scope, may_create_cases
-from casehub.models import AuditEvent
 from casehub.services import cases_listed
 from orgs import fieldgroups
 from orgs.access import Access, access_state, require_platform_admin

@@ -16,7 +16,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casehub.audit import audit_record
+from audit.services import audit_record
 from orgs import capabilities, fieldgroups
 from orgs.models import (
     ApiToken,

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casehub.audit import audit_record
+from audit.services import audit_record
 from orgs.models import Organization, User
 from referrals.models import (
     Address,

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record, audit_record_many
 from casehub.access import CaseAction, case_actions
-from casehub.audit import audit_record, audit_record_many
 from casehub.models import Case
 from notifications.models import NotificationKind
 from notifications.services import notify, notify_each

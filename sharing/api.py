@@ -15,10 +15,11 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.models import AuditEvent
 from casehub import access
 from casehub import services as case_services
 from casehub.access import CaseAction
-from casehub.models import AuditEvent, Case
+from casehub.models import Case
 from casehub.pagination import CURSOR_PARAMETERS, CaseCursor, paginated_schema
 from orgs import fieldgroups
 from orgs.models import Organization

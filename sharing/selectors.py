@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from casehub.access import CaseAction, Scope, cases_for_user
 from casehub.crypto.fields import with_data_keys
-from casehub.models import AuditEvent, Case
+from casehub.models import Case
 from casehub.selectors import case_rows
 from sharing.models import (
     CaseShare,

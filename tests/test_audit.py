@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import Client
 
-from casehub.audit import audit_record, audit_record_many, audit_verify
-from casehub.models import AuditEvent, AuditHead
+from audit.models import AuditEvent, AuditHead
+from audit.services import audit_record, audit_record_many, audit_verify
 from tests.factories import verified_client
 
 

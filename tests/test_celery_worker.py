@@ -2,9 +2,9 @@
 
 import pytest
 
-from casehub.audit import audit_record
-from casehub.models import AuditEvent, AuditHead
-from orgs.tasks import verify_audit_chain
+from audit.models import AuditEvent, AuditHead
+from audit.services import audit_record
+from audit.tasks import verify_audit_chain
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

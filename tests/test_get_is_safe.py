@@ -9,7 +9,7 @@ from django.test import Client
 from tests.test_authorization_matrix import ACTORS, MATRIX, world  # noqa: F401 (a fixture)
 
 # Sessions and the audit trail record requests themselves (a refused GET is audited); they are not data changes.
-BOOKKEEPING = {"sessions.session", "casehub.auditevent", "casehub.audithead"}
+BOOKKEEPING = {"sessions.session", "audit.auditevent", "audit.audithead"}
 
 
 def snapshot():

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from casehub.audit import audit_record
+from audit.services import audit_record
 from casehub.crypto.blind_index import blind_index_fields, organization_id_for
 from casehub.crypto.errors import CryptoError, ErasedError
 from casehub.crypto.fields import encrypted_fields, encrypted_models, records_of_case, with_data_key_owner

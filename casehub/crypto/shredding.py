@@ -17,8 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import audit_record
 from casehub import signals
-from casehub.audit import audit_record
 from casehub.crypto.blind_index import blind_index_fields
 from casehub.crypto.fields import encrypted_models, records_of_case
 from casehub.crypto.keyring import data_key_destroy

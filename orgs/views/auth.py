@@ -21,7 +21,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from casehub.audit import audit_record
+from audit.services import audit_record
 from orgs import services, throttle
 from orgs.access import Access, access_state
 from orgs.forms import OtpForm, SignInForm

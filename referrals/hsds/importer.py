@@ -14,8 +14,8 @@ from datetime import datetime, time
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from casehub.audit import audit_record
-from casehub.models import AuditOutcome
+from audit.models import AuditOutcome
+from audit.services import audit_record
 from orgs.models import Organization, OrganizationKind, OrganizationStatus
 from orgs.services import organization_role_groups_create
 from referrals.hsds.export import SERVICE_TYPE

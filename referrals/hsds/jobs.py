@@ -20,7 +20,7 @@ from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from casehub.audit import audit_record
+from audit.services import audit_record
 from orgs.models import OrganizationStatus
 from referrals.hsds.documents import service_documents, tables_from_documents
 from referrals.hsds.export import export_tables

@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from casehub.access import case_field_groups
-from casehub.models import AuditEvent, Case
+from casehub.models import Case
 from casehub.services import case_create, task_add
 from orgs import fieldgroups
 from orgs.services import organization_case_settings, organization_settings_update

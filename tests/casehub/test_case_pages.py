@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from casehub.models import AuditEvent, Case, CaseEvent, CaseNote, CaseStatus, CaseTask
+from audit.models import AuditEvent
+from casehub.models import Case, CaseEvent, CaseNote, CaseStatus, CaseTask
 from casehub.services import attachment_add, case_create, case_set_restricted, note_add, task_add
 from tests.factories import caseworkers_see_all_cases, make_cast, member, verified_client
 

@@ -3,9 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from casehub.audit import audit_verify
+from audit.models import AuditEvent
+from audit.services import audit_verify
 from casehub.crypto.blind_index import blind_index_search
-from casehub.models import AuditEvent, Case, CaseEvent, CaseStatus, SurvivorName, SurvivorPhone
+from casehub.models import Case, CaseEvent, CaseStatus, SurvivorName, SurvivorPhone
 from casehub.services import (
     case_assign,
     case_close,

@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from audit.models import AuditEvent
 from casehub import access, selectors, services
-from casehub.models import AuditEvent, CaseEvent
+from casehub.models import CaseEvent
 
 
 @pytest.fixture

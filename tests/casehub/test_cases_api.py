@@ -9,9 +9,9 @@ from django.db import connection
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
+from audit.models import AuditEvent
 from casehub import services
 from casehub.models import (
-    AuditEvent,
     Case,
     CaseAttachment,
     CaseEvent,

@@ -96,7 +96,7 @@ def test_accented_text_survives_in_the_pdf(case, tmp_path):
 def test_the_case_page_offers_the_survivor_export_as_pdf_and_json_and_audits_it(cast):
     from django.urls import reverse
 
-    from casehub.models import AuditEvent
+    from audit.models import AuditEvent
     from tests.casehub.factories import a_case
     from tests.factories import verified_client
 

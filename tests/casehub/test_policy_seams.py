@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from casehub import services
-from casehub.models import AuditEvent
 from orgs import capabilities, fieldgroups
 from orgs import services as org_services
 from orgs.models import Role

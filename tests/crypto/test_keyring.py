@@ -1,10 +1,11 @@
 import pytest
 from django.test import RequestFactory
 
+from audit.models import AuditEvent
 from casehub.crypto import keyring
 from casehub.crypto.errors import CryptoError, DataKeyDestroyed
 from casehub.crypto.middleware import DataKeyScopeMiddleware
-from casehub.models import AuditEvent, Case
+from casehub.models import Case
 from casehub.services import case_create
 
 pytestmark = pytest.mark.django_db

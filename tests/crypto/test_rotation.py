@@ -4,6 +4,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from audit.models import AuditEvent
 from casehub.crypto.blind_index import blind_index_search
 from casehub.crypto.errors import DecryptionError
 from casehub.crypto.files import attachment_open, attachment_store
@@ -15,7 +16,7 @@ from casehub.crypto.rotation import (
     master_key_rotation_run,
     master_key_rotation_start,
 )
-from casehub.models import AuditEvent, Case, KeyRotation, KeyRotationStatus
+from casehub.models import Case, KeyRotation, KeyRotationStatus
 from tests.crypto.factories import a_case, a_record, reloaded
 from tests.crypto.keys import retired, rotated
 from tests.crypto.models import SealedRecord

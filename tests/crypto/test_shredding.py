@@ -4,13 +4,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import FileSystemStorage
 
+from audit.models import AuditEvent
 from casehub.crypto.blind_index import blind_index_search
 from casehub.crypto.errors import CryptoError, ErasedError
 from casehub.crypto.files import attachment_open, attachment_store
 from casehub.crypto.keyring import clear_data_keys
 from casehub.crypto.rotation import case_rekey, master_key_rotation_run, master_key_rotation_start
 from casehub.crypto.shredding import ErasureRefused, case_erase_cancel, case_erase_confirm, case_erase_request
-from casehub.models import AuditEvent, Case, CaseErasure, ErasureStatus
+from casehub.models import Case, CaseErasure, ErasureStatus
 from tests.crypto.factories import a_case, a_record, reloaded
 from tests.crypto.keys import rotated
 from tests.crypto.models import SealedRecord

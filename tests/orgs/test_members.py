@@ -4,7 +4,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from casehub.models import AuditEvent
+from audit.models import AuditEvent
 from orgs import services
 from orgs.models import Invitation, Membership, OrgRoleGroup, Role
 from tests.factories import verified_client

@@ -5,7 +5,7 @@ import logging
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from casehub.models import AuditEvent
+from audit.models import AuditEvent
 from tests.factories import verified_client
 
 SENTINEL_NAME = "Zyxwv Sentinel-Person"

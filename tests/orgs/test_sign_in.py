@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casehub.models import AuditEvent
+from audit.models import AuditEvent
 from orgs.models import User
 from tests.factories import PASSWORD, authenticator, current_totp, verified_client
 

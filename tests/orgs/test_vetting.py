@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from casehub.models import AuditEvent
+from audit.models import AuditEvent
 from orgs.models import (
     Organization,
     OrganizationReference,

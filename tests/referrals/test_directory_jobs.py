@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from casehub.models import AuditEvent
+from audit.models import AuditEvent
 from orgs.models import Organization
 from referrals.hsds.io import export_json, export_tabular
 from referrals.hsds.jobs import directory_export_start, directory_import_start, directory_job_run

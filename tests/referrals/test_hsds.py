@@ -310,7 +310,7 @@ def test_a_package_with_garbled_csv_is_rejected_with_a_reason(db):
 
 @pytest.mark.django_db
 def test_a_refused_import_is_audited_as_a_failure(db):
-    from casehub.models import AuditEvent, AuditOutcome
+    from audit.models import AuditEvent, AuditOutcome
 
     import_json([{"id": "nope"}])
     assert AuditEvent.objects.get(action="directory.import").outcome == AuditOutcome.FAILURE

@@ -4,7 +4,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from casehub.models import AuditEvent
+from audit.models import AuditEvent
 from orgs.models import Organization
 from referrals.hsds.io import export_json, export_tabular
 from referrals.models import Location, Service, Visibility

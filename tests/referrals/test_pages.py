@@ -130,7 +130,7 @@ def test_stale_capacity_is_shown_as_such(cast, settings):
 
 @pytest.mark.django_db
 def test_a_coordinator_edits_a_service_and_the_change_is_audited(cast):
-    from casehub.models import AuditEvent
+    from audit.models import AuditEvent
 
     service = directory_service(cast.owner.organization)
     response = verified_client(cast.owner.coordinator).post(

@@ -5,7 +5,7 @@ tests/test_authorization_matrix.py)."""
 import pytest
 from django.utils import translation
 
-from casehub.models import AuditEvent
+from audit.models import AuditEvent
 from notifications.models import Notification, NotificationKind
 from orgs.models import Role
 from referrals.models import Referral, ReferralEvent

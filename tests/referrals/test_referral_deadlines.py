@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from casehub.audit import audit_verify
-from casehub.models import AuditEvent
+from audit.models import AuditEvent
+from audit.services import audit_verify
 from notifications.models import Notification, NotificationKind
 from referrals.models import Referral, ReferralEvent, ReferralState
 from referrals.workflow import need_create, referral_act, referral_create, referral_sweep

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from casehub.models import AuditEvent
+from audit.models import AuditEvent
 from notifications.models import Notification
 from referrals.models import Referral, ReferralState
 from referrals.workflow import referral_act

@@ -7,8 +7,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from casehub.access import case_access, cases_for_user
-from casehub.models import AuditEvent
 from orgs import fieldgroups
 from referrals.models import NeedStatus, Outcome, OutcomeReview, Referral, ReferralEvent, ReferralState, ServiceNeed
 from referrals.workflow import need_create, referral_act, referral_create, referral_sweep

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from casehub.models import AuditEvent
+from audit.models import AuditEvent
 from referrals import services
 from referrals.models import CapacityStatus, Service
 from referrals.services import AreaInput, LocationInput, ServiceInput

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from casehub.models import AuditEvent
+from audit.models import AuditEvent
 from casehub.services import attachment_add, note_add, task_add
 from orgs import fieldgroups
 from referrals.workflow import need_create, referral_act, referral_create

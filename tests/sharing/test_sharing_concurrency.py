@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
-from casehub.models import AuditEvent
+from audit.models import AuditEvent
 from sharing import services, signals
 from sharing.models import CaseGroupObjectPermission, CaseShare, ShareEnd
 from tests.casehub.factories import a_case

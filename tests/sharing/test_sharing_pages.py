@@ -9,7 +9,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from casehub.models import AuditEvent, CaseAttachment
+from audit.models import AuditEvent
+from casehub.models import CaseAttachment
 from orgs import fieldgroups
 from sharing import services
 from sharing.models import (

@@ -7,12 +7,13 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from audit.models import AuditEvent
 from casehub.access import (
     CaseAction,
     case_access,
     cases_for_user,
 )
-from casehub.models import AuditEvent, Case, CaseEvent
+from casehub.models import Case, CaseEvent
 from casehub.selectors import case_search
 from casehub.services import note_add
 from orgs import fieldgroups

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from casehub.audit import audit_record
+from audit.services import audit_record
 from orgs.models import User
 
 

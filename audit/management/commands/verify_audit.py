@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from casehub.audit import audit_verify
+from audit.services import audit_verify
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from casehub.middleware import current_request_meta
-from casehub.models import AuditEvent, AuditHead, AuditOutcome
+from audit.context import current_request_meta
+from audit.models import AuditEvent, AuditHead, AuditOutcome
 
 GENESIS = "0" * 64
 
