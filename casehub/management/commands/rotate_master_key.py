@@ -1,12 +1,12 @@
 import sys
 
+from celery import current_app
 from django.core.management.base import BaseCommand, CommandError
 
 from casehub.crypto.keyring import clear_data_keys
 from casehub.crypto.keys import key_provider
 from casehub.crypto.rotation import master_key_retirable, master_key_rotation_run, master_key_rotation_start
 from casehub.models import KeyRotation, KeyRotationStatus
-from config.celery import tasks_run_in_process
 
 
 def bar(rotation: KeyRotation, width: int = 30) -> str:
@@ -29,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         provider = key_provider()
         self.stdout.write(f"active master key: {provider.active_key_id}")
-        queue = options["queue"] and not tasks_run_in_process()
+        queue = options["queue"] and not current_app.conf.task_always_eager  # eager: no broker, nothing to hand over
         rotation = master_key_rotation_start(enqueue=queue)
         if queue:
             rotation = self.follow(rotation)

@@ -3,7 +3,8 @@
 import sys
 import time
 
-from config.celery import tasks_run_in_process
+from celery import current_app
+
 from referrals.hsds.jobs import directory_job_run
 from referrals.models import DirectoryJob
 
@@ -15,7 +16,7 @@ def bar(job: DirectoryJob, width: int = 30) -> str:
 
 def queue_requested(options) -> bool:
     """--queue hands the job to a worker; without a broker (eager Celery) it runs here anyway."""
-    return options["queue"] and not tasks_run_in_process()
+    return options["queue"] and not current_app.conf.task_always_eager  # eager: no broker, nothing to hand over
 
 
 def run_or_follow(command, job: DirectoryJob, *, queued: bool) -> DirectoryJob:
