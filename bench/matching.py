@@ -45,8 +45,7 @@ GENDERS = ["female", "male", "non_binary", ""]
 
 
 def build(organizations: int, services_per_org: int, rng: random.Random) -> None:
-    from orgs.models import Organization, OrganizationStatus
-    from referrals.models import (
+    from directory.models import (
         CapacityStatus,
         Language,
         Location,
@@ -56,6 +55,7 @@ def build(organizations: int, services_per_org: int, rng: random.Random) -> None
         TaxonomyTerm,
         Visibility,
     )
+    from orgs.models import Organization, OrganizationStatus
 
     terms = list(TaxonomyTerm.objects.all())
     now = timezone.now()

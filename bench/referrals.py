@@ -79,8 +79,9 @@ def team(name: str, kind: str):
 def build(size: int, rng: random.Random, due_fraction: float):
     from casehub.crypto.keyring import clear_data_keys, data_keys_assign
     from casehub.models import Case
+    from directory.models import Service, TaxonomyTerm
     from orgs import services
-    from referrals.models import Referral, Service, ServiceNeed, TaxonomyTerm
+    from referrals.models import Referral, ServiceNeed
 
     shelter, shelter_coordinator = team("Bench shelter", "shelter")
     kind = TaxonomyTerm.objects.get(code="legal_aid")
@@ -199,7 +200,7 @@ def main() -> None:
         print(f"built {size} referrals in {time.perf_counter() - started:.1f}s on {connection.vendor}")
         print(f"busiest provider: {open_count} open referrals")
         if args.explain:
-            from referrals.referral_selectors import QUEUE_ORDER
+            from referrals.selectors import QUEUE_ORDER
 
             queue = Referral.objects.filter(
                 to_organization=busiest[0], state__in=OPEN[:3] + ["accepted", "in_progress", "on_hold"]

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "audit",
     "orgs",
     "casehub",
+    "directory",
     "referrals",
     "sharing",
     "notifications",
@@ -191,7 +192,7 @@ for _key, _spec in env_mapping("REFERRAL_DEADLINES").items():
     REFERRAL_DEADLINES[_step][_urgency] = _spec
 # The official Open Referral HSDS 3.0 schemas (schema/compiled/*.json) that imports and
 # exports are validated against; by default the copy next to the repository.
-HSDS_SCHEMA_DIR = Path(env_str("HSDS_SCHEMA_DIR", str(BASE_DIR / "referrals" / "hsds" / "schema")))
+HSDS_SCHEMA_DIR = Path(env_str("HSDS_SCHEMA_DIR", str(BASE_DIR / "directory" / "hsds" / "schema")))
 
 # Referrals: how long a share opened by an accepted referral lasts, and how long it stays open
 # for follow-up after the referral is completed.
@@ -300,7 +301,7 @@ SPECTACULAR_SETTINGS = {
     # and referral constraints).
     "ENUM_NAME_OVERRIDES": {
         "SharePurposeEnum": "sharing.models.Purpose.choices",
-        "ServedGenderEnum": "referrals.models.Gender",
+        "ServedGenderEnum": "directory.models.Gender",
     },
 }
 

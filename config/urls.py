@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from casehub import api_urls as cases_api_urls
 from casehub.crypto import views as crypto_views
 from config import views
+from directory import urls as directory_urls
 from notifications import urls as notifications_urls
 from orgs import api as orgs_api
 from orgs.views.auth import PasswordResetConfirm
@@ -15,7 +16,7 @@ from sharing import api_urls as sharing_api_urls
 api_v1 = [
     path("me/", orgs_api.MeApi.as_view(), name="me"),
     path("organizations/", orgs_api.OrganizationListApi.as_view(), name="organizations"),
-    path("directory/", include(referrals_urls.api_v1)),
+    path("directory/", include(directory_urls.api_v1)),
     path("referrals/", include(referrals_urls.referrals_api_v1)),
     path("cases/", include(cases_api_urls.routes)),
     path("notifications/", include(notifications_urls.api_v1)),
@@ -26,6 +27,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("orgs.urls")),
+    path("", include("directory.urls")),
     path("", include("referrals.urls")),
     path("", include("notifications.urls")),
     path("cases/", include("casehub.urls", namespace="cases")),
@@ -54,7 +56,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("api/v1/", include((api_v1, "api"))),
-    path("api/hsds/", include(("referrals.hsds.urls", "hsds"))),
+    path("api/hsds/", include(("directory.hsds.urls", "hsds"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -1,106 +1,87 @@
-"""Who may see and edit which part of the directory: the one place views and API ask.
+"""Who may open which referral, and read what it says of the survivor.
 
-Editors are the org admins and coordinators of the owning organization. Everyone else asking
-for an editor's object gets 404 if it belongs to another organization and 403 if their role
-may not edit at all. Location visibility (public / network / confidential) is applied here.
+The sending organization's people who can open the case, and the receiving organization's
+coordinators and assigned caseworker, open a referral. What it says of the survivor (its offer
+tier of coded values, its conversation and the notes of its timeline) the sending side reads
+while it may open the case, the receiving side only while the survivor's consent it was sent
+under is in force: a withdrawn or lapsed consent closes them, as it closes the share.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from orgs.access import Access, access_state, member_role
-from orgs.models import Organization, OrganizationStatus, Role
-from referrals.models import EXPORT_KINDS, IMPORT_KINDS, DirectoryJob, Location, Service, Visibility
+from casehub.access import Scope, actor_for, case_for_user, cases_for_user
+from orgs.models import Role
+from referrals.models import Referral, ServiceNeed
 
-EDITOR_ROLES = (Role.ORG_ADMIN, Role.COORDINATOR)
-MATCHER_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
-
-
-def editor_organization(user) -> Organization:
-    """The organization whose directory entries this user keeps, or 403."""
-    if member_role(user) not in EDITOR_ROLES:
-        raise PermissionDenied
-    return user.membership.organization
+# What the offer tier holds: absent from every answer to someone it is not revealed to.
+OFFER_FIELDS = ("need_kind", "urgency", "constraints", "age_band", "gender", "languages", "region")
 
 
-def viewer_organization(user) -> Organization:
-    """The organization of a member of a vetted organization (any role), or 403."""
-    if member_role(user) is None:
-        raise PermissionDenied
-    return user.membership.organization
+def referrals_for_user(user) -> QuerySet[Referral]:
+    actor = actor_for(user)
+    if not actor.works_cases:
+        return Referral.objects.none()
+    sent = Q(from_organization_id=actor.organization_id) & cases_for_user(actor, scope=Scope.ORGANIZATION).q("case_id")
+    received = (
+        Q(to_organization_id=actor.organization_id, case__data_key_wrapped__isnull=False)  # not erased
+        & ~Q(state__in=["draft", "awaiting_consent"])
+    )
+    if actor.role != Role.COORDINATOR:
+        received &= Q(assigned_to_id=actor.user_id)
+    return Referral.objects.filter(sent | received)
 
 
-def require_matcher(user) -> Organization:
-    if member_role(user) not in MATCHER_ROLES:
-        raise PermissionDenied
-    return user.membership.organization
-
-
-def _get(queryset: QuerySet, object_id):
+def referral_for_user(user, referral_id) -> Referral:
+    """The referral if the user may open it (404 otherwise: its existence is not confirmed), with
+    ``reveals``: whether they may read what it says of the survivor."""
     try:
-        return queryset.get(pk=object_id)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
-        # ValidationError: a malformed UUID, answered like an unknown one.
+        referral = (
+            referrals_for_user(user)
+            .select_related(
+                "case",
+                "consent",
+                "service",
+                "from_organization",
+                "to_organization",
+                "need",
+                "assigned_to",
+                "redirected_to__organization",
+            )
+            .get(uuid=referral_id)
+        )
+    except (Referral.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
+    referral.reveals = referral_reveals(user, referral)
+    return referral
 
 
-def service_for_editor(user, service_id) -> Service:
-    organization = editor_organization(user)
-    return _get(Service.objects.select_related("kind", "organization").filter(organization=organization), service_id)
+def referral_reveals(user, referral: Referral) -> bool:
+    """Whether the user may read the referral's offer tier, conversation and timeline notes (they
+    may open the referral): the receiving side only while the consent it was sent under is in force."""
+    actor = actor_for(user)
+    if actor.organization_id == referral.from_organization_id:
+        return True  # the sender's side: they opened the referral through the case
+    return referral.consent_id is not None and referral.consent.is_active()
 
 
-def location_for_editor(user, location_id) -> Location:
-    organization = editor_organization(user)
-    return _get(Location.objects.filter(organization=organization), location_id)
-
-
-def services_visible_to(user) -> QuerySet:
-    """Services of vetted organizations (plus the viewer's own, whatever their status)."""
-    organization = viewer_organization(user)
-    return Service.objects.filter(
-        Q(organization__status=OrganizationStatus.VETTED) | Q(organization=organization)
-    ).select_related("kind", "organization")
-
-
-def service_for_viewer(user, service_id) -> Service:
-    return _get(services_visible_to(user), service_id)
-
-
-def visible_locations_q(viewer: Organization | None, *, prefix: str = "") -> Q:
-    """Locations a member of `viewer` may see; None means an export (no organization)."""
-    shared = Q(**{f"{prefix}visibility__in": [Visibility.PUBLIC, Visibility.NETWORK]})
-    if viewer is None:
-        return shared
-    return shared | Q(**{f"{prefix}organization": viewer})
-
-
-def location_is_visible(location: Location, viewer: Organization | None) -> bool:
-    if location.visibility != Visibility.CONFIDENTIAL:
-        return True
-    return viewer is not None and location.organization_id == viewer.pk
-
-
-def directory_jobs_visible_to(user) -> QuerySet:
-    """HSDS jobs: imports are the platform admins'; an export is its organization's members'.
-
-    Exports follow the export API's rule (any member of a vetted organization); imports, which
-    create organizations, need a platform admin. Everyone else gets 403.
-    """
-    if access_state(user) is Access.PLATFORM_ADMIN:
-        return DirectoryJob.objects.filter(kind__in=IMPORT_KINDS)
-    organization = viewer_organization(user)
-    return DirectoryJob.objects.filter(kind__in=EXPORT_KINDS, organization=organization)
-
-
-def directory_job_for_user(user, job_id) -> DirectoryJob:
-    try:
-        return directory_jobs_visible_to(user).get(uuid=job_id)
-    except (DirectoryJob.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
-
-
-def require_importer(user) -> None:
-    """Imports create organizations: platform admins only."""
-    if access_state(user) is not Access.PLATFORM_ADMIN:
+def referral_thread_for_user(user, referral_id) -> Referral:
+    """The referral whose conversation the user may read or write to: 403 once it is closed to them."""
+    referral = referral_for_user(user, referral_id)
+    if not referral.reveals:
         raise PermissionDenied
+    return referral
+
+
+def need_for_user(user, need_id) -> ServiceNeed:
+    """A service need of a case of the user's organization that the user may open (404 otherwise)."""
+    try:
+        need = ServiceNeed.objects.select_related("case").get(uuid=need_id)
+    except (ServiceNeed.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    case = case_for_user(user, need.case.uuid)
+    if case.access.shared:
+        raise Http404  # another organization's need: its own to refer
+    need.case = case
+    return need

@@ -94,7 +94,7 @@ class BusinessHours:
     @classmethod
     def for_service(cls, service) -> "BusinessHours":
         """The service's own schedule, else its locations', else the default hours."""
-        from referrals.models import Schedule
+        from directory.models import Schedule
 
         own = cls.from_schedules(Schedule.objects.filter(service=service))
         if own is not None:

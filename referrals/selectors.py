@@ -1,35 +1,112 @@
-"""Reads of the directory that carry a rule (visibility, ownership)."""
+"""Reads with a rule: the coordinators' queues (overdue first) and the network's figures."""
 
-from django.db.models import Prefetch, QuerySet
+from collections import Counter
+from statistics import median
 
-from orgs.models import Organization
-from referrals.access import location_is_visible
-from referrals.models import Location, Service, ServiceAtLocation
+from django.db.models import Count, F, QuerySet
+
+from casehub.access import Scope, cases_for_user
+from directory.models import Service
+from orgs.access import member_role
+from orgs.models import Role, User
+from referrals.access import referral_reveals, referrals_for_user
+from referrals.models import RECEIVED_QUEUE_STATES, SENT_QUEUE_STATES, DeclineReason, Outcome, Referral, ReferralState
+from referrals.workflow import WORKING_ROLES, referable_services, referral_roles
+
+QUEUE_ORDER = (F("due_at").asc(nulls_last=True), "-id")
 
 
-def services_of(organization: Organization) -> QuerySet:
+def incoming_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
+    """Open referrals to the user's organization (a caseworker: those assigned to them), overdue first.
+
+    One index range scan (referral_incoming) cut to the page; the case is never joined: the
+    receiver sees the offer tier stored on the referral.
+    """
+    if member_role(user) not in WORKING_ROLES:
+        return []
+    queryset = Referral.objects.filter(
+        to_organization_id=user.membership.organization_id, state__in=RECEIVED_QUEUE_STATES
+    )
+    if user.membership.role != Role.COORDINATOR:
+        queryset = queryset.filter(assigned_to=user)
+    related = ("service", "from_organization", "to_organization", "assigned_to", "consent")
+    rows = list(queryset.select_related(*related).order_by(*QUEUE_ORDER)[offset : offset + limit])
+    for referral in rows:
+        referral.reveals = referral_reveals(user, referral)
+    return rows
+
+
+def outgoing_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
+    """Open referrals the user's organization sent, of cases the user may open, overdue first."""
+    queryset = referrals_for_user(user).filter(
+        from_organization_id=getattr(user.membership, "organization_id", None), state__in=SENT_QUEUE_STATES
+    )
+    related = ("service", "from_organization", "to_organization", "assigned_to")
+    rows = list(queryset.select_related(*related).order_by(*QUEUE_ORDER)[offset : offset + limit])
+    for referral in rows:
+        referral.reveals = True  # the sender's own, through cases it may open
+    return rows
+
+
+def redirect_targets(referral: Referral) -> QuerySet[Service]:
+    """The services the receiver may suggest instead of its own: where the sender could refer the need."""
     return (
-        Service.objects.filter(organization=organization)
-        .select_related("kind")
-        .prefetch_related(
-            "languages", Prefetch("service_at_locations", ServiceAtLocation.objects.select_related("location"))
-        )
+        referable_services(need_kind=referral.need_kind, from_organization_id=referral.from_organization_id)
+        .exclude(organization_id=referral.to_organization_id)
+        .select_related("organization")
+        .order_by("organization__name", "name")
     )
 
 
-def locations_of(organization: Organization) -> QuerySet:
-    return Location.objects.filter(organization=organization).prefetch_related("addresses", "phones")
+def receiver_assignees(referral: Referral) -> QuerySet[User]:
+    """The receiving organization's active caseworkers and coordinators, who may be given the work."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__organization_id=referral.to_organization_id,
+        memberships__is_active=True,
+        memberships__role__in=WORKING_ROLES,
+    ).order_by("username")
 
 
-def service_places(service: Service, viewer: Organization | None) -> list[dict]:
-    """The service's locations as a viewer may see them: a confidential one only as a notice."""
-    places = []
-    for link in service.service_at_locations.select_related("location").prefetch_related(
-        "location__addresses", "location__phones"
+def queue_roles(user, referrals: list[Referral]) -> dict[int, frozenset[str]]:
+    """Each referral's referral_roles, the sender's access to the cases checked in one query for the page."""
+    organization_id = getattr(user.membership, "organization_id", None)
+    sent = {referral.case_id for referral in referrals if referral.from_organization_id == organization_id}
+    visible = cases_for_user(user, scope=Scope.ORGANIZATION).filter(pk__in=sent).ids() if sent else set()
+    return {
+        referral.pk: referral_roles(user, referral, sees_case=referral.case_id in visible) for referral in referrals
+    }
+
+
+def network_figures() -> dict:
+    """Acceptance rate, median time to answer, outcomes by service kind and declines by reason.
+
+    Counts and durations only: nothing here can name a survivor or a case.
+    """
+    answered = Referral.objects.filter(answered_at__isnull=False, sent_at__isnull=False)
+    accepted = answered.exclude(state__in=[ReferralState.DECLINED, ReferralState.REDIRECTED]).count()
+    total = answered.count()
+    hours = [
+        (answered_at - sent_at).total_seconds() / 3600
+        for sent_at, answered_at in answered.values_list("sent_at", "answered_at")[:100_000]
+    ]
+    outcomes: dict[str, Counter] = {}
+    for kind, outcome, count in (
+        Referral.objects.exclude(outcome="").values_list("need_kind", "outcome").annotate(n=Count("id"))
     ):
-        location = link.location
-        if location_is_visible(location, viewer):
-            places.append({"location": location, "confidential": False})
-        else:
-            places.append({"location": None, "confidential": True})
-    return places
+        outcomes.setdefault(kind, Counter())[outcome] = count
+    declines = dict(
+        Referral.objects.filter(state=ReferralState.DECLINED)
+        .values_list("reason_code")
+        .annotate(n=Count("id"))
+        .values_list("reason_code", "n")
+    )
+    return {
+        "answered": total,
+        "acceptance_rate": round(100 * accepted / total) if total else None,
+        "median_hours_to_answer": round(median(hours), 1) if hours else None,
+        "outcomes": {kind: dict(counts) for kind, counts in sorted(outcomes.items())},
+        "declines": {code: declines.get(code, 0) for code in DeclineReason.values},
+        "outcome_labels": dict(Outcome.choices),
+        "decline_labels": dict(DeclineReason.choices),
+    }

@@ -1,209 +1,305 @@
-"""Directory pages: editors keep their organization's services current; members look them up."""
+"""Referral pages: needs on the case, sending to a matched provider, the coordinators' queues,
+a referral's timeline with its thread and actions, and the network's figures.
+
+The receiving organization sees the offer tier stored on the referral, never the case, until an
+acceptance opens a share (then the case pages apply as for any shared case).
+"""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from orgs.access import Access, access_state
-from referrals import access, matching, selectors, services
-from referrals.forms import (
-    CapacityForm,
-    ExportJobForm,
-    ImportJobForm,
-    LocationForm,
-    MatchForm,
-    ServiceForm,
-    add_service_errors,
+from casehub.access import CaseAction, case_for_user
+from directory import matching
+from directory.matching import Need
+from directory.models import Service, TaxonomyTerm
+from orgs.access import member_role, require_role
+from orgs.models import Role, User
+from referrals.access import need_for_user, referral_for_user, referral_thread_for_user
+from referrals.forms import CompleteForm, DeclineForm, FailForm, MessageForm, NeedForm
+from referrals.models import ACTIVE_STATES, UNANSWERED_STATES, NeedStatus, Referral, ReferralState, ServiceNeed
+from referrals.selectors import (
+    incoming_queue,
+    network_figures,
+    outgoing_queue,
+    receiver_assignees,
+    redirect_targets,
 )
-from referrals.hsds import jobs
-from referrals.hsds.api import job_download_response
+from referrals.transitions import RECEIVER_COORDINATOR, SENDER, actions_for
+from referrals.workflow import (
+    WORKING_ROLES,
+    need_create,
+    referral_act,
+    referral_assign,
+    referral_create,
+    referral_message_add,
+    referral_roles,
+)
+
+# Coded survivor values -> the directory's matching vocabulary.
+MATCH_AGE_BANDS = {"0-11": "0-11", "12-17": "12-17", "18-24": "18-24", "25-34": "25-59", "35-49": "25-59"}
+MATCH_GENDERS = {
+    "Feminine": "female",
+    "TransgenderFeminine": "female",
+    "Masculine": "male",
+    "TransgenderMasculine": "male",
+    "NonConforming": "non_binary",
+}
+MATCH_URGENCY = {"emergency": "emergency", "urgent": "soon", "routine": "routine"}
+
+
+def _errors(error: ValidationError) -> list[str]:
+    return error.messages
+
+
+def _working_member(user) -> None:
+    if member_role(user) not in WORKING_ROLES:
+        raise PermissionDenied
+
+
+# Needs on the case -------------------------------------------------------------------------------
 
 
 @require_GET
-def service_list(request):
-    organization = access.editor_organization(request.user)
-    return render(
-        request,
-        "referrals/service_list.html",
-        {
-            "services": selectors.services_of(organization),
-            "locations": selectors.locations_of(organization),
-            "capacity_form": CapacityForm(),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def service_create(request):
-    organization = access.editor_organization(request.user)
-    form = ServiceForm(request.POST or None, organization=organization)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service = services.service_create(organization=organization, by=request.user, data=form.to_input())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Service added."))
-            return redirect("referrals:service_detail", service_id=service.id)
-    return render(request, "referrals/service_form.html", {"form": form, "service": None}, status=_status(form))
-
-
-@require_http_methods(["GET", "POST"])
-def service_edit(request, service_id):
-    service = access.service_for_editor(request.user, service_id)
-    if request.method == "POST":
-        form = ServiceForm(request.POST, organization=service.organization)
-        if form.is_valid():
-            try:
-                services.service_update(service=service, by=request.user, data=form.to_input())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Service saved."))
-                return redirect("referrals:service_detail", service_id=service.id)
-    else:
-        form = ServiceForm(initial=ServiceForm.initial_for(service), organization=service.organization)
-    return render(request, "referrals/service_form.html", {"form": form, "service": service}, status=_status(form))
+def case_referrals(request, case_uuid):
+    case = case_for_user(request.user, case_uuid)
+    needs = ServiceNeed.objects.filter(case=case).select_related("case").prefetch_related("referrals__to_organization")
+    form = NeedForm() if CaseAction.EDIT in case.access.actions else None
+    return render(request, "referrals/case_referrals.html", {"case": case, "needs": needs, "form": form})
 
 
 @require_POST
-def service_capacity(request, service_id):
-    service = access.service_for_editor(request.user, service_id)
-    form = CapacityForm(request.POST)
+def need_add(request, case_uuid):
+    case = case_for_user(request.user, case_uuid, action=CaseAction.EDIT)
+    form = NeedForm(request.POST)
     if form.is_valid():
         try:
-            services.service_capacity_update(service=service, by=request.user, **form.cleaned_data)
+            need_create(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
-    if form.errors:
-        return render(request, "referrals/capacity_form.html", {"form": form, "service": service}, status=400)
-    messages.success(request, _("Capacity updated."))
-    return redirect("referrals:service_list")
-
-
-@require_GET
-def service_detail(request, service_id):
-    service = access.service_for_viewer(request.user, service_id)
-    viewer = request.user.membership.organization
-    return render(
-        request,
-        "referrals/service_detail.html",
-        {
-            "service": service,
-            "places": selectors.service_places(service, viewer),
-            "can_edit": service.organization_id == viewer.pk and request.user.membership.role in access.EDITOR_ROLES,
-            "capacity_form": CapacityForm(),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def location_create(request):
-    organization = access.editor_organization(request.user)
-    form = LocationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.location_create(organization=organization, by=request.user, data=form.to_input())
-        except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_error(None, error)
         else:
-            messages.success(request, _("Location added."))
-            return redirect("referrals:service_list")
-    return render(request, "referrals/location_form.html", {"form": form, "location": None}, status=_status(form))
+            messages.success(request, _("Need recorded."))
+            return redirect("referrals:case_referrals", case_uuid=case.uuid)
+    needs = ServiceNeed.objects.filter(case=case)
+    return render(request, "referrals/case_referrals.html", {"case": case, "needs": needs, "form": form}, status=400)
 
 
-@require_http_methods(["GET", "POST"])
-def location_edit(request, location_id):
-    location = access.location_for_editor(request.user, location_id)
+def need_to_match(need: ServiceNeed) -> Need:
+    """What matching gets: coded values only, a region at most."""
+    case = need.case
+    language = need.language or case.primary_language
+    return Need(
+        kind=TaxonomyTerm.objects.get(code=need.kind),
+        age_band=MATCH_AGE_BANDS.get(case.age_band, ""),
+        gender=MATCH_GENDERS.get(case.gender, ""),
+        languages=(language,) if language else (),
+        region=case.identified_region,
+        country=case.identified_country,
+        urgency=MATCH_URGENCY[need.urgency],
+        accept_waitlist=True,
+        provider_gender=need.provider_gender,
+    )
+
+
+def referral_new(request, need_id):
+    """GET: the providers matching a need; POST: refer it to one of them and send."""
+    need = need_for_user(request.user, need_id)
     if request.method == "POST":
-        form = LocationForm(request.POST)
-        if form.is_valid():
-            try:
-                services.location_update(location=location, by=request.user, data=form.to_input())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Location saved."))
-                return redirect("referrals:service_list")
-    else:
-        form = LocationForm(initial=LocationForm.initial_for(location))
-    return render(request, "referrals/location_form.html", {"form": form, "location": location}, status=_status(form))
+        try:
+            service = matching.Service.objects.get(pk=request.POST.get("service"))
+        except (matching.Service.DoesNotExist, ValueError, ValidationError):
+            raise Http404 from None
+        try:
+            referral = referral_create(need=need, service=service, by=request.user)
+            referral = referral_act(referral=referral, by=request.user, action="send")
+        except ValidationError as error:
+            for text in _errors(error):
+                messages.error(request, text)
+            return redirect("referrals:referral_new", need_id=need.uuid)
+        if referral.state == "awaiting_consent":
+            messages.warning(
+                request, _("The survivor's consent does not cover this provider yet: record it, then send again.")
+            )
+        else:
+            messages.success(request, _("Referral sent."))
+        return redirect(referral)
+    if request.method != "GET":
+        raise PermissionDenied
+    matches = matching.match_services(need=need_to_match(need), viewer=request.user.membership.organization)
+    matches = [m for m in matches if m.service.organization_id != need.case.organization_id]
+    return render(request, "referrals/referral_new.html", {"need": need, "case": need.case, "matches": matches})
+
+
+# Queues -----------------------------------------------------------------------------------------
 
 
 @require_GET
-def match(request):
-    """Find services for a need; a read, so the need travels in the query string."""
-    viewer = access.require_matcher(request.user)
-    form = MatchForm(request.GET or None)
-    results = None
-    if form.is_bound and form.is_valid():
-        results = matching.match_services(need=form.to_need(), viewer=viewer)
+def incoming(request):
+    _working_member(request.user)
+    return render(request, "referrals/queue.html", {"referrals": incoming_queue(request.user), "direction": "incoming"})
+
+
+@require_GET
+def outgoing(request):
+    _working_member(request.user)
+    return render(request, "referrals/queue.html", {"referrals": outgoing_queue(request.user), "direction": "outgoing"})
+
+
+# One referral -----------------------------------------------------------------------------------
+
+
+def _detail_context(request, referral: Referral, **forms_) -> dict:
+    roles = referral_roles(request.user, referral)
+    actions = actions_for(referral.state, roles)
+    may_assign = RECEIVER_COORDINATOR in roles and referral.state in ACTIVE_STATES
+    sender = SENDER in roles
+    return {
+        "referral": referral,
+        "sender": sender,
+        "actions": actions,
+        "events": _events(referral),
+        "thread": referral.messages.select_related("case", "author", "organization") if referral.reveals else None,
+        "assignees": receiver_assignees(referral) if "accept" in actions or may_assign else [],
+        "may_assign": may_assign,
+        "redirect_targets": redirect_targets(referral) if "redirect" in actions else [],
+        # The receiver only suggests: the sender refers there (a new attempt, consent-checked) or not.
+        "suggested": (
+            referral.redirected_to
+            if sender and referral.state == ReferralState.REDIRECTED and referral.need.status == NeedStatus.OPEN
+            else None
+        ),
+        # Several forms on one page: each with its own element ids.
+        "decline_form": DeclineForm(auto_id="decline_%s"),
+        "complete_form": CompleteForm(auto_id="complete_%s"),
+        "fail_form": FailForm(auto_id="fail_%s"),
+        "message_form": forms_.get("message_form") or MessageForm(auto_id="message_%s"),
+        "may_write": bool(roles) and referral.sent_at is not None and referral.reveals,
+        # Overdue and unanswered: the sender may give up on this provider and try the next.
+        "offer_next_match": SENDER in roles and referral.is_overdue and referral.state in UNANSWERED_STATES,
+    }
+
+
+def _events(referral: Referral) -> list:
+    events = list(referral.events.select_related("case", "actor", "actor_organization"))
+    if not referral.reveals:
+        for event in events:
+            event.note = None  # notes are the conversation's, closed with the consent
+    return events
+
+
+@require_GET
+def referral_detail(request, referral_id):
+    referral = referral_for_user(request.user, referral_id)
+    return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
+
+
+@require_POST
+def referral_action(request, referral_id):
+    referral = referral_for_user(request.user, referral_id)
+    action = request.POST.get("action", "")
+    redirect_to = None
+    if action == "redirect":
+        redirect_to = _service_or_none(request.POST.get("redirect_to", ""))
+    assignee = None
+    if request.POST.get("assignee"):
+        assignee = (
+            User.objects.filter(pk=request.POST["assignee"]).first() if request.POST["assignee"].isdigit() else None
+        )
+        if assignee is None:
+            messages.error(request, _("Choose someone of your organization."))
+            return render(request, "referrals/referral_detail.html", _detail_context(request, referral), status=400)
+    try:
+        referral_act(
+            referral=referral,
+            by=request.user,
+            action=action,
+            reason=request.POST.get("reason", ""),
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", ""),
+            assignee=assignee,
+            redirect_to=redirect_to,
+        )
+    except ValidationError as error:
+        for text in _errors(error):
+            messages.error(request, text)
+        return render(request, "referrals/referral_detail.html", _detail_context(request, referral), status=400)
+    messages.success(request, _("Done."))
+    if action == "withdraw" and request.POST.get("next_match"):
+        return redirect("referrals:referral_new", need_id=referral.need.uuid)
+    return redirect(referral)
+
+
+def _service_or_none(service_id: str) -> Service | None:
+    # An unknown choice is no choice: referral_act then refuses with its form error.
+    try:
+        return Service.objects.filter(pk=service_id).first()
+    except (ValueError, ValidationError):
+        return None
+
+
+@require_POST
+def referral_assign_view(request, referral_id):
+    """The receiving coordinator hands accepted work to another of their caseworkers."""
+    referral = referral_for_user(request.user, referral_id)
+    if RECEIVER_COORDINATOR not in referral_roles(request.user, referral):
+        raise PermissionDenied
+    assignee_id = request.POST.get("assignee", "")
+    assignee = User.objects.filter(pk=assignee_id).first() if assignee_id.isdigit() else None
+    try:
+        if assignee is None:
+            raise ValidationError(_("Choose someone of your organization."))
+        referral_assign(referral=referral, by=request.user, assignee=assignee)
+    except ValidationError as error:
+        for text in _errors(error):
+            messages.error(request, text)
+        return render(request, "referrals/referral_detail.html", _detail_context(request, referral), status=400)
+    messages.success(request, _("Assigned."))
+    return redirect(referral)
+
+
+@require_POST
+def referral_message(request, referral_id):
+    referral = referral_thread_for_user(request.user, referral_id)
+    form = MessageForm(request.POST, auto_id="message_%s")
+    if form.is_valid():
+        try:
+            referral_message_add(referral=referral, by=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(referral)
+    context = _detail_context(request, referral, message_form=form)
+    return render(request, "referrals/referral_detail.html", context, status=400)
+
+
+@require_GET
+@require_role(Role.COORDINATOR)
+def figures(request):
+    data = network_figures()
+    outcome_rows = []
+    for kind, counts in data["outcomes"].items():
+        for code, count in sorted(counts.items()):
+            outcome_rows.append((kind, data["outcome_labels"].get(code, code), count))
+    decline_rows = [(data["decline_labels"][code], count) for code, count in data["declines"].items()]
     return render(
         request,
-        "referrals/match.html",
+        "referrals/figures.html",
         {
-            "form": form,
-            "results": results,
-            "weights": [(matching.COMPONENT_LABELS[k], w) for k, w in matching.WEIGHTS.items()],
+            "figures": data,
+            "outcome_chart": _bars(outcome_rows, label=lambda r: f"{r[0]}: {r[1]}", value=lambda r: r[2]),
+            "decline_chart": _bars(decline_rows, label=lambda r: r[0], value=lambda r: r[1]),
         },
-        status=_status(form),
     )
 
 
-def _jobs_page(request, *, export_form=None, import_form=None, status=200):
-    recent = list(access.directory_jobs_visible_to(request.user).select_related("started_by")[:20])
-    importer = access_state(request.user) is Access.PLATFORM_ADMIN
-    context = {
-        "jobs": recent,
-        "running": any(job.is_running for job in recent),
-        "export_form": None if importer else export_form or ExportJobForm(),
-        "import_form": (import_form or ImportJobForm()) if importer else None,
-    }
-    return render(request, "referrals/directory_jobs.html", context, status=status)
-
-
-@require_GET
-def directory_jobs(request):
-    """HSDS imports (platform admins) or exports (members), recent jobs and their progress."""
-    return _jobs_page(request)
-
-
-@require_POST
-def directory_export(request):
-    organization = access.viewer_organization(request.user)
-    form = ExportJobForm(request.POST)
-    if not form.is_valid():
-        return _jobs_page(request, export_form=form, status=400)
-    job = jobs.directory_export_start(
-        kind=form.kind(), scope=form.cleaned_data["scope"], by=request.user, organization=organization
-    )
-    messages.success(request, _("Export queued."))
-    return redirect(job)
-
-
-@require_POST
-def directory_import(request):
-    access.require_importer(request.user)
-    form = ImportJobForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _jobs_page(request, import_form=form, status=400)
-    job = jobs.directory_import_start(kind=form.kind(), content=form.cleaned_data["file"].read(), by=request.user)
-    messages.success(request, _("Import queued."))
-    return redirect(job)
-
-
-@require_GET
-def directory_job(request, job_id):
-    job = access.directory_job_for_user(request.user, job_id)
-    return render(request, "referrals/directory_job.html", {"job": job})
-
-
-@require_GET
-def directory_job_download(request, job_id):
-    return job_download_response(access.directory_job_for_user(request.user, job_id))
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
+def _bars(rows, *, label, value) -> dict:
+    """A horizontal bar chart as SVG geometry (attributes, not styles: the CSP allows no inline style)."""
+    top = max((value(row) for row in rows), default=0) or 1
+    bars = [
+        {"label": label(row), "value": value(row), "y": index * 24, "width": round(300 * value(row) / top)}
+        for index, row in enumerate(rows)
+    ]
+    return {"bars": bars, "height": max(24, 24 * len(bars))}

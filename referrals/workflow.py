@@ -23,11 +23,14 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record, audit_record_many
 from casehub.access import CaseAction, case_actions
 from casehub.models import Case
+from directory.models import Gender as ProviderGender
+from directory.models import Service, ServiceStatus
 from notifications.models import NotificationKind
 from notifications.services import notify, notify_each
 from orgs.access import member_role
 from orgs.models import Membership, OrganizationStatus, Role, User
 from referrals import deadlines
+from referrals.access import referral_reveals
 from referrals.models import (
     ACTIVE_STATES,
     PAUSED_STATES,
@@ -40,13 +43,9 @@ from referrals.models import (
     ReferralMessage,
     ReferralState,
     SafetyFlag,
-    Service,
     ServiceNeed,
-    ServiceStatus,
     Urgency,
 )
-from referrals.models import Gender as ProviderGender
-from referrals.referral_access import referral_reveals
 from referrals.transitions import (
     RECEIVER_ASSIGNEE,
     RECEIVER_COORDINATOR,
@@ -157,7 +156,7 @@ def need_create(
     """Record what the survivor needs from a service (kind is a taxonomy code)."""
     if CaseAction.EDIT not in case_actions(by, case):
         raise PermissionDenied
-    from referrals.models import TaxonomyTerm
+    from directory.models import TaxonomyTerm
 
     errors = {}
     if not TaxonomyTerm.objects.filter(code=kind).exists():

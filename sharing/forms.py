@@ -10,9 +10,9 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import TaxonomyTerm
 from orgs import fieldgroups
 from orgs.models import Organization, OrganizationStatus
-from referrals.models import TaxonomyTerm
 from sharing.models import ConsentDecision, ConsentMethod, LegalBasis, Purpose
 
 

@@ -22,9 +22,9 @@ from casehub.crypto.blind_index import blind_index_fields
 from casehub.crypto.fields import encrypted_models, records_of_case
 from casehub.models import Case, CaseEvent
 from casehub.services import case_number_next
+from directory.models import Service, ServiceStatus
 from orgs import fieldgroups
 from orgs.models import Organization, OrganizationStatus, OrgRoleGroup, Role
-from referrals.models import Service, ServiceStatus
 from sharing import signals
 from sharing.models import (
     SHARE_CODENAMES,

@@ -44,17 +44,11 @@ def _fast_and_isolated(settings):
 def _taxonomy_loaded() -> None:
     """Load the taxonomy the data migration loads, if a flush emptied it."""
     import importlib
-    from types import SimpleNamespace
 
-    from django.apps import apps
-
-    from referrals.models import TaxonomyTerm
+    from directory.models import TaxonomyTerm
 
     if not TaxonomyTerm.objects.exists():
-        # The data migration only asks its schema editor for the connection to write through.
-        importlib.import_module("referrals.migrations.0002_taxonomy_terms").load(
-            apps, SimpleNamespace(connection=connection)
-        )
+        importlib.import_module("referrals.migrations.0002_taxonomy_terms").create_terms(TaxonomyTerm.objects)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -16,16 +16,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casehub.crypto.shredding import case_erase_request
 from casehub.services import attachment_add, case_create, note_add, task_add
+from directory.models import DirectoryJob, DirectoryJobKind, DirectoryJobStatus
 from notifications.models import NotificationKind
 from notifications.services import notify
 from orgs import services
 from orgs.models import ApplicationDocument, Organization, OrganizationReference, OrganizationStatus, Role
-from referrals.models import DirectoryJob, DirectoryJobKind, DirectoryJobStatus
 from referrals.workflow import need_create, referral_act, referral_create
 from sharing.models import Purpose
 from sharing.services import override_request, share_create, transfer_offer
+from tests.directory.factories import LocationFactory, directory_service
 from tests.factories import make_cast, member, verified_client
-from tests.referrals.factories import LocationFactory, directory_service
 from tests.sharing.factories import a_consent
 
 ACTORS = [
@@ -82,14 +82,14 @@ MATRIX = {
     "api_schema": ("GET", "401 401 200 200 200 200 403 403 200"),
     "api_docs": ("GET", "401 401 200 200 200 200 403 403 200"),
     # Service directory (referrals/): the service and location belong to the owner organization.
-    "referrals:service_list": ("GET", "L 2 403 200 200 200 403 P 403"),
-    "referrals:service_create": ("GET", "L 2 403 200 200 200 403 P 403"),
-    "referrals:service_detail": ("GET", "L 2 200 200 200 200 403 P 403"),
-    "referrals:service_edit": ("GET", "L 2 403 200 200 404 403 P 403"),
-    "referrals:service_capacity": ("POST", "L 2 403 R R 404 403 P 403"),
-    "referrals:location_create": ("GET", "L 2 403 200 200 200 403 P 403"),
-    "referrals:location_edit": ("GET", "L 2 403 200 200 404 403 P 403"),
-    "referrals:match": ("GET", "L 2 200 200 403 403 403 P 403"),
+    "directory:service_list": ("GET", "L 2 403 200 200 200 403 P 403"),
+    "directory:service_create": ("GET", "L 2 403 200 200 200 403 P 403"),
+    "directory:service_detail": ("GET", "L 2 200 200 200 200 403 P 403"),
+    "directory:service_edit": ("GET", "L 2 403 200 200 404 403 P 403"),
+    "directory:service_capacity": ("POST", "L 2 403 R R 404 403 P 403"),
+    "directory:location_create": ("GET", "L 2 403 200 200 200 403 P 403"),
+    "directory:location_edit": ("GET", "L 2 403 200 200 404 403 P 403"),
+    "directory:match": ("GET", "L 2 200 200 403 403 403 P 403"),
     "api:directory_services": ("GET", "401 401 200 200 200 200 403 403 403"),
     "api:directory_service": ("GET", "401 401 200 200 200 200 403 403 403"),
     "api:directory_service_create": ("POST", "401 401 403 201 201 201 403 403 403"),
@@ -107,11 +107,11 @@ MATRIX = {
     "api:directory_import_tabular": ("POST", "401 401 403 403 403 403 403 403 400"),
     "api:directory_job": ("GET", "401 401 200 200 200 404 403 403 404"),
     "api:directory_job_download": ("GET", "401 401 200 200 200 404 403 403 404"),
-    "referrals:directory_jobs": ("GET", "L 2 200 200 200 200 403 P 200"),
-    "referrals:directory_export": ("POST", "L 2 R R R R 403 P 403"),
-    "referrals:directory_import": ("POST", "L 2 403 403 403 403 403 P R"),
-    "referrals:directory_job": ("GET", "L 2 200 200 200 404 403 P 404"),
-    "referrals:directory_job_download": ("GET", "L 2 200 200 200 404 403 P 404"),
+    "directory:directory_jobs": ("GET", "L 2 200 200 200 200 403 P 200"),
+    "directory:directory_export": ("POST", "L 2 R R R R 403 P 403"),
+    "directory:directory_import": ("POST", "L 2 403 403 403 403 403 P R"),
+    "directory:directory_job": ("GET", "L 2 200 200 200 404 403 P 404"),
+    "directory:directory_job_download": ("GET", "L 2 200 200 200 404 403 P 404"),
     "hsds:root": ("GET", "401 401 200 200 200 200 403 403 403"),
     "hsds:services": ("GET", "401 401 200 200 200 200 403 403 403"),
     "hsds:service": ("GET", "401 401 200 200 200 200 403 403 403"),
@@ -426,11 +426,11 @@ class World:
             "orgs:review_decide": f"/platform/organizations/{org}/decide/",
             "orgs:review_document": f"/platform/organizations/{org}/documents/{self.document.pk}/",
             "password_reset_confirm": "/password-reset/MQ/not-a-token/",
-            "referrals:service_detail": f"/directory/services/{self.service.id}/",
-            "referrals:service_edit": f"/directory/services/{self.service.id}/edit/",
-            "referrals:service_capacity": f"/directory/services/{self.service.id}/capacity/",
-            "referrals:location_edit": f"/directory/locations/{self.location.id}/edit/",
-            "referrals:match": "/directory/match/?kind=shelter",
+            "directory:service_detail": f"/directory/services/{self.service.id}/",
+            "directory:service_edit": f"/directory/services/{self.service.id}/edit/",
+            "directory:service_capacity": f"/directory/services/{self.service.id}/capacity/",
+            "directory:location_edit": f"/directory/locations/{self.location.id}/edit/",
+            "directory:match": "/directory/match/?kind=shelter",
             "api:directory_service": f"/api/v1/directory/services/{self.service.id}/",
             "api:directory_service_update": f"/api/v1/directory/services/{self.service.id}/update/",
             "api:directory_capacity": f"/api/v1/directory/services/{self.service.id}/capacity/",
@@ -439,8 +439,8 @@ class World:
             "hsds:service": f"/api/hsds/services/{self.service.id}",
             "api:directory_job": f"/api/v1/directory/jobs/{self.job.uuid}/",
             "api:directory_job_download": f"/api/v1/directory/jobs/{self.job.uuid}/download/",
-            "referrals:directory_job": f"/directory/jobs/{self.job.uuid}/",
-            "referrals:directory_job_download": f"/directory/jobs/{self.job.uuid}/download/",
+            "directory:directory_job": f"/directory/jobs/{self.job.uuid}/",
+            "directory:directory_job_download": f"/directory/jobs/{self.job.uuid}/download/",
             "notifications:mark_read": f"/notifications/{self.notification.uuid}/read/",
             "referrals:referral_detail": f"/referrals/{self.referral.uuid}/",
             "referrals:referral_action": f"/referrals/{self.referral.uuid}/act/",
@@ -546,9 +546,9 @@ class World:
             "orgs:review_decide": {"decision": "start_review"},
             "orgs:review_checklist": {"documents_checked": "on"},
             "set_language": {"language": "es", "next": "/"},
-            "referrals:service_capacity": {"status": "waitlist"},
-            "referrals:directory_export": {"format": "json", "scope": "network"},
-            "referrals:directory_import": {"format": "json", "file": SimpleUploadedFile("d.json", b"[]")},
+            "directory:service_capacity": {"status": "waitlist"},
+            "directory:directory_export": {"format": "json", "scope": "network"},
+            "directory:directory_import": {"format": "json", "file": SimpleUploadedFile("d.json", b"[]")},
             "cases:note_add": {"body": "Called."},
             "cases:task_add": {"title": "Visit"},
             "cases:close": {"reason": "Moved away."},

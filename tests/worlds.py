@@ -28,8 +28,8 @@ from referrals.workflow import need_create, referral_act, referral_create
 from sharing import services as sharing
 from sharing.models import CaseGroupObjectPermission, CaseShare, Purpose
 from tests.casehub.factories import a_case
+from tests.directory.factories import directory_service
 from tests.factories import OrganizationFactory, Team, UserFactory, caseworkers_see_all_cases, platform_admin
-from tests.referrals.factories import directory_service
 from tests.sharing.factories import a_consent, a_share
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

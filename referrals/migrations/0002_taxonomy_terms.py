@@ -29,8 +29,11 @@ TERMS = [
 
 
 def load(apps, schema_editor):
-    TaxonomyTerm = apps.get_model("referrals", "TaxonomyTerm")
-    objects = TaxonomyTerm.objects.using(schema_editor.connection.alias)
+    create_terms(apps.get_model("referrals", "TaxonomyTerm").objects.using(schema_editor.connection.alias))
+
+
+def create_terms(objects):
+    """Also used by the tests to load the terms again after a flush (into directory.TaxonomyTerm)."""
     by_code = {}
     for code, name, description in TERMS:
         parent = by_code.get(code.rsplit(".", 1)[0]) if "." in code else None

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import referrals.models
+import directory.models
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -27,8 +27,8 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('pending', 'Waiting to start'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=10)),
                 ('total', models.PositiveIntegerField(default=0)),
                 ('done', models.PositiveIntegerField(default=0)),
-                ('upload', models.FileField(blank=True, upload_to=referrals.models.directory_job_path)),
-                ('result', models.FileField(blank=True, upload_to=referrals.models.directory_job_path)),
+                ('upload', models.FileField(blank=True, upload_to=directory.models.directory_job_path)),
+                ('result', models.FileField(blank=True, upload_to=directory.models.directory_job_path)),
                 ('report', models.JSONField(blank=True, default=dict)),
                 ('error', models.CharField(blank=True, choices=[('rejected', 'Records were rejected: nothing was imported'), ('unreadable', 'The file could not be read'), ('internal', 'An unexpected error stopped the job')], max_length=20)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),

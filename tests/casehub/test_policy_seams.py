@@ -22,7 +22,7 @@ from sharing import services as sharing
 from sharing.models import CaseShare, Purpose, ShareEnd
 from tests.casehub.factories import a_case
 from tests.factories import member, verified_client
-from tests.referrals.referral_factories import a_referral, a_scene, accepted
+from tests.referrals.factories import a_referral, a_scene, accepted
 from tests.sharing.factories import a_consent
 
 NAME, PHONE, PLAN, STORY, NOTE = "Zz Hidden Name", "+52 33 5550 1234", "ZzSafetyPlan", "ZzStoryText", "ZzNoteText"

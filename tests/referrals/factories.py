@@ -1,75 +1,66 @@
-"""Directory factories: services, locations and needs built by hand for each test."""
+"""A shelter (the cast's owner) referring a survivor to a legal-aid provider (the partner)."""
 
-import factory
-from django.utils import timezone
+from dataclasses import dataclass
 
-from referrals.models import (
-    Address,
-    CapacityStatus,
-    Language,
-    Location,
-    Service,
-    ServiceArea,
-    ServiceAtLocation,
-    TaxonomyTerm,
-    Visibility,
-)
+from orgs import fieldgroups
+from referrals.models import Referral, ServiceNeed
+from referrals.workflow import need_create, referral_act, referral_create
+from sharing.models import Purpose
+from tests.casehub.factories import a_case
+from tests.directory.factories import directory_service
+from tests.sharing.factories import a_consent
+
+OFFER_GROUPS = [fieldgroups.CASE_DETAILS, fieldgroups.CONTACT]
 
 
-def term(code: str) -> TaxonomyTerm:
-    return TaxonomyTerm.objects.get(code=code)
+@dataclass
+class Scene:
+    cast: object
+    case: object
+    service: object
+    need: ServiceNeed
+
+    @property
+    def shelter(self):
+        return self.cast.owner
+
+    @property
+    def provider(self):
+        return self.cast.partner
 
 
-class LocationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Location
-
-    name = factory.Sequence(lambda n: f"Location {n}")
-    region = "Jalisco"
-    latitude = 20.67
-    longitude = -103.35
-    visibility = Visibility.PUBLIC
-
-
-class ServiceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Service
-
-    name = factory.Sequence(lambda n: f"Service {n}")
-    kind = factory.LazyFunction(lambda: term("shelter"))
-    description = "A service for survivors."
-    capacity_status = CapacityStatus.HAS_CAPACITY
-    capacity_updated_at = factory.LazyFunction(timezone.now)
+def a_scene(cast, *, urgency="routine", consent=True, groups=OFFER_GROUPS, **need_fields) -> Scene:
+    case = a_case(
+        cast.owner,
+        assigned=[cast.owner.caseworker],
+        legal_name="Ana Secretname",
+        age_band="25-34",
+        gender="Feminine",
+        primary_language="es",
+        identified_region="Jalisco",
+    )
+    service = directory_service(cast.partner.organization, kind="legal_aid")
+    if consent:
+        a_referral_consent(cast, case, groups=groups)
+    need = need_create(
+        case=case, by=cast.owner.caseworker, kind="legal_aid", urgency=urgency, reason="Needs a lawyer", **need_fields
+    )
+    return Scene(cast, case, service, need)
 
 
-def directory_service(
-    organization,
-    *,
-    kind: str = "shelter",
-    languages=("es",),
-    region: str = "Jalisco",
-    location: Location | None = None,
-    visibility: str = Visibility.PUBLIC,
-    **fields,
-) -> Service:
-    """A service at one location of its organization, speaking languages, serving region."""
-    service = ServiceFactory(organization=organization, kind=term(kind), **fields)
-    if location is None:
-        location = LocationFactory(organization=organization, region=region, visibility=visibility)
-    ServiceAtLocation.objects.create(service=service, location=location)
-    for code in languages:
-        Language.objects.create(service=service, code=code)
-    if region:
-        ServiceArea.objects.create(service=service, name=region, region=region)
-    return service
+def a_referral_consent(cast, case, *, groups=OFFER_GROUPS):
+    return a_consent(cast.owner, case, to=cast.partner.organization, groups=groups, purposes=[Purpose.REFERRAL])
 
 
-def street_address(location: Location, street: str = "Calle Secreta 12") -> Address:
-    return Address.objects.create(
-        location=location,
-        address_1=street,
-        city="Guadalajara",
-        state_province="Jalisco",
-        postal_code="44100",
-        country="MX",
+def a_referral(scene: Scene, *, send=False) -> Referral:
+    referral = referral_create(need=scene.need, service=scene.service, by=scene.shelter.caseworker)
+    if send:
+        referral = referral_act(referral=referral, by=scene.shelter.caseworker, action="send")
+    return referral
+
+
+def accepted(scene: Scene) -> Referral:
+    referral = a_referral(scene, send=True)
+    return referral_act(
+        referral=referral, by=scene.provider.coordinator, action="accept", assignee=scene.provider.caseworker
     )

@@ -209,16 +209,16 @@ def test_the_default_business_hours_are_the_directory_timezones(settings):
 @pytest.mark.django_db
 class TestForService:
     def test_it_uses_the_services_own_schedule(self, cast):
-        from referrals.models import Schedule
-        from tests.referrals.factories import directory_service
+        from directory.models import Schedule
+        from tests.directory.factories import directory_service
 
         service = directory_service(cast.owner.organization)
         Schedule.objects.create(service=service, freq="WEEKLY", byday="SA,SU", opens_at=time(10), closes_at=time(16))
         assert BusinessHours.for_service(service).openings == ((5, time(10), time(16)), (6, time(10), time(16)))
 
     def test_it_falls_back_to_the_schedule_of_the_services_location(self, cast):
-        from referrals.models import Schedule
-        from tests.referrals.factories import directory_service
+        from directory.models import Schedule
+        from tests.directory.factories import directory_service
 
         service = directory_service(cast.owner.organization)
         location = service.service_at_locations.get().location
@@ -226,7 +226,7 @@ class TestForService:
         assert BusinessHours.for_service(service).openings == ((0, time(7), time(19)),)
 
     def test_it_falls_back_to_office_hours_without_a_schedule(self, cast):
-        from tests.referrals.factories import directory_service
+        from tests.directory.factories import directory_service
 
         service = directory_service(cast.owner.organization)
         assert BusinessHours.for_service(service) == BusinessHours.default()

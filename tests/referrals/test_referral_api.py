@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from referrals.models import Referral, ReferralState
 from referrals.workflow import need_create, referral_act, referral_create
 from tests.factories import verified_client
-from tests.referrals.referral_factories import a_referral, a_scene
+from tests.referrals.factories import a_referral, a_scene
 
 
 def post(client, path, body):

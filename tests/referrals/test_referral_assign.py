@@ -10,7 +10,7 @@ from notifications.models import Notification, NotificationKind
 from orgs.models import Role
 from referrals.models import Referral, ReferralEvent
 from tests.factories import member, verified_client
-from tests.referrals.referral_factories import a_referral, a_scene, accepted
+from tests.referrals.factories import a_referral, a_scene, accepted
 
 
 def post(client, path, body):

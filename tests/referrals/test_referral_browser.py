@@ -14,9 +14,9 @@ from referrals.models import Referral, ReferralState
 from sharing.models import Purpose
 from tests.browser import messages, sign_in, sign_out
 from tests.casehub.factories import a_case
+from tests.directory.factories import directory_service
 from tests.factories import PASSWORD, make_cast
-from tests.referrals.factories import directory_service
-from tests.referrals.referral_factories import a_referral, a_referral_consent, a_scene
+from tests.referrals.factories import a_referral, a_referral_consent, a_scene
 from tests.sharing.factories import a_consent
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from notifications.models import Notification
 from referrals.models import ReferralState
 from referrals.workflow import referral_message_add
 from tests.factories import member, verified_client
-from tests.referrals.referral_factories import a_referral, a_scene, accepted
+from tests.referrals.factories import a_referral, a_scene, accepted
 
 pytestmark = pytest.mark.django_db
 

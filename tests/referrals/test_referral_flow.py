@@ -2,9 +2,9 @@
 
 from referrals.models import Referral, ReferralState
 from tests.casehub.factories import a_case
+from tests.directory.factories import directory_service
 from tests.factories import verified_client
-from tests.referrals.factories import directory_service
-from tests.referrals.referral_factories import a_referral_consent
+from tests.referrals.factories import a_referral_consent
 
 
 def test_a_shelter_refers_to_legal_aid_and_sees_the_outcome(cast):

@@ -4,11 +4,12 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from referrals.models import Referral, ReferralMessage, ReferralState, Service, ServiceNeed
+from directory.models import Service
+from referrals.models import Referral, ReferralMessage, ReferralState, ServiceNeed
 from referrals.workflow import referral_act
+from tests.directory.factories import directory_service
 from tests.factories import verified_client
-from tests.referrals.factories import directory_service
-from tests.referrals.referral_factories import a_referral, a_scene, accepted
+from tests.referrals.factories import a_referral, a_scene, accepted
 
 
 def test_a_caseworker_records_a_need_on_the_case(cast):

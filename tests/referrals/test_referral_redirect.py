@@ -10,9 +10,9 @@ from notifications.models import Notification
 from referrals.models import Referral, ReferralState
 from referrals.workflow import referral_act
 from sharing.models import Purpose
+from tests.directory.factories import directory_service
 from tests.factories import verified_client
-from tests.referrals.factories import directory_service
-from tests.referrals.referral_factories import a_referral, a_scene
+from tests.referrals.factories import a_referral, a_scene
 from tests.sharing.factories import a_consent
 
 

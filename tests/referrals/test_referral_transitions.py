@@ -18,8 +18,8 @@ from referrals.transitions import (
     next_state,
 )
 from referrals.workflow import referral_act
-from tests.referrals.factories import directory_service
-from tests.referrals.referral_factories import a_referral, a_scene
+from tests.directory.factories import directory_service
+from tests.referrals.factories import a_referral, a_scene
 
 ARGUMENTS = {"reason": DeclineReason.NO_CAPACITY, "outcome": Outcome.NEED_MET, "note": "A question or answer."}
 

@@ -24,7 +24,7 @@ from tests.notifications.test_worker import (  # noqa: F401 (fixtures)
     wait_for,
     worker_env,
 )
-from tests.referrals.referral_factories import a_referral, a_scene
+from tests.referrals.factories import a_referral, a_scene
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

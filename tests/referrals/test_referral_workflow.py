@@ -14,7 +14,7 @@ from referrals.models import NeedStatus, Outcome, OutcomeReview, Referral, Refer
 from referrals.workflow import need_create, referral_act, referral_create, referral_sweep
 from sharing.models import CaseShare, Purpose
 from sharing.services import consent_withdraw
-from tests.referrals.referral_factories import OFFER_GROUPS, a_referral, a_referral_consent, a_scene, accepted
+from tests.referrals.factories import OFFER_GROUPS, a_referral, a_referral_consent, a_scene, accepted
 from tests.sharing.factories import a_consent
 
 
@@ -51,7 +51,7 @@ def test_a_sent_referral_does_not_open_the_case_to_the_receiver(cast):
 
 
 def test_only_services_of_the_needed_kind_can_be_referred_to(cast):
-    from tests.referrals.factories import directory_service
+    from tests.directory.factories import directory_service
 
     scene = a_scene(cast)
     shelter = directory_service(cast.partner.organization, kind="shelter")
@@ -221,7 +221,7 @@ def test_every_transition_is_an_event_with_its_note_encrypted(cast):
 
 
 def test_a_declined_attempt_leaves_the_need_open_for_the_next_match(cast):
-    from tests.referrals.factories import directory_service
+    from tests.directory.factories import directory_service
 
     scene = a_scene(cast)
     referral = a_referral(scene, send=True)

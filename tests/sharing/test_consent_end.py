@@ -23,8 +23,8 @@ from referrals.workflow import need_create, referral_act, referral_create
 from sharing import services
 from sharing.models import CaseShare, Purpose, ShareEnd
 from tests.casehub.factories import a_case
+from tests.directory.factories import directory_service
 from tests.factories import make_cast, module_world, verified_client
-from tests.referrals.factories import directory_service
 from tests.sharing.factories import a_consent
 from tests.sharing.test_share_matrix import CASE_RULES, WorldCase, case_path, send, sentinels
 

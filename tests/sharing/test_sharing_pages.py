@@ -107,7 +107,7 @@ def test_a_caseworker_records_a_consent_with_one_provision(cast, case):
 
 
 def test_a_consent_for_a_service_kind_is_recorded(cast, case):
-    from referrals.models import TaxonomyTerm
+    from directory.models import TaxonomyTerm
 
     TaxonomyTerm.objects.get_or_create(code="legal_aid", defaults={"name": "Legal aid"})
     data = consent_data(cast, **{"consent-recipient_organization": "", "consent-recipient_service_kind": "legal_aid"})

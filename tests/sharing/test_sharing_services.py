@@ -16,9 +16,9 @@ from casehub.access import (
 from casehub.models import Case, CaseEvent
 from casehub.selectors import case_search
 from casehub.services import note_add
+from directory.models import Service, TaxonomyTerm
 from orgs import fieldgroups
 from orgs.models import Organization, OrganizationStatus
-from referrals.models import Service, TaxonomyTerm
 from sharing import services
 from sharing.models import (
     CaseGroupObjectPermission,
