@@ -156,10 +156,10 @@ def build(cases: int, organizations: int, users: int, shares: int, rng: random.R
     from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.models import ContentType
 
+    from casehub.grants import VIEW_CASE, CaseGroupObjectPermission, CaseShare, Consent
+    from casehub.grants import group_codename as share_codename
     from orgs import capabilities
     from orgs.models import Membership, Organization, OrganizationGroupObjectPermission, OrgRoleGroup, Role, User
-    from sharing.models import VIEW_CASE, CaseGroupObjectPermission, CaseShare, Consent
-    from sharing.models import group_codename as share_codename
 
     # Organizations, role groups and their default capabilities (a few thousand rows: the ORM).
     case_sizes = zipf_sizes(cases, organizations, 0.095)
@@ -433,8 +433,8 @@ def reference_set(user) -> set[int]:
     for the role's group."""
     from django.contrib.contenttypes.models import ContentType
 
+    from casehub.grants import CaseGroupObjectPermission
     from orgs.models import OrgRoleGroup
-    from sharing.models import CaseGroupObjectPermission
 
     membership = user.membership
     own = (

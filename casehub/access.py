@@ -45,12 +45,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from casehub.grants import VIEW_CASE, CaseGroupObjectPermission, CaseUserObjectPermission
+from casehub.grants import group_codename as share_group_codename
 from casehub.models import Case, CaseAttachment, CaseErasure, CaseNote, CaseTask
 from orgs import capabilities, fieldgroups
 from orgs.access import member_role
 from orgs.models import OrganizationGroupObjectPermission, OrgRoleGroup, Role
-from sharing.models import VIEW_CASE, CaseGroupObjectPermission, CaseUserObjectPermission
-from sharing.models import group_codename as share_group_codename
 
 
 class CaseAction(enum.StrEnum):

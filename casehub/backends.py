@@ -9,10 +9,10 @@ object, this backend grants nothing.
 from guardian.backends import ObjectPermissionBackend
 
 from casehub.access import CaseAction, case_access, org_capabilities
+from casehub.grants import VIEW_CASE, group_codename
 from casehub.models import Case
 from orgs.access import member_role
 from orgs.models import Organization
-from sharing.models import VIEW_CASE, group_codename
 
 CASE_GROUP_PREFIX = group_codename("")
 

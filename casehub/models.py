@@ -335,3 +335,7 @@ class CaseErasure(models.Model):
 
     def __str__(self):
         return f"erasure of case {self.case_number} ({self.status})"
+
+
+# The grants the policy reads (app label sharing) register with the models of this app.
+from casehub import grants  # noqa: E402, F401

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
 from casehub.access import CaseAccess, CaseAction, CaseSet, Scope, actor_for, case_accesses, cases_for_user
 from casehub.crypto.blind_index import blind_index_search, normalize_document, normalize_phone
 from casehub.crypto.fields import with_data_keys
+from casehub.grants import CaseShare
 from casehub.models import (
     Case,
     CaseAttachment,
@@ -332,3 +334,12 @@ def case_display_names(cases) -> dict[int, str]:
         row.case = by_id[case_id]  # the case row in hand carries its data key: no query to decrypt
         names[case_id] = row.value
     return names
+
+
+def active_overrides(case: Case) -> list[CaseShare]:
+    """The emergency-override shares of the case in force now (the owner's banner)."""
+    return list(
+        CaseShare.objects.filter(
+            case=case, override__isnull=False, ended_at__isnull=True, expires_at__gt=timezone.now()
+        ).select_related("to_organization")
+    )

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from casehub import selectors, services
 from casehub.access import CaseAction, case_for_user
 from orgs import fieldgroups
-from sharing.selectors import active_overrides
 
 TABS = [
     ("survivor", gettext_lazy("Survivor")),
@@ -87,7 +86,7 @@ def render_tab(request, case, tab: str, context: dict, *, status: int = 200, tem
         "sharing_tab": bool({CaseAction.CONSENT, CaseAction.SHARE} & actions),
         "display_name": selectors.case_header_name(case) if fieldgroups.IDENTITY in groups else None,
         "assigned": [] if case.access.shared else list(case.assigned_caseworkers.order_by("username")),
-        "active_overrides": [] if case.access.shared else active_overrides(case),
+        "active_overrides": [] if case.access.shared else selectors.active_overrides(case),
         **context,
     }
     return render(request, template or f"cases/{tab}.html", context, status=status)

@@ -300,7 +300,7 @@ SPECTACULAR_SETTINGS = {
     # One name for a choice set that several inputs use (share purposes; directory genders served
     # and referral constraints).
     "ENUM_NAME_OVERRIDES": {
-        "SharePurposeEnum": "sharing.models.Purpose.choices",
+        "SharePurposeEnum": "casehub.grants.Purpose.choices",
         "ServedGenderEnum": "directory.models.Gender",
     },
 }

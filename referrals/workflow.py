@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record, audit_record_many
 from casehub.access import CaseAction, case_actions
+from casehub.grants import Purpose
 from casehub.models import Case
 from directory.models import Gender as ProviderGender
 from directory.models import Service, ServiceStatus
@@ -54,7 +55,6 @@ from referrals.transitions import (
     allowed_actors,
     next_state,
 )
-from sharing.models import Purpose
 from sharing.services import (
     ShareRefused,
     covering_provision,

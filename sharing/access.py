@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from casehub.access import CaseAction, actor_for, case_for_user
-from sharing.models import CaseShare, CaseTransfer, Consent, EmergencyOverride
+from casehub.grants import CaseShare, CaseTransfer, Consent, EmergencyOverride
 
 
 def _record(model, case, record_id):

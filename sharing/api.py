@@ -19,13 +19,13 @@ from audit.models import AuditEvent
 from casehub import access
 from casehub import services as case_services
 from casehub.access import CaseAction
+from casehub.grants import CaseTransfer
 from casehub.models import Case
 from casehub.pagination import CURSOR_PARAMETERS, CaseCursor, paginated_schema
 from orgs import fieldgroups
 from orgs.models import Organization
 from sharing import selectors, services
 from sharing.access import consent_for_user, override_for_user, share_for_user, transfer_for_user
-from sharing.models import CaseTransfer
 from sharing.selectors import shared_case_rows
 from sharing.serializers import (
     AccessOutput,

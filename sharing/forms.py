@@ -10,10 +10,10 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casehub.grants import ConsentDecision, ConsentMethod, LegalBasis, Purpose
 from directory.models import TaxonomyTerm
 from orgs import fieldgroups
 from orgs.models import Organization, OrganizationStatus
-from sharing.models import ConsentDecision, ConsentMethod, LegalBasis, Purpose
 
 
 def recipients(own) -> forms.ModelChoiceField:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from audit.models import AuditEvent
 from casehub.access import CaseAction, Scope, cases_for_user
 from casehub.crypto.fields import with_data_keys
-from casehub.models import Case
-from casehub.selectors import case_rows
-from sharing.models import (
+from casehub.grants import (
     CaseShare,
     CaseTransfer,
     Consent,
@@ -18,17 +15,10 @@ from sharing.models import (
     OverrideStatus,
     TransferStatus,
 )
+from casehub.models import Case
+from casehub.selectors import case_rows
 
 ACCESS_ACTIONS = ["case.viewed", "case.attachment_viewed"]
-
-
-def active_overrides(case: Case) -> list[CaseShare]:
-    """The emergency-override shares of the case in force now (the owner's banner)."""
-    return list(
-        CaseShare.objects.filter(
-            case=case, override__isnull=False, ended_at__isnull=True, expires_at__gt=timezone.now()
-        ).select_related("to_organization")
-    )
 
 
 def case_consents(case: Case) -> QuerySet[Consent]:

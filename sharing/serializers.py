@@ -3,8 +3,8 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from casehub.grants import ConsentDecision, ConsentMethod, FieldGroup, LegalBasis, Purpose
 from casehub.serializers import DetailsOutput, PersonOutput
-from sharing.models import ConsentDecision, ConsentMethod, FieldGroup, LegalBasis, Purpose
 
 
 def _choices(choices_class, **kwargs):

@@ -20,13 +20,7 @@ from audit.services import audit_record
 from casehub.access import CaseAction, case_actions
 from casehub.crypto.blind_index import blind_index_fields
 from casehub.crypto.fields import encrypted_models, records_of_case
-from casehub.models import Case, CaseEvent
-from casehub.services import case_number_next
-from directory.models import Service, ServiceStatus
-from orgs import fieldgroups
-from orgs.models import Organization, OrganizationStatus, OrgRoleGroup, Role
-from sharing import signals
-from sharing.models import (
+from casehub.grants import (
     SHARE_CODENAMES,
     VIEW_CASE,
     CaseGroupObjectPermission,
@@ -44,6 +38,12 @@ from sharing.models import (
     TransferStatus,
     group_codename,
 )
+from casehub.models import Case, CaseEvent
+from casehub.services import case_number_next
+from directory.models import Service, ServiceStatus
+from orgs import fieldgroups
+from orgs.models import Organization, OrganizationStatus, OrgRoleGroup, Role
+from sharing import signals
 
 RECIPIENT_ROLES = (Role.CASEWORKER, Role.COORDINATOR)
 
@@ -508,7 +508,7 @@ def override_request(
 ) -> EmergencyOverride:
     """Ask for access without consent because someone is in imminent danger."""
     _require(by, case, CaseAction.SHARE)
-    from sharing.models import LegalBasis
+    from casehub.grants import LegalBasis
 
     if legal_basis not in LegalBasis.values:
         raise ValidationError({"legal_basis": [_("Choose the legal basis.")]})

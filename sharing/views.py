@@ -22,6 +22,7 @@ from casehub import services as case_services
 from casehub.access import CaseAction, Scope, case_for_user, cases_for_user, may_create_cases
 from casehub.crypto.files import AttachmentRejected
 from casehub.forms import add_errors
+from casehub.grants import OverrideStatus, TransferStatus
 from casehub.models import AttachmentKind
 from casehub.tabs import render_tab
 from orgs import fieldgroups
@@ -35,7 +36,6 @@ from sharing.access import (
     share_for_user,
     transfer_for_user,
 )
-from sharing.models import OverrideStatus, TransferStatus
 
 SHARING_ACTIONS = {CaseAction.CONSENT, CaseAction.SHARE}
 

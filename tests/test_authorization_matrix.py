@@ -15,6 +15,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casehub.crypto.shredding import case_erase_request
+from casehub.grants import Purpose
 from casehub.services import attachment_add, case_create, note_add, task_add
 from directory.models import DirectoryJob, DirectoryJobKind, DirectoryJobStatus
 from notifications.models import NotificationKind
@@ -22,7 +23,6 @@ from notifications.services import notify
 from orgs import services
 from orgs.models import ApplicationDocument, Organization, OrganizationReference, OrganizationStatus, Role
 from referrals.workflow import need_create, referral_act, referral_create
-from sharing.models import Purpose
 from sharing.services import override_request, share_create, transfer_offer
 from tests.directory.factories import LocationFactory, directory_service
 from tests.factories import make_cast, member, verified_client

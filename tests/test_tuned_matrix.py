@@ -24,12 +24,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from casehub.grants import ConsentDecision, ConsentMethod, Purpose
 from casehub.services import attachment_add, note_add, task_add
 from orgs import capabilities, fieldgroups
 from orgs import services as org_services
 from orgs.models import Role
 from sharing import services
-from sharing.models import ConsentDecision, ConsentMethod, Purpose
 from tests.casehub.factories import a_case
 from tests.factories import make_cast, member, module_world, verified_client
 from tests.sharing.test_share_matrix import CASE_RULES, WorldCase, case_path, send

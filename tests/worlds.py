@@ -20,13 +20,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import strategies as st
 
 from casehub.access import CaseAccess
+from casehub.grants import CaseGroupObjectPermission, CaseShare, Purpose
 from casehub.models import Case
 from casehub.services import attachment_add, note_add
 from orgs import capabilities, fieldgroups, services
 from orgs.models import Organization, OrganizationStatus, Role, User
 from referrals.workflow import need_create, referral_act, referral_create
 from sharing import services as sharing
-from sharing.models import CaseGroupObjectPermission, CaseShare, Purpose
 from tests.casehub.factories import a_case
 from tests.directory.factories import directory_service
 from tests.factories import OrganizationFactory, Team, UserFactory, caseworkers_see_all_cases, platform_admin

@@ -2,8 +2,8 @@
 
 from django import template
 
+from casehub.grants import Purpose, ShareStatus
 from orgs import fieldgroups
-from sharing.models import Purpose, ShareStatus
 
 register = template.Library()
 

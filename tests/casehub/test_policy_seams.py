@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from casehub import services
+from casehub.grants import CaseShare, Purpose, ShareEnd
 from orgs import capabilities, fieldgroups
 from orgs import services as org_services
 from orgs.models import Role
 from sharing import services as sharing
-from sharing.models import CaseShare, Purpose, ShareEnd
 from tests.casehub.factories import a_case
 from tests.factories import member, verified_client
 from tests.referrals.factories import a_referral, a_scene, accepted

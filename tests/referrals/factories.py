@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
+from casehub.grants import Purpose
 from orgs import fieldgroups
 from referrals.models import Referral, ServiceNeed
 from referrals.workflow import need_create, referral_act, referral_create
-from sharing.models import Purpose
 from tests.casehub.factories import a_case
 from tests.directory.factories import directory_service
 from tests.sharing.factories import a_consent

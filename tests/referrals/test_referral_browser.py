@@ -9,9 +9,9 @@ Skipped without /usr/bin/chromium unless CASEHUB_REQUIRE_BROWSER=1 (CI).
 
 import pytest
 
+from casehub.grants import Purpose
 from orgs.services import recovery_codes_generate
 from referrals.models import Referral, ReferralState
-from sharing.models import Purpose
 from tests.browser import messages, sign_in, sign_out
 from tests.casehub.factories import a_case
 from tests.directory.factories import directory_service

@@ -9,10 +9,10 @@ from django.core import mail
 
 from audit.models import AuditEvent
 from audit.services import audit_verify
+from casehub.grants import CaseShare
 from notifications.models import Notification, NotificationKind
 from referrals.models import Referral, ReferralEvent, ReferralState
 from referrals.workflow import need_create, referral_act, referral_create, referral_sweep
-from sharing.models import CaseShare
 from tests.referrals.factories import a_referral, a_scene, accepted
 
 MONDAY_10 = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)  # after the consents the tests record

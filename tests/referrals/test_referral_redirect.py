@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from audit.models import AuditEvent
+from casehub.grants import Purpose
 from notifications.models import Notification
 from referrals.models import Referral, ReferralState
 from referrals.workflow import referral_act
-from sharing.models import Purpose
 from tests.directory.factories import directory_service
 from tests.factories import verified_client
 from tests.referrals.factories import a_referral, a_scene

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from casehub.access import case_access, cases_for_user
+from casehub.grants import CaseShare, Purpose
 from orgs import fieldgroups
 from referrals.models import NeedStatus, Outcome, OutcomeReview, Referral, ReferralEvent, ReferralState, ServiceNeed
 from referrals.workflow import need_create, referral_act, referral_create, referral_sweep
-from sharing.models import CaseShare, Purpose
 from sharing.services import consent_withdraw
 from tests.referrals.factories import OFFER_GROUPS, a_referral, a_referral_consent, a_scene, accepted
 from tests.sharing.factories import a_consent

@@ -1,7 +1,7 @@
 """Consent and shares for tests, made through the services as the application makes them."""
 
+from casehub.grants import ConsentDecision, ConsentMethod, Purpose
 from orgs import fieldgroups
-from sharing.models import ConsentDecision, ConsentMethod, Purpose
 from sharing.services import consent_record, share_create
 
 

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from casehub.grants import CaseShare, Purpose, ShareEnd
 from casehub.services import attachment_add, note_add, task_add
 from orgs import fieldgroups
 from referrals.workflow import need_create, referral_act, referral_create
 from sharing import services
-from sharing.models import CaseShare, Purpose, ShareEnd
 from tests.casehub.factories import a_case
 from tests.directory.factories import directory_service
 from tests.factories import make_cast, module_world, verified_client

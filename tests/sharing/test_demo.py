@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from casehub.access import Scope, cases_for_user
+from casehub.grants import CaseShare
 from casehub.models import Case
 from orgs.models import Membership, Role
-from sharing.models import CaseShare
 
 
 @pytest.mark.django_db

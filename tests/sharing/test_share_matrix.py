@@ -24,12 +24,12 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from casehub.grants import CaseGroupObjectPermission, CaseShare, ConsentDecision, ConsentMethod, Purpose
 from casehub.services import attachment_add, note_add, task_add
 from orgs import fieldgroups
 from orgs import services as org_services
 from orgs.models import Organization, OrganizationStatus, Role
 from sharing import services
-from sharing.models import CaseGroupObjectPermission, CaseShare, ConsentDecision, ConsentMethod, Purpose
 from tests.casehub.factories import a_case
 from tests.factories import make_cast, member, module_world, verified_client
 

@@ -2,11 +2,7 @@
 
 import pytest
 
-from casehub.models import Case
-from casehub.services import case_viewed
-from orgs import fieldgroups
-from orgs.models import Role
-from sharing.models import (
+from casehub.grants import (
     CaseGroupObjectPermission,
     CaseShare,
     CaseTransfer,
@@ -17,6 +13,10 @@ from sharing.models import (
     ShareStatus,
     TransferStatus,
 )
+from casehub.models import Case
+from casehub.services import case_viewed
+from orgs import fieldgroups
+from orgs.models import Role
 from tests.casehub.factories import a_case
 from tests.factories import member, verified_client
 from tests.sharing.factories import a_consent, a_share

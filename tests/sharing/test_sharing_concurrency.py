@@ -17,8 +17,8 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from casehub.grants import CaseGroupObjectPermission, CaseShare, ShareEnd
 from sharing import services, signals
-from sharing.models import CaseGroupObjectPermission, CaseShare, ShareEnd
 from tests.casehub.factories import a_case
 from tests.sharing.factories import a_consent, a_share
 

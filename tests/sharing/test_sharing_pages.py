@@ -10,10 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from casehub.models import CaseAttachment
-from orgs import fieldgroups
-from sharing import services
-from sharing.models import (
+from casehub.grants import (
     CaseGroupObjectPermission,
     CaseShare,
     CaseTransfer,
@@ -23,6 +20,9 @@ from sharing.models import (
     Purpose,
     TransferStatus,
 )
+from casehub.models import CaseAttachment
+from orgs import fieldgroups
+from sharing import services
 from tests.casehub.factories import a_case
 from tests.factories import member, verified_client
 from tests.sharing.factories import a_consent, a_share

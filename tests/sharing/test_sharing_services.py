@@ -13,14 +13,7 @@ from casehub.access import (
     case_access,
     cases_for_user,
 )
-from casehub.models import Case, CaseEvent
-from casehub.selectors import case_search
-from casehub.services import note_add
-from directory.models import Service, TaxonomyTerm
-from orgs import fieldgroups
-from orgs.models import Organization, OrganizationStatus
-from sharing import services
-from sharing.models import (
+from casehub.grants import (
     CaseGroupObjectPermission,
     CaseShare,
     ConsentDecision,
@@ -31,6 +24,13 @@ from sharing.models import (
     ShareStatus,
     TransferStatus,
 )
+from casehub.models import Case, CaseEvent
+from casehub.selectors import case_search
+from casehub.services import note_add
+from directory.models import Service, TaxonomyTerm
+from orgs import fieldgroups
+from orgs.models import Organization, OrganizationStatus
+from sharing import services
 from tests.casehub.factories import a_case
 from tests.sharing.factories import a_consent, a_share
 

@@ -5,11 +5,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from casehub.grants import ConsentDecision, ConsentMethod, Purpose
 from casehub.models import Case
 from casehub.services import case_create
 from orgs import fieldgroups
 from orgs.models import Membership, Organization, Role
-from sharing.models import ConsentDecision, ConsentMethod, Purpose
 from sharing.services import consent_record, share_create
 
 # Fictional people only.

@@ -1,4 +1,8 @@
-"""Consent, shares, emergency overrides and transfers of cases between organizations.
+"""Consent, shares, emergency overrides and transfers: the grants the one case policy reads.
+
+They are the sharing app's models (app label `sharing`: their tables, migrations and every
+ciphertext's associated data name it), defined here beside the policy so that the case app reads
+them without importing the sharing app, whose workflows create and end them.
 
 A CaseShare is the source of truth; CaseGroupObjectPermission rows are its materialized index
 (django-guardian direct foreign keys on the Case), one per recipient role group and permission,
@@ -74,6 +78,7 @@ class Consent(CaseRecord):
     )
 
     class Meta:
+        app_label = "sharing"
         ordering = ["-recorded_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -108,6 +113,7 @@ class ConsentProvision(models.Model):
     purposes = MultiChoiceField(choices_class=Purpose)
 
     class Meta:
+        app_label = "sharing"
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
@@ -177,6 +183,7 @@ class CaseShare(models.Model):
     crypto_organization = "case__organization"
 
     class Meta:
+        app_label = "sharing"
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -238,6 +245,7 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     expires_at = models.DateTimeField()
 
     class Meta(GroupObjectPermissionBase.Meta):
+        app_label = "sharing"
         abstract = False
         indexes = [
             models.Index(fields=["content_object"], name="case_grant_case"),
@@ -258,6 +266,7 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
     expires_at = models.DateTimeField()
 
     class Meta(UserObjectPermissionBase.Meta):
+        app_label = "sharing"
         abstract = False
         indexes = [models.Index(fields=["content_object"], name="case_user_grant_case")]
 
@@ -308,6 +317,7 @@ class EmergencyOverride(CaseRecord):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        app_label = "sharing"
         ordering = ["-requested_at", "-id"]
 
 
@@ -335,6 +345,7 @@ class CaseTransfer(CaseRecord):
     old_case_number = models.CharField(max_length=32, blank=True)
 
     class Meta:
+        app_label = "sharing"
         ordering = ["-offered_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=Q(status="offered"), name="one_open_transfer_per_case")
