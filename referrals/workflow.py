@@ -351,7 +351,16 @@ def referral_act(
         referral.outcome = outcome if action == "complete" else reason
     if action in ("confirm_outcome", "dispute_outcome"):
         referral.outcome_review = OutcomeReview.CONFIRMED if action == "confirm_outcome" else OutcomeReview.DISPUTED
-    return _transition(referral, by=by, action=action, reason=reason or outcome, note=note)
+    referral = _transition(referral, by=by, action=action, reason=reason or outcome, note=note)
+    if action == "accept" and referral.assigned_to_id != by.pk:
+        # The sender is told by the transition; the person the work goes to, here.
+        notify(
+            [referral.assigned_to],
+            NotificationKind.REFERRAL_ASSIGNED,
+            referral.get_absolute_url(),
+            dedupe_key=f"referral:{referral.uuid}:accepted_for:{referral.assigned_to.uuid}",
+        )
+    return referral
 
 
 def _check_redirect_target(referral: Referral, service: Service | None) -> Service:
@@ -666,7 +675,8 @@ def referral_sweep(*, now: datetime | None = None) -> dict[str, int]:
         :SWEEP_BATCH
     ]:
         with transaction.atomic():
-            share_end_for_referral(share=referral.share, by=None)
+            # The follow-up time is over: no referral change announces it, so the share's end is told.
+            share_end_for_referral(share=referral.share, by=None, tell=True)
             Referral.objects.filter(pk=referral.pk).update(share_ends_at=None)
             counts["shares_ended"] += 1
     return counts

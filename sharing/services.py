@@ -43,7 +43,7 @@ from casehub.services import case_number_next
 from directory.models import Service, ServiceStatus
 from orgs import fieldgroups
 from orgs.models import Organization, OrganizationStatus, OrgRoleGroup, Role
-from sharing import signals
+from sharing import notices, signals
 
 RECIPIENT_ROLES = (Role.CASEWORKER, Role.COORDINATOR)
 
@@ -260,9 +260,9 @@ def _grant(share: CaseShare) -> None:
         )
 
 
-def _open(share: CaseShare, *, by, organization, **details) -> CaseShare:
-    """Save a new share, write its grants and tell the listeners; audited as ``share.created`` by
-    ``organization`` (None: the caller audits the decision that opened it)."""
+def _open(share: CaseShare, *, by, organization, tell: bool = True, **details) -> CaseShare:
+    """Save a new share, write its grants and (``tell``) tell the people it lets in; audited as
+    ``share.created`` by ``organization`` (None: the caller audits the decision that opened it)."""
     share.save()
     _grant(share)
     if organization is not None:
@@ -280,11 +280,12 @@ def _open(share: CaseShare, *, by, organization, **details) -> CaseShare:
                 "expires_at": share.expires_at.isoformat(),
             },
         )
-    signals.share_created.send(sender=CaseShare, share=share)
+    if tell:
+        notices.share_opened(share, by=by)
     return share
 
 
-def _end(share: CaseShare, *, by, reason: str) -> CaseShare:
+def _end(share: CaseShare, *, by, reason: str, tell: bool = True) -> CaseShare:
     share.ended_at = timezone.now()
     share.ended_by = by
     share.end_reason = reason
@@ -298,7 +299,8 @@ def _end(share: CaseShare, *, by, reason: str) -> CaseShare:
         target=share.case,
         details={"share": str(share.uuid), "to": str(share.to_organization.uuid), "reason": reason},
     )
-    signals.share_ended.send(sender=CaseShare, share=share)
+    if tell:
+        notices.share_ended(share, by=by)
     return share
 
 
@@ -444,7 +446,8 @@ def share_for_referral(*, referral, by) -> CaseShare | None:
         created_by=by,
         expires_at=timezone.now() + timedelta(days=settings.REFERRAL_SHARE_DAYS),
     )
-    return _open(share, by=by, organization=to_organization, referral=str(referral.uuid))
+    # The referral workflow tells the people concerned of the acceptance: one set of notices.
+    return _open(share, by=by, organization=to_organization, tell=False, referral=str(referral.uuid))
 
 
 def share_hand_to(*, share: CaseShare, user, by) -> None:
@@ -471,12 +474,14 @@ def share_hand_to(*, share: CaseShare, user, by) -> None:
     )
 
 
-def share_end_for_referral(*, share: CaseShare, by) -> CaseShare | None:
-    """End a referral's share (declined, withdrawn, expired, failed, or its follow-up is over)."""
+def share_end_for_referral(*, share: CaseShare, by, tell: bool = False) -> CaseShare | None:
+    """End a referral's share (declined, withdrawn, expired, failed, or its follow-up is over).
+
+    The workflow tells of the referral's change; ``tell`` when nothing else announces the end."""
     share = CaseShare.objects.select_for_update().select_related("case", "to_organization").get(pk=share.pk)
     if share.ended_at is not None:
         return None
-    return _end(share, by=by, reason=ShareEnd.REVOKED)
+    return _end(share, by=by, reason=ShareEnd.REVOKED, tell=tell)
 
 
 def shares_retire_expired(*, batch_size: int = 500) -> int:
@@ -539,7 +544,7 @@ def override_request(
         target=case,
         details={"override": str(override.uuid), "to": str(to_organization.uuid), "legal_basis": legal_basis},
     )
-    signals.override_requested.send(sender=EmergencyOverride, override=override)
+    notices.override_requested(override)
     return override
 
 
@@ -616,7 +621,7 @@ def transfer_offer(*, case: Case, by, to_organization: Organization, message: st
         target=case,
         details={"transfer": str(transfer.uuid), "to": str(to_organization.uuid)},
     )
-    signals.transfer_offered.send(sender=CaseTransfer, transfer=transfer)
+    notices.transfer_offered(transfer)
     return transfer
 
 
@@ -677,7 +682,7 @@ def transfer_decide(*, transfer: CaseTransfer, by, accept: bool) -> CaseTransfer
         target=case,
         details={"transfer": str(transfer.uuid), "from": str(transfer.from_organization.uuid)},
     )
-    signals.transfer_decided.send(sender=CaseTransfer, transfer=transfer)
+    notices.transfer_decided(transfer)
     return transfer
 
 

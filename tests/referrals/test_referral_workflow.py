@@ -14,6 +14,7 @@ from orgs import fieldgroups
 from referrals.models import NeedStatus, Outcome, OutcomeReview, Referral, ReferralEvent, ReferralState, ServiceNeed
 from referrals.workflow import need_create, referral_act, referral_create, referral_sweep
 from sharing.services import consent_withdraw
+from tests.factories import member
 from tests.referrals.factories import OFFER_GROUPS, a_referral, a_referral_consent, a_scene, accepted
 from tests.sharing.factories import a_consent
 
@@ -258,6 +259,53 @@ def test_a_receivers_decision_notifies_the_sending_side_not_the_actor(cast):
         Notification.objects.filter(kind=NotificationKind.REFERRAL_UPDATED).values_list("recipient", flat=True)
     )
     assert updated == {scene.shelter.caseworker.pk, scene.shelter.coordinator.pk}
+
+
+def told_of_the_next_act():
+    """Who is told what by the act that follows: {user pk: [kinds]}."""
+    from notifications.models import Notification
+
+    first = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    def told() -> dict:
+        rows = Notification.objects.filter(pk__gt=first).values_list("recipient", "kind")
+        out: dict = {}
+        for recipient, kind in rows:
+            out.setdefault(recipient, []).append(kind)
+        return out
+
+    return told
+
+
+def test_accepting_tells_the_sending_side_and_the_assignee_once_each_and_no_one_else(cast):
+    from notifications.models import NotificationKind
+
+    scene = a_scene(cast)
+    second = member(scene.provider.organization, "caseworker", username="not_assigned")
+    referral = a_referral(scene, send=True)
+    told = told_of_the_next_act()
+    referral_act(referral=referral, by=scene.provider.coordinator, action="accept", assignee=scene.provider.caseworker)
+    assert told() == {
+        scene.shelter.caseworker.pk: [NotificationKind.REFERRAL_UPDATED],
+        scene.shelter.coordinator.pk: [NotificationKind.REFERRAL_UPDATED],
+        scene.provider.caseworker.pk: [NotificationKind.REFERRAL_ASSIGNED],
+    }
+    assert second.pk not in told()
+
+
+def test_a_coordinator_accepting_for_themselves_is_not_told_of_it(cast):
+    scene = a_scene(cast)
+    referral = a_referral(scene, send=True)
+    told = told_of_the_next_act()
+    referral_act(referral=referral, by=scene.provider.coordinator, action="accept")
+    assert scene.provider.coordinator.pk not in told()
+
+
+def test_withdrawing_an_accepted_referral_tells_each_person_once(cast):
+    referral = accepted(a_scene(cast))
+    told = told_of_the_next_act()
+    referral_act(referral=referral, by=cast.owner.caseworker, action="withdraw", reason="survivor_declined")
+    assert told() and all(len(kinds) == 1 for kinds in told().values()), told()
 
 
 def test_a_draft_entered_in_error_notifies_nobody(cast):

@@ -5,6 +5,7 @@ runs in its own thread, hence its own database connection; the rows they race on
 first (transactional test database).
 """
 
+import pkgutil
 import threading
 import time
 from contextlib import contextmanager
@@ -89,6 +90,20 @@ def paused_on(signal, *, inside: threading.Event, release: threading.Event):
         signal.disconnect(receiver)
 
 
+@contextmanager
+def paused_in(target: str, *, inside: threading.Event, release: threading.Event):
+    """Hold the caller's transaction open where it calls ``target`` until ``release`` is set."""
+    original = pkgutil.resolve_name(target)
+
+    def pause(*args, **kwargs):
+        inside.set()
+        assert release.wait(timeout=30)
+        return original(*args, **kwargs)
+
+    with mock.patch(target, side_effect=pause):
+        yield
+
+
 def assert_nothing_left_open(case) -> None:
     assert not CaseShare.objects.filter(case=case, ended_at__isnull=True).exists()
     assert not CaseGroupObjectPermission.objects.filter(content_object=case).exists()
@@ -123,7 +138,7 @@ def test_a_withdrawal_waiting_on_a_share_in_flight_ends_that_share(cast):
     case = a_case(cast.owner)
     consent = a_consent(cast.owner, case, to=cast.partner.organization)
     inside, release = threading.Event(), threading.Event()
-    with paused_on(signals.share_created, inside=inside, release=release):
+    with paused_in("sharing.notices.share_opened", inside=inside, release=release):
         shared, withdrawn = [], []
         sharer = started(lambda: a_share(cast.owner, case, cast.partner, consent=False), shared)
         assert inside.wait(timeout=30)

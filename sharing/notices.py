@@ -1,0 +1,82 @@
+"""Who is told about shares, overrides and transfers: a kind and a link, never details.
+
+The sharing services call these in the transaction of the change they announce. Whoever acted is
+not told of their own act.
+"""
+
+from django.urls import reverse
+
+from casehub.grants import CaseShare, CaseTransfer, EmergencyOverride
+from notifications.models import NotificationKind
+from notifications.services import notify
+from orgs.models import Membership, Role
+
+
+def _members(organization, roles) -> list:
+    return [
+        membership.user
+        for membership in Membership.objects.select_related("user").filter(
+            organization=organization, role__in=roles, is_active=True, user__is_active=True
+        )
+    ]
+
+
+def _let_in(share: CaseShare) -> list:
+    """The people a share lets in: a share naming one person reaches its coordinators and that
+    person, any other share its coordinators and caseworkers."""
+    if share.to_user_id is None:
+        return _members(share.to_organization, [Role.COORDINATOR, Role.CASEWORKER])
+    people = _members(share.to_organization, [Role.COORDINATOR])
+    if share.to_user.is_active and all(person.pk != share.to_user_id for person in people):
+        people.append(share.to_user)
+    return people
+
+
+def _others(people: list, by) -> list:
+    return [person for person in people if by is None or person.pk != by.pk]
+
+
+def share_opened(share: CaseShare, *, by) -> None:
+    notify(
+        _others(_let_in(share), by),
+        NotificationKind.SHARE_RECEIVED,
+        reverse("cases:survivor", args=[share.case.uuid]),
+        dedupe_key=f"share:{share.uuid}:received",
+    )
+
+
+def share_ended(share: CaseShare, *, by) -> None:
+    # The case is out of the recipients' reach now: the link is to their inbox, not the case.
+    notify(
+        _others(_let_in(share), by),
+        NotificationKind.SHARE_ENDED,
+        reverse("notifications:inbox"),
+        dedupe_key=f"share:{share.uuid}:ended",
+    )
+
+
+def override_requested(override: EmergencyOverride) -> None:
+    notify(
+        _others(_members(override.case.organization, [Role.COORDINATOR]), override.requested_by),
+        NotificationKind.OVERRIDE_REQUESTED,
+        reverse("sharing:case", args=[override.case.uuid]),
+        dedupe_key=f"override:{override.uuid}:requested",
+    )
+
+
+def transfer_offered(transfer: CaseTransfer) -> None:
+    notify(
+        _members(transfer.to_organization, [Role.COORDINATOR]),
+        NotificationKind.TRANSFER_OFFERED,
+        reverse("sharing:shared"),
+        dedupe_key=f"transfer:{transfer.uuid}:offered",
+    )
+
+
+def transfer_decided(transfer: CaseTransfer) -> None:
+    notify(
+        _members(transfer.from_organization, [Role.COORDINATOR]),
+        NotificationKind.TRANSFER_DECIDED,
+        reverse("sharing:shared"),
+        dedupe_key=f"transfer:{transfer.uuid}:decided",
+    )
