@@ -31,6 +31,5 @@ urlpatterns = [
     path("<uuid:case_uuid>/close/", views.case_close, name="close"),
     path("<uuid:case_uuid>/reopen/", views.case_reopen, name="reopen"),
     path("<uuid:case_uuid>/erase/", views.erase_request, name="erase_request"),
-    path("<uuid:case_uuid>/erase/<uuid:erasure_uuid>/confirm/", views.erase_confirm, name="erase_confirm"),
     path("<uuid:case_uuid>/erase/<uuid:erasure_uuid>/cancel/", views.erase_cancel, name="erase_cancel"),
 ]

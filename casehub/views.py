@@ -427,18 +427,6 @@ def erase_request(request, case_uuid):
 
 
 @require_POST
-def erase_confirm(request, case_uuid, erasure_uuid):
-    erasure = erasure_for_user(request.user, case_uuid, erasure_uuid)
-    try:
-        shredding.case_erase_confirm(erasure=erasure, by=request.user)
-    except shredding.ErasureRefused:
-        messages.error(request, _("A second coordinator, not the one who asked, must confirm the erasure."))
-        return redirect("cases:manage", case_uuid=erasure.case.uuid)
-    messages.success(request, _("Case %(number)s was erased.") % {"number": erasure.case_number})
-    return redirect("cases:list")
-
-
-@require_POST
 def erase_cancel(request, case_uuid, erasure_uuid):
     erasure = erasure_for_user(request.user, case_uuid, erasure_uuid)
     try:

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "directory",
     "referrals",
     "sharing",
+    "rights",
     "notifications",
 ]
 

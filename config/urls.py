@@ -11,6 +11,7 @@ from notifications import urls as notifications_urls
 from orgs import api as orgs_api
 from orgs.views.auth import PasswordResetConfirm
 from referrals import urls as referrals_urls
+from rights import urls as rights_urls
 from sharing import api_urls as sharing_api_urls
 
 api_v1 = [
@@ -21,6 +22,7 @@ api_v1 = [
     path("cases/", include(cases_api_urls.routes)),
     path("notifications/", include(notifications_urls.api_v1)),
     path("cases/<uuid:case_id>/", include(sharing_api_urls.case_routes)),
+    path("cases/<uuid:case_id>/", include(rights_urls.case_api_routes)),
     path("", include(sharing_api_urls.routes)),
 ]
 
@@ -29,6 +31,7 @@ urlpatterns = [
     path("", include("orgs.urls")),
     path("", include("directory.urls")),
     path("", include("referrals.urls")),
+    path("", include("rights.urls")),
     path("", include("notifications.urls")),
     path("cases/", include("casehub.urls", namespace="cases")),
     path("sharing/", include("sharing.urls", namespace="sharing")),

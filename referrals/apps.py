@@ -7,6 +7,3 @@ class ReferralsConfig(AppConfig):
 
     def ready(self):
         from referrals import checks  # noqa: F401  (registers the system checks)
-        from referrals.receivers import connect
-
-        connect()

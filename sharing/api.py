@@ -25,7 +25,7 @@ from casehub.pagination import CURSOR_PARAMETERS, CaseCursor, paginated_schema
 from orgs import fieldgroups
 from orgs.models import Organization
 from sharing import selectors, services
-from sharing.access import consent_for_user, override_for_user, share_for_user, transfer_for_user
+from sharing.access import override_for_user, share_for_user, transfer_for_user
 from sharing.selectors import shared_case_rows
 from sharing.serializers import (
     AccessOutput,
@@ -96,14 +96,6 @@ class ConsentListApi(APIView):
         return Response(
             ConsentOutput(selectors.case_consents(case).get(pk=consent.pk)).data, status=status.HTTP_201_CREATED
         )
-
-
-class ConsentWithdrawApi(APIView):
-    @extend_schema(request=None, responses=ConsentOutput, summary="Withdraw consent: every share resting on it ends")
-    def post(self, request, case_id, consent_id):
-        consent = consent_for_user(request.user, case_id, consent_id)
-        services.consent_withdraw(consent=consent, by=request.user)
-        return Response(ConsentOutput(selectors.case_consents(consent.case).get(pk=consent.pk)).data)
 
 
 # Shares ---------------------------------------------------------------------------------------

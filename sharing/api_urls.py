@@ -7,7 +7,6 @@ from sharing import api
 # Under /api/v1/cases/<uuid:case_id>/
 case_routes = [
     path("consents/", api.ConsentListApi.as_view(), name="case_consents"),
-    path("consents/<uuid:consent_id>/withdraw/", api.ConsentWithdrawApi.as_view(), name="case_consent_withdraw"),
     path("shares/", api.ShareListApi.as_view(), name="case_shares"),
     path("shares/<uuid:share_id>/revoke/", api.ShareRevokeApi.as_view(), name="case_share_revoke"),
     path("shares/<uuid:share_id>/accesses/", api.ShareAccessesApi.as_view(), name="case_share_accesses"),

@@ -4,6 +4,3 @@ from django.apps import AppConfig
 class SharingConfig(AppConfig):
     name = "sharing"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from sharing import receivers  # noqa: F401

@@ -43,7 +43,7 @@ from casehub.services import case_number_next
 from directory.models import Service, ServiceStatus
 from orgs import fieldgroups
 from orgs.models import Organization, OrganizationStatus, OrgRoleGroup, Role
-from sharing import notices, signals
+from sharing import notices
 
 RECIPIENT_ROLES = (Role.CASEWORKER, Role.COORDINATOR)
 
@@ -147,8 +147,10 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(*, consent: Consent, by) -> list[CaseShare]:
-    """The survivor withdraws consent: every share resting on it ends now, recipients are told,
-    and pending referrals that depended on it end (sharing.signals.consent_withdrawn)."""
+    """The survivor withdraws consent: every share resting on it ends now and recipients are told.
+
+    Pages and the API call rights.services.consent_withdraw, which also ends the referrals sent
+    under the consent in the same transaction."""
     _require(by, consent.case, CaseAction.CONSENT)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None or consent.decision != ConsentDecision.GRANTED:
@@ -167,7 +169,6 @@ def consent_withdraw(*, consent: Consent, by) -> list[CaseShare]:
         target=consent.case,
         details={"consent": str(consent.uuid), "shares_ended": len(ended)},
     )
-    signals.consent_withdrawn.send(sender=Consent, consent=consent, by=by)
     return ended
 
 

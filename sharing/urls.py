@@ -10,11 +10,6 @@ urlpatterns = [
     path("transfers/<uuid:transfer_uuid>/decide/", views.transfer_decide, name="transfer_decide"),
     path("cases/<uuid:case_uuid>/", views.case_sharing, name="case"),
     path("cases/<uuid:case_uuid>/consents/add/", views.consent_add, name="consent_add"),
-    path(
-        "cases/<uuid:case_uuid>/consents/<uuid:consent_uuid>/withdraw/",
-        views.consent_withdraw,
-        name="consent_withdraw",
-    ),
     path("cases/<uuid:case_uuid>/shares/add/", views.share_add, name="share_add"),
     path("cases/<uuid:case_uuid>/shares/<uuid:share_uuid>/revoke/", views.share_revoke, name="share_revoke"),
     path("cases/<uuid:case_uuid>/overrides/add/", views.override_add, name="override_add"),

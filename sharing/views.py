@@ -15,7 +15,6 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from casehub import services as case_services
@@ -31,7 +30,6 @@ from orgs.models import Role
 from sharing import forms, selectors, services
 from sharing.access import (
     case_transfer_for_user,
-    consent_for_user,
     override_for_user,
     share_for_user,
     transfer_for_user,
@@ -111,30 +109,6 @@ def consent_add(request, case_uuid):
             messages.success(request, _("Consent recorded."))
             return redirect("sharing:case", case_uuid=case.uuid)
     return _render_sharing(request, case, consent_form=form, status=400)
-
-
-@require_POST
-def consent_withdraw(request, case_uuid, consent_uuid):
-    consent = consent_for_user(request.user, case_uuid, consent_uuid)
-    case = consent.case
-    if request.POST.get("confirm") != "on":
-        messages.error(request, _("Tick the box to confirm that the survivor withdraws this consent."))
-        return redirect("sharing:case", case_uuid=case.uuid)
-    try:
-        ended = services.consent_withdraw(consent=consent, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            ngettext(
-                "Consent withdrawn. %(count)d share ended.",
-                "Consent withdrawn. %(count)d shares ended.",
-                len(ended),
-            )
-            % {"count": len(ended)},
-        )
-    return redirect("sharing:case", case_uuid=case.uuid)
 
 
 # Shares -----------------------------------------------------------------------------------------

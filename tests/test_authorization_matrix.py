@@ -147,7 +147,7 @@ MATRIX = {
     "cases:reopen": ("POST", "L 2 403 400 404 404 403 P 404"),
     # An erasure is already requested by the coordinator: asking again, or confirming one's own, is refused.
     "cases:erase_request": ("POST", "L 2 403 R 404 404 403 P 404"),
-    "cases:erase_confirm": ("POST", "L 2 403 R 404 404 403 P 404"),
+    "rights:erase_confirm": ("POST", "L 2 403 R 404 404 403 P 404"),
     "cases:erase_cancel": ("POST", "L 2 403 R 404 404 403 P 404"),
     # Case API: the same case as the case pages (assigned to the owner's caseworker, who wrote the
     # note: only its author may edit it).
@@ -182,7 +182,7 @@ MATRIX = {
     "sharing:consent_explanation": ("GET", "L 2 200 200 200 200 403 P 200"),
     "sharing:case": ("GET", CASE_PAGE),
     "sharing:consent_add": ("POST", "L 2 400 400 404 404 403 P 404"),
-    "sharing:consent_withdraw": ("POST", "L 2 R R 404 404 403 P 404"),
+    "rights:consent_withdraw": ("POST", "L 2 R R 404 404 403 P 404"),
     "sharing:share_add": ("POST", "L 2 403 400 404 404 403 P 404"),
     "sharing:share_revoke": ("POST", "L 2 403 R 404 404 403 P 404"),
     "sharing:override_add": ("POST", "L 2 403 400 404 404 403 P 404"),
@@ -458,6 +458,12 @@ class World:
             "api:referral_assign": f"/api/v1/referrals/{self.referral.uuid}/assign/",
             "api:referral_message_create": f"/api/v1/referrals/{self.referral.uuid}/messages/create/",
             "api:notification_read": f"/api/v1/notifications/{self.notification.uuid}/read/",
+            "rights:erase_confirm": reverse(
+                "rights:erase_confirm", kwargs={"case_uuid": self.case.uuid, "erasure_uuid": self.erasure.uuid}
+            ),
+            "rights:consent_withdraw": reverse(
+                "rights:consent_withdraw", kwargs={"case_uuid": self.case.uuid, "consent_uuid": self.consent.uuid}
+            ),
             **self.case_paths(),
         }
         if name in paths:
@@ -469,7 +475,6 @@ class World:
                     "cases:note_edit": {"note_uuid": self.note.uuid},
                     "cases:task_done": {"task_uuid": self.task.uuid},
                     "cases:document_download": {"attachment_uuid": self.attachment.uuid},
-                    "cases:erase_confirm": {"erasure_uuid": self.erasure.uuid},
                     "cases:erase_cancel": {"erasure_uuid": self.erasure.uuid},
                 }.get(name, {})
             )
@@ -480,7 +485,6 @@ class World:
             kwargs = {"case_uuid": self.case.uuid}
             kwargs.update(
                 {
-                    "sharing:consent_withdraw": {"consent_uuid": self.consent.uuid},
                     "sharing:share_revoke": {"share_uuid": self.share.uuid},
                     "sharing:override_decide": {"override_uuid": self.override.uuid},
                     "sharing:transfer_cancel": {"transfer_uuid": self.transfer.uuid},
@@ -554,7 +558,7 @@ class World:
             "cases:close": {"reason": "Moved away."},
             "cases:reopen": {"reason": "Back."},
             "cases:erase_request": {"erase-reason": "survivor_request"},
-            "sharing:consent_withdraw": {"confirm": "on"},
+            "rights:consent_withdraw": {"confirm": "on"},
             "sharing:transfer_decide": {"decision": "decline"},
             "referrals:referral_action": {"action": "withdraw"},
             "referrals:referral_message": {"body": "Is there an interpreter?"},

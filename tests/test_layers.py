@@ -12,7 +12,7 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Bottom first. An app may import the apps before it in this list, never one after it.
-FLOORS = ["audit", "orgs", "notifications", "directory", "casehub", "sharing", "referrals"]
+FLOORS = ["audit", "orgs", "notifications", "directory", "casehub", "sharing", "referrals", "rights"]
 ROOF = "config"
 
 

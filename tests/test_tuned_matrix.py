@@ -74,11 +74,11 @@ NEEDS = {
     "cases:close": ("close", (), True),
     "cases:reopen": ("close", (), True),
     "cases:erase_request": ("erase", (), True),
-    "cases:erase_confirm": ("erase", (), True),
+    "rights:erase_confirm": ("erase", (), True),
     "cases:erase_cancel": ("erase", (), True),
     "sharing:case": ("consent|share", (), True),
     "sharing:consent_add": ("consent", (), True),
-    "sharing:consent_withdraw": ("consent", (), True),
+    "rights:consent_withdraw": ("consent", (), True),
     "sharing:share_add": ("share", (), True),
     "sharing:share_revoke": ("share", (), True),
     "sharing:override_add": ("share", (), True),
@@ -114,7 +114,7 @@ AUTHOR_ONLY = {"cases:note_edit", "api:case_note_update"}
 GROUP_OF_ACTION = {"note": NO, "task": CD, "view_tasks": CD, "document": DO, "download": DO}
 CAPABILITY_OF_ACTION = {**ACTION_CAPABILITY, "view_tasks": None, "download": ACTION_CAPABILITY["document"]}
 # Routes that go ahead and then find nothing to act on (no erasure or transfer by that id).
-GOES_AHEAD = {"cases:erase_confirm": {404}, "cases:erase_cancel": {404}, "sharing:transfer_cancel": {404}}
+GOES_AHEAD = {"rights:erase_confirm": {404}, "cases:erase_cancel": {404}, "sharing:transfer_cancel": {404}}
 GO = {200, 201, 302, 400}
 
 ROLES = [Role.CASEWORKER, Role.COORDINATOR]

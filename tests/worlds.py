@@ -26,6 +26,7 @@ from casehub.services import attachment_add, note_add
 from orgs import capabilities, fieldgroups, services
 from orgs.models import Organization, OrganizationStatus, Role, User
 from referrals.workflow import need_create, referral_act, referral_create
+from rights import services as rights
 from sharing import services as sharing
 from tests.casehub.factories import a_case
 from tests.directory.factories import directory_service
@@ -204,7 +205,7 @@ def _share(owner, case, recipient, spec):
     elif state == "revoked":
         sharing.share_revoke(share=share, by=owner.coordinator)
     elif state == "consent_withdrawn":
-        sharing.consent_withdraw(consent=share.consent, by=owner.coordinator)
+        rights.consent_withdraw(consent=share.consent, by=owner.coordinator)
     return share
 
 

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from casehub import signals
 from casehub.crypto.blind_index import blind_index_fields
 from casehub.crypto.fields import encrypted_models, records_of_case
 from casehub.crypto.keyring import data_key_destroy
@@ -67,7 +66,10 @@ def case_erase_request(*, case: Case, by, reason: str) -> CaseErasure:
 
 
 def case_erase_confirm(*, erasure: CaseErasure, by) -> CaseErasure:
-    """A second, different coordinator confirms: the data key is destroyed. Irreversible."""
+    """A second, different coordinator confirms: the data key is destroyed. Irreversible.
+
+    Pages and the API call rights.services.case_erase_confirm, which also ends the case's shares
+    and referrals in the same transaction."""
     case = erasure.case
     if case is None:
         raise ErasureRefused("the case no longer exists")
@@ -86,7 +88,6 @@ def case_erase_confirm(*, erasure: CaseErasure, by) -> CaseErasure:
         _clear_blind_indexes(case)
         erasure.status, erasure.confirmed_by, erasure.decided_at = ErasureStatus.ERASED, by, timezone.now()
         erasure.save(update_fields=["status", "confirmed_by", "decided_at"])
-        signals.case_erased.send(sender=Case, case=case, by=by)
         audit_record(
             "case.erased",
             actor=by,

@@ -344,7 +344,7 @@ def test_erasure_needs_a_second_coordinator(world):
     case_uuid = world["other"].uuid
     first.post(reverse("cases:erase_request", kwargs={"case_uuid": case_uuid}), {"erase-reason": "entered_in_error"})
     erasure = world["other"].erasures.get()
-    confirm = reverse("cases:erase_confirm", kwargs={"case_uuid": case_uuid, "erasure_uuid": erasure.uuid})
+    confirm = reverse("rights:erase_confirm", kwargs={"case_uuid": case_uuid, "erasure_uuid": erasure.uuid})
     first.post(confirm)
     assert world["other"].erasures.get().status == "requested"
     response = verified_client(second_coordinator).post(confirm)

@@ -19,6 +19,7 @@ from casehub.grants import CaseShare, Purpose, ShareEnd
 from orgs import capabilities, fieldgroups
 from orgs import services as org_services
 from orgs.models import Role
+from rights import services as rights
 from sharing import services as sharing
 from tests.casehub.factories import a_case
 from tests.factories import member, verified_client
@@ -277,7 +278,7 @@ def test_after_consent_is_withdrawn_the_receiver_reads_no_offer_tier_nor_thread_
     )
     assert client.get(f"/api/v1/referrals/{referral.uuid}/").json()["region"] == "Jalisco"
     consent = referral.consent
-    sharing.consent_withdraw(consent=consent, by=cast.owner.coordinator)
+    rights.consent_withdraw(consent=consent, by=cast.owner.coordinator)
     detail = client.get(f"/api/v1/referrals/{referral.uuid}/").json()
     assert "region" not in detail and "need_kind" not in detail and detail["state"] == "consent_withdrawn"
     assert client.get(f"/api/v1/referrals/{referral.uuid}/messages/").status_code == 403
@@ -294,7 +295,7 @@ def test_after_consent_is_withdrawn_the_receiver_reads_no_offer_tier_nor_thread_
 def test_the_sender_still_reads_its_own_referral_after_withdrawal(cast):
     scene = a_scene(cast)
     referral = a_referral(scene, send=True)
-    sharing.consent_withdraw(consent=referral.consent, by=cast.owner.coordinator)
+    rights.consent_withdraw(consent=referral.consent, by=cast.owner.coordinator)
     detail = verified_client(cast.owner.caseworker).get(f"/api/v1/referrals/{referral.uuid}/").json()
     assert detail["region"] == "Jalisco"
 

@@ -3,11 +3,12 @@ inbox and can no longer open them, so nothing tries to decrypt what is gone."""
 
 import pytest
 
-from casehub.crypto.shredding import case_erase_confirm, case_erase_request
+from casehub.crypto.shredding import case_erase_request
 from casehub.models import ErasureReason
 from notifications.models import Notification
 from referrals.models import ReferralState
 from referrals.workflow import referral_message_add
+from rights.services import case_erase_confirm
 from tests.factories import member, verified_client
 from tests.referrals.factories import a_referral, a_scene, accepted
 

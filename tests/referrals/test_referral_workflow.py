@@ -13,7 +13,7 @@ from casehub.grants import CaseShare, Purpose
 from orgs import fieldgroups
 from referrals.models import NeedStatus, Outcome, OutcomeReview, Referral, ReferralEvent, ReferralState, ServiceNeed
 from referrals.workflow import need_create, referral_act, referral_create, referral_sweep
-from sharing.services import consent_withdraw
+from rights.services import consent_withdraw
 from tests.factories import member
 from tests.referrals.factories import OFFER_GROUPS, a_referral, a_referral_consent, a_scene, accepted
 from tests.sharing.factories import a_consent
@@ -176,19 +176,21 @@ def test_withdrawing_consent_cancels_pending_and_active_referrals_in_the_same_tr
     assert not sees(scene.provider.coordinator, scene.case)
 
 
-def test_a_failed_withdrawal_leaves_the_referral_as_it_was(cast, monkeypatch):
+def test_a_withdrawal_failing_in_the_referrals_leaves_consent_and_referral_as_they_were(cast, monkeypatch):
+    from referrals import workflow
+
     scene = a_scene(cast)
     referral = a_referral(scene, send=True)
-    from sharing import services
 
     def boom(*args, **kwargs):
         raise RuntimeError("audit down")
 
-    monkeypatch.setattr(services, "audit_record", boom)
+    monkeypatch.setattr(workflow, "audit_record", boom)
     with pytest.raises(RuntimeError):
         consent_withdraw(consent=referral.consent, by=cast.owner.coordinator)
     referral.refresh_from_db()
-    assert referral.state == ReferralState.SENT
+    referral.consent.refresh_from_db()
+    assert referral.state == ReferralState.SENT and referral.consent.withdrawn_at is None
 
 
 # Outcomes, events, next match ------------------------------------------------------------------

@@ -29,6 +29,7 @@ from casehub.services import attachment_add, note_add, task_add
 from orgs import fieldgroups
 from orgs import services as org_services
 from orgs.models import Organization, OrganizationStatus, Role
+from rights import services as rights
 from sharing import services
 from tests.casehub.factories import a_case
 from tests.factories import make_cast, member, module_world, verified_client
@@ -201,7 +202,7 @@ class World:
         if state == "revoked":
             services.share_revoke(share=world_case.share, by=owner.coordinator)
         if state == "withdrawn":
-            services.consent_withdraw(consent=world_case.consent, by=owner.coordinator)
+            rights.consent_withdraw(consent=world_case.consent, by=owner.coordinator)
         world_case.override = services.override_request(
             case=case,
             by=second,
@@ -279,13 +280,13 @@ CASE_RULES = {
     "cases:close": ("POST", 403, 302, 403),
     "cases:reopen": ("POST", 403, 400, 403),  # the case is open
     "cases:erase_request": ("POST", 403, 302, 403),
-    "cases:erase_confirm": ("POST", 403, 404, 403),  # no such erasure request
+    "rights:erase_confirm": ("POST", 403, 404, 403),  # no such erasure request
     "cases:erase_cancel": ("POST", 403, 404, 403),
     # Sharing pages (sharing/urls.py): the owner's; a recipient is refused every one.
     "sharing:case": PAGE,
     "sharing:consent_add": ("POST", 400, 400, 403),  # an empty form
     # An action that cannot be done (already withdrawn, already ended) comes back with a message.
-    "sharing:consent_withdraw": ("POST", 302, 302, 403),
+    "rights:consent_withdraw": ("POST", 302, 302, 403),
     "sharing:share_add": ("POST", 403, 400, 403),
     "sharing:share_revoke": ("POST", 403, when_state(302, none=404), 403),
     "sharing:override_add": ("POST", 403, 400, 403),
@@ -346,7 +347,7 @@ BODIES = {
     "cases:erase_request": {"erase-reason": "survivor_request"},
     "cases:assign": {},
     "api:referral_need_create": {"kind": "shelter"},
-    "sharing:consent_withdraw": {"confirm": "on"},
+    "rights:consent_withdraw": {"confirm": "on"},
     "sharing:override_decide": {"decision": "decline"},
     "sharing:transfer_decide": {"decision": "decline"},
     "api:case_update": {"risk_level": "high"},
@@ -438,9 +439,9 @@ def case_path(world_case: WorldCase, name: str) -> str:
         "cases:note_edit": f"{page}/notes/{world_case.note.uuid}/edit/",
         "cases:task_done": f"{page}/tasks/{world_case.task.uuid}/done/",
         "cases:document_download": f"{page}/documents/{world_case.attachment.uuid}/",
-        "cases:erase_confirm": f"{page}/erase/{MISSING}/confirm/",
+        "rights:erase_confirm": f"{page}/erase/{MISSING}/confirm/",
         "cases:erase_cancel": f"{page}/erase/{MISSING}/cancel/",
-        "sharing:consent_withdraw": f"/sharing/cases/{case}/consents/{world_case.consent.uuid}/withdraw/",
+        "rights:consent_withdraw": f"/sharing/cases/{case}/consents/{world_case.consent.uuid}/withdraw/",
         "sharing:share_revoke": f"/sharing/cases/{case}/shares/{share}/revoke/",
         "sharing:override_decide": f"/sharing/cases/{case}/overrides/{world_case.override.uuid}/decide/",
         "sharing:transfer_cancel": f"/sharing/cases/{case}/transfers/{MISSING}/cancel/",

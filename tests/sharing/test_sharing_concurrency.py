@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from casehub.grants import CaseGroupObjectPermission, CaseShare, ShareEnd
-from sharing import services, signals
+from rights import services as rights
+from sharing import services
 from tests.casehub.factories import a_case
 from tests.sharing.factories import a_consent, a_share
 
@@ -76,21 +77,6 @@ def wait_until(condition, timeout: float = 10.0) -> None:
 
 
 @contextmanager
-def paused_on(signal, *, inside: threading.Event, release: threading.Event):
-    """Hold the sender's transaction open at ``signal`` (sent inside it) until ``release`` is set."""
-
-    def receiver(**kwargs):
-        inside.set()
-        assert release.wait(timeout=30)
-
-    signal.connect(receiver, weak=False)
-    try:
-        yield
-    finally:
-        signal.disconnect(receiver)
-
-
-@contextmanager
 def paused_in(target: str, *, inside: threading.Event, release: threading.Event):
     """Hold the caller's transaction open where it calls ``target`` until ``release`` is set."""
     original = pkgutil.resolve_name(target)
@@ -121,7 +107,7 @@ def test_a_share_racing_a_withdrawal_never_leaves_a_grant_or_an_open_share(cast)
         # when a coordinator shares while another withdraws the consent, at the same moment
         shared, withdrawn = race(
             lambda case=case: a_share(cast.owner, case, cast.partner, consent=False),
-            lambda consent=consent: services.consent_withdraw(consent=consent, by=cast.owner.coordinator),
+            lambda consent=consent: rights.consent_withdraw(consent=consent, by=cast.owner.coordinator),
         )
 
         # then the withdrawal succeeded, the share was refused or ended by it, and no grant is left
@@ -144,7 +130,7 @@ def test_a_withdrawal_waiting_on_a_share_in_flight_ends_that_share(cast):
         assert inside.wait(timeout=30)
 
         # when the withdrawal starts (it waits for the lock) and then the share commits
-        withdrawal = started(lambda: services.consent_withdraw(consent=consent, by=cast.owner.coordinator), withdrawn)
+        withdrawal = started(lambda: rights.consent_withdraw(consent=consent, by=cast.owner.coordinator), withdrawn)
         wait_until(waiting_for_a_lock)
         release.set()
         sharer.join(timeout=30)
@@ -163,9 +149,9 @@ def test_a_share_waiting_on_a_withdrawal_in_flight_is_refused_and_writes_nothing
     consent = a_consent(cast.owner, case, to=cast.partner.organization)
     inside, release = threading.Event(), threading.Event()
     outcome: list = []
-    with paused_on(signals.consent_withdrawn, inside=inside, release=release):
+    with paused_in("referrals.workflow.referrals_consent_withdrawn", inside=inside, release=release):
         withdrawn: list = []
-        withdrawal = started(lambda: services.consent_withdraw(consent=consent, by=cast.owner.coordinator), withdrawn)
+        withdrawal = started(lambda: rights.consent_withdraw(consent=consent, by=cast.owner.coordinator), withdrawn)
         assert inside.wait(timeout=30)
 
         # when a share starts (it waits for the lock) and then the withdrawal commits

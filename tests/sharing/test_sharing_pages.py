@@ -32,6 +32,10 @@ def url(name, case, **kwargs):
     return reverse(f"sharing:{name}", kwargs={"case_uuid": case.uuid, **kwargs})
 
 
+def withdraw_url(case, *, consent_uuid):
+    return reverse("rights:consent_withdraw", kwargs={"case_uuid": case.uuid, "consent_uuid": consent_uuid})
+
+
 @pytest.fixture
 def case(cast):
     return a_case(cast.owner, assigned=[cast.owner.caseworker], legal_name="Sentinel Quetzal")
@@ -157,7 +161,7 @@ def test_a_consent_naming_no_recipient_is_refused(cast, case):
 def test_withdrawing_consent_ends_its_shares_and_says_how_many(cast, case):
     share = a_share(cast.owner, case, cast.partner)
     response = owner_coordinator(cast).post(
-        url("consent_withdraw", case, consent_uuid=share.consent.uuid), {"confirm": "on"}, follow=True
+        withdraw_url(case, consent_uuid=share.consent.uuid), {"confirm": "on"}, follow=True
     )
     assert "Consent withdrawn. 1 share ended." in response.content.decode()
     share.refresh_from_db()
@@ -167,7 +171,7 @@ def test_withdrawing_consent_ends_its_shares_and_says_how_many(cast, case):
 
 def test_withdrawing_consent_needs_the_confirmation_and_writes_nothing_without_it(cast, case):
     share = a_share(cast.owner, case, cast.partner)
-    owner_coordinator(cast).post(url("consent_withdraw", case, consent_uuid=share.consent.uuid))
+    owner_coordinator(cast).post(withdraw_url(case, consent_uuid=share.consent.uuid))
     share.refresh_from_db()
     share.consent.refresh_from_db()
     assert share.consent.withdrawn_at is None and share.is_active
@@ -176,7 +180,7 @@ def test_withdrawing_consent_needs_the_confirmation_and_writes_nothing_without_i
 def test_withdrawing_consent_of_another_case_is_not_found(cast, case):
     other = a_case(cast.owner)
     consent = a_consent(cast.owner, other, to=cast.partner.organization)
-    response = owner_coordinator(cast).post(url("consent_withdraw", case, consent_uuid=consent.uuid), {"confirm": "on"})
+    response = owner_coordinator(cast).post(withdraw_url(case, consent_uuid=consent.uuid), {"confirm": "on"})
     assert response.status_code == 404
     consent.refresh_from_db()
     assert consent.withdrawn_at is None

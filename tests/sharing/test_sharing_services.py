@@ -30,6 +30,7 @@ from casehub.services import note_add
 from directory.models import Service, TaxonomyTerm
 from orgs import fieldgroups
 from orgs.models import Organization, OrganizationStatus
+from rights import services as rights
 from sharing import services
 from tests.casehub.factories import a_case
 from tests.sharing.factories import a_consent, a_share
@@ -214,7 +215,7 @@ def test_withdrawing_consent_ends_every_share_resting_on_it(cast):
     case = a_case(cast.owner)
     consent = a_consent(cast.owner, case, to=cast.partner.organization)
     share = a_share(cast.owner, case, cast.partner, consent=False)
-    ended = services.consent_withdraw(consent=consent, by=cast.owner.coordinator)
+    ended = rights.consent_withdraw(consent=consent, by=cast.owner.coordinator)
     assert [s.pk for s in ended] == [share.pk]
     share.refresh_from_db()
     assert share.status == ShareStatus.CONSENT_WITHDRAWN
@@ -364,8 +365,9 @@ def test_the_recipients_are_told_of_a_share_and_of_its_end_without_details(cast)
 
 
 def erase(cast, case) -> None:
-    from casehub.crypto.shredding import case_erase_confirm, case_erase_request
+    from casehub.crypto.shredding import case_erase_request
     from casehub.models import ErasureReason
+    from rights.services import case_erase_confirm
     from tests.factories import member
 
     erasure = case_erase_request(case=case, by=cast.owner.coordinator, reason=ErasureReason.SURVIVOR_REQUEST)

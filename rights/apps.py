@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RightsConfig(AppConfig):
+    name = "rights"
+    verbose_name = "The survivor's rights across apps"

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from rights import api, views
+
+app_name = "rights"
+
+urlpatterns = [
+    path(
+        "sharing/cases/<uuid:case_uuid>/consents/<uuid:consent_uuid>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("cases/<uuid:case_uuid>/erase/<uuid:erasure_uuid>/confirm/", views.erase_confirm, name="erase_confirm"),
+]
+
+# Under /api/v1/cases/<uuid:case_id>/ in the "api" namespace (config/urls.py).
+case_api_routes = [
+    path("consents/<uuid:consent_id>/withdraw/", api.ConsentWithdrawApi.as_view(), name="case_consent_withdraw"),
+]
