@@ -16,7 +16,7 @@ Timed:
 - queue: GET /api/v1/referrals/incoming/ (first page, 25 referrals, overdue first, as on the queue page) with the
   busiest provider coordinator's API token, through authentication, selector and serializer;
   median of --repeat runs.
-- sweep: referrals.workflow.referral_sweep once over the whole table (reminders to receivers
+- sweep: referrals.sweep.referral_sweep once over the whole table (reminders to receivers
   at 50% and 100%, senders told at 100%, expiry at 200%, each through notify() with its
   dedupe key). Publishing each notification's e-mail task is stubbed out: delivery is a
   separate Celery task in production, not part of the sweep.
@@ -189,7 +189,7 @@ def main() -> None:
     from notifications import services as notification_services
     from notifications.models import Notification
     from referrals.models import Referral
-    from referrals.workflow import referral_sweep
+    from referrals.sweep import referral_sweep
 
     notification_services._publish_email = lambda notification_id: None
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)

@@ -11,9 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from casehub.access import Scope, actor_for, case_for_user, cases_for_user
+from casehub.access import CaseAction, Scope, actor_for, case_actions, case_for_user, cases_for_user
+from orgs.access import member_role
 from orgs.models import Role
 from referrals.models import Referral, ServiceNeed
+from referrals.transitions import RECEIVER_ASSIGNEE, RECEIVER_COORDINATOR, SENDER, SYSTEM
+
+WORKING_ROLES = (Role.CASEWORKER, Role.COORDINATOR)
 
 # What the offer tier holds: absent from every answer to someone it is not revealed to.
 OFFER_FIELDS = ("need_kind", "urgency", "constraints", "age_band", "gender", "languages", "region")
@@ -85,3 +89,28 @@ def need_for_user(user, need_id) -> ServiceNeed:
         raise Http404  # another organization's need: its own to refer
     need.case = case
     return need
+
+
+def referral_roles(user, referral: Referral, *, sees_case: bool | None = None) -> frozenset[str]:
+    """The roles ``user`` holds on this referral (transitions.ACTORS); None is the system.
+
+    ``sees_case``: whether the user may open the referral's case, when the caller checked that
+    for a whole page at once (referrals.selectors.queue_roles); otherwise it is checked here.
+    """
+    if user is None:
+        return frozenset({SYSTEM})
+    role = member_role(user)
+    if role not in WORKING_ROLES:
+        return frozenset()
+    organization_id = user.membership.organization_id
+    roles = set()
+    if organization_id == referral.from_organization_id and (
+        CaseAction.VIEW in case_actions(user, referral.case) if sees_case is None else sees_case
+    ):
+        roles.add(SENDER)
+    if organization_id == referral.to_organization_id:
+        if role == Role.COORDINATOR:
+            roles.add(RECEIVER_COORDINATOR)
+        if referral.assigned_to_id == user.pk:
+            roles.add(RECEIVER_ASSIGNEE)
+    return frozenset(roles)

@@ -18,22 +18,22 @@ from orgs.access import member_role
 from orgs.models import Role, User
 from referrals.access import (
     OFFER_FIELDS,
+    WORKING_ROLES,
     need_for_user,
     referral_for_user,
     referral_reveals,
+    referral_roles,
     referral_thread_for_user,
 )
 from referrals.models import Referral, SafetyFlag, Urgency
 from referrals.selectors import incoming_queue, network_figures, outgoing_queue, queue_roles
 from referrals.transitions import ACTIONS, actions_for
 from referrals.workflow import (
-    WORKING_ROLES,
     need_create,
     referral_act,
     referral_assign,
     referral_create,
     referral_message_add,
-    referral_roles,
 )
 
 

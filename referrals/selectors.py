@@ -9,9 +9,9 @@ from casehub.access import Scope, cases_for_user
 from directory.models import Service
 from orgs.access import member_role
 from orgs.models import Role, User
-from referrals.access import referral_reveals, referrals_for_user
+from referrals.access import WORKING_ROLES, referral_reveals, referral_roles, referrals_for_user
 from referrals.models import RECEIVED_QUEUE_STATES, SENT_QUEUE_STATES, DeclineReason, Outcome, Referral, ReferralState
-from referrals.workflow import WORKING_ROLES, referable_services, referral_roles
+from referrals.workflow import referable_services
 
 QUEUE_ORDER = (F("due_at").asc(nulls_last=True), "-id")
 

@@ -18,7 +18,7 @@ from directory.matching import Need
 from directory.models import Service, TaxonomyTerm
 from orgs.access import member_role, require_role
 from orgs.models import Role, User
-from referrals.access import need_for_user, referral_for_user, referral_thread_for_user
+from referrals.access import WORKING_ROLES, need_for_user, referral_for_user, referral_roles, referral_thread_for_user
 from referrals.forms import CompleteForm, DeclineForm, FailForm, MessageForm, NeedForm
 from referrals.models import ACTIVE_STATES, UNANSWERED_STATES, NeedStatus, Referral, ReferralState, ServiceNeed
 from referrals.selectors import (
@@ -30,13 +30,11 @@ from referrals.selectors import (
 )
 from referrals.transitions import RECEIVER_COORDINATOR, SENDER, actions_for
 from referrals.workflow import (
-    WORKING_ROLES,
     need_create,
     referral_act,
     referral_assign,
     referral_create,
     referral_message_add,
-    referral_roles,
 )
 
 # Coded survivor values -> the directory's matching vocabulary.

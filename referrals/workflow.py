@@ -1,5 +1,7 @@
 """Every write to service needs and referrals: one transaction, one event, one audit record each.
 
+Who is told is referrals.notices; the minute-by-minute sweep is referrals.sweep.
+
 Who may do what is referrals.transitions.TRANSITIONS; this module only works out which roles a
 user holds on a referral and applies the table. Consent gates sending (sharing.services
 .covering_provision for the referral purpose); acceptance widens access through a share that
@@ -16,22 +18,19 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record, audit_record_many
+from audit.services import audit_record
 from casehub.access import CaseAction, case_actions
 from casehub.grants import Purpose
 from casehub.models import Case
 from directory.models import Gender as ProviderGender
 from directory.models import Service, ServiceStatus
-from notifications.models import NotificationKind
-from notifications.services import notify, notify_each
 from orgs.access import member_role
-from orgs.models import Membership, OrganizationStatus, Role, User
-from referrals import deadlines
-from referrals.access import referral_reveals
+from orgs.models import OrganizationStatus, User
+from referrals import deadlines, notices
+from referrals.access import WORKING_ROLES, referral_reveals, referral_roles
 from referrals.models import (
     ACTIVE_STATES,
     PAUSED_STATES,
@@ -48,9 +47,7 @@ from referrals.models import (
     Urgency,
 )
 from referrals.transitions import (
-    RECEIVER_ASSIGNEE,
     RECEIVER_COORDINATOR,
-    SENDER,
     SYSTEM,
     allowed_actors,
     next_state,
@@ -63,7 +60,6 @@ from sharing.services import (
     share_hand_to,
 )
 
-WORKING_ROLES = (Role.CASEWORKER, Role.COORDINATOR)
 # The deadline step each state runs; paused states keep the step they interrupted.
 STEP_OF_STATE = {
     ReferralState.SENT: "acknowledge",
@@ -80,62 +76,6 @@ REVOKING_STATES = (
     ReferralState.CONSENT_WITHDRAWN,
     ReferralState.REDIRECTED,
 )
-
-
-# Roles ------------------------------------------------------------------------------------------
-
-
-def referral_roles(user, referral: Referral, *, sees_case: bool | None = None) -> frozenset[str]:
-    """The roles ``user`` holds on this referral (transitions.ACTORS); None is the system.
-
-    ``sees_case``: whether the user may open the referral's case, when the caller checked that
-    for a whole page at once (referral_selectors.queue_roles); otherwise it is checked here.
-    """
-    if user is None:
-        return frozenset({SYSTEM})
-    role = member_role(user)
-    if role not in WORKING_ROLES:
-        return frozenset()
-    organization_id = user.membership.organization_id
-    roles = set()
-    if organization_id == referral.from_organization_id and (
-        CaseAction.VIEW in case_actions(user, referral.case) if sees_case is None else sees_case
-    ):
-        roles.add(SENDER)
-    if organization_id == referral.to_organization_id:
-        if role == Role.COORDINATOR:
-            roles.add(RECEIVER_COORDINATOR)
-        if referral.assigned_to_id == user.pk:
-            roles.add(RECEIVER_ASSIGNEE)
-    return frozenset(roles)
-
-
-def _coordinators_of(organization_ids) -> dict[int, list[User]]:
-    """Each organization's active coordinators, for one or many organizations in one query."""
-    found: dict[int, list[User]] = {}
-    for organization_id, user_id in Membership.objects.filter(
-        organization_id__in=organization_ids, is_active=True, role=Role.COORDINATOR, user__is_active=True
-    ).values_list("organization_id", "user_id"):
-        found.setdefault(organization_id, []).append(User(pk=user_id))
-    return found
-
-
-def sender_side(referral: Referral, coordinators: dict[int, list[User]] | None = None) -> list[User]:
-    """The sending coordinators, sender and author; ``coordinators`` from _coordinators_of saves the query."""
-    organization_id = referral.from_organization_id
-    if coordinators is None:
-        coordinators = _coordinators_of([organization_id])
-    people = list(coordinators.get(organization_id, []))
-    return people + [User(pk=user_id) for user_id in {referral.sent_by_id, referral.created_by_id} - {None}]
-
-
-def receiver_side(referral: Referral, coordinators: dict[int, list[User]] | None = None) -> list[User]:
-    """The receiving coordinators and assignee; ``coordinators`` from _coordinators_of saves the query."""
-    organization_id = referral.to_organization_id
-    if coordinators is None:
-        coordinators = _coordinators_of([organization_id])
-    people = list(coordinators.get(organization_id, []))
-    return people + ([User(pk=referral.assigned_to_id)] if referral.assigned_to_id else [])
 
 
 # Needs ------------------------------------------------------------------------------------------
@@ -352,14 +292,9 @@ def referral_act(
     if action in ("confirm_outcome", "dispute_outcome"):
         referral.outcome_review = OutcomeReview.CONFIRMED if action == "confirm_outcome" else OutcomeReview.DISPUTED
     referral = _transition(referral, by=by, action=action, reason=reason or outcome, note=note)
-    if action == "accept" and referral.assigned_to_id != by.pk:
+    if action == "accept":
         # The sender is told by the transition; the person the work goes to, here.
-        notify(
-            [referral.assigned_to],
-            NotificationKind.REFERRAL_ASSIGNED,
-            referral.get_absolute_url(),
-            dedupe_key=f"referral:{referral.uuid}:accepted_for:{referral.assigned_to.uuid}",
-        )
+        notices.assigned(referral, by=by, key=f"referral:{referral.uuid}:accepted_for:{referral.assigned_to.uuid}")
     return referral
 
 
@@ -410,13 +345,7 @@ def referral_assign(*, referral: Referral, by, assignee) -> Referral:
         target=referral,
         details={"referral": str(referral.uuid), "assignee": str(assignee.uuid)},
     )
-    if assignee.pk != by.pk:
-        notify(
-            [assignee],
-            NotificationKind.REFERRAL_ASSIGNED,
-            referral.get_absolute_url(),
-            dedupe_key=f"referral:{referral.uuid}:assign:{event.uuid}",
-        )
+    notices.assigned(referral, by=by, key=f"referral:{referral.uuid}:assign:{event.uuid}")
     return referral
 
 
@@ -453,7 +382,7 @@ def _transition(referral: Referral, *, by, action: str, reason: str = "", note: 
             **({"redirected_to": str(referral.redirected_to_id)} if action == "redirect" else {}),
         },
     )
-    _notify_other_side(referral, by=by, action=action, event=event)
+    notices.referral_changed(referral, by=by, action=action, event=event)
     return referral
 
 
@@ -474,33 +403,6 @@ def _event(referral, *, by, action, from_state, to_state, reason="", note="") ->
     event.case = referral.case
     event.save()
     return event
-
-
-def _notify_other_side(referral: Referral, *, by, action: str, event: ReferralEvent) -> None:
-    if action in ("create", "await_consent", "enter_in_error", "case_erased") and referral.sent_at is None:
-        return  # the receiver never saw it
-    if action == "case_erased":
-        # The referral is gone from every page with its case: the provider is pointed to its inbox.
-        notify(
-            receiver_side(referral),
-            NotificationKind.REFERRAL_UPDATED,
-            reverse("notifications:inbox"),
-            dedupe_key=f"referral:{referral.uuid}:event:{event.uuid}",
-        )
-        return
-    roles = referral_roles(by, referral)
-    if SYSTEM in roles:
-        people = sender_side(referral) + receiver_side(referral)
-    elif SENDER in roles:
-        people = receiver_side(referral)
-    else:
-        people = sender_side(referral)
-    people = [person for person in people if by is None or person.pk != by.pk]
-    kind = {
-        "send": NotificationKind.REFERRAL_RECEIVED,
-        "expire": NotificationKind.REFERRAL_EXPIRED,
-    }.get(action, NotificationKind.REFERRAL_UPDATED)
-    notify(people, kind, referral.get_absolute_url(), dedupe_key=f"referral:{referral.uuid}:event:{event.uuid}")
 
 
 # Deadlines --------------------------------------------------------------------------------------
@@ -576,13 +478,7 @@ def referral_message_add(*, referral: Referral, by, body: str) -> ReferralMessag
     message = ReferralMessage(referral=referral, author=by, organization=by.membership.organization, body=body.strip())
     message.case = referral.case
     message.save()
-    people = receiver_side(referral) if SENDER in roles else sender_side(referral)
-    notify(
-        [person for person in people if person.pk != by.pk],
-        NotificationKind.REFERRAL_MESSAGE,
-        referral.get_absolute_url(),
-        dedupe_key=f"referral:{referral.uuid}:message:{message.uuid}",
-    )
+    notices.message_added(referral, by=by, roles=roles, key=f"referral:{referral.uuid}:message:{message.uuid}")
     return message
 
 
@@ -615,158 +511,3 @@ def _end_each(referrals, *, action: str, reason: str = "") -> int:
         _transition(referral, by=None, action=action, reason=reason)
         ended += 1
     return ended
-
-
-# The sweep --------------------------------------------------------------------------------------
-
-
-def referral_sweep(*, now: datetime | None = None) -> dict[str, int]:
-    """Reminders at 50% and 100% of running deadlines, the sender told at 100%, expiry at 200%,
-    and shares of completed referrals ended after their follow-up period.
-
-    Each part is one indexed range query over the marks stored on the referral, and expiry a
-    fixed number of queries per EXPIRY_BATCH referrals; notifications carry dedupe keys, so a
-    sweep that runs twice (or two sweeps racing) notifies once.
-    """
-    now = now or timezone.now()
-    counts = {"half": 0, "full": 0, "expired": 0, "shares_ended": 0}
-
-    def receivers(row) -> list[User]:
-        people = list(coordinators.get(row["to_organization_id"], []))
-        return people + ([User(pk=row["assigned_to_id"])] if row["assigned_to_id"] else [])
-
-    columns = (
-        "pk",
-        "uuid",
-        "to_organization_id",
-        "from_organization_id",
-        "assigned_to_id",
-        "sent_by_id",
-        "deadline_step",
-    )
-    half = list(Referral.objects.filter(half_at__lte=now, reminders_sent=0).values(*columns)[:SWEEP_BATCH])
-    full = list(Referral.objects.filter(due_at__lte=now, reminders_sent__lt=2).values(*columns)[:SWEEP_BATCH])
-    coordinators = _coordinators_of({row["to_organization_id"] for row in half + full})
-    with transaction.atomic():
-        notify_each((receivers(row), NotificationKind.REFERRAL_REMINDER, _link(row), _key(row, 50)) for row in half)
-        counts["half"] = Referral.objects.filter(pk__in=[row["pk"] for row in half], reminders_sent=0).update(
-            reminders_sent=1
-        )
-    with transaction.atomic():
-        notify_each(
-            (
-                receivers(row) + ([User(pk=row["sent_by_id"])] if row["sent_by_id"] else []),
-                NotificationKind.REFERRAL_OVERDUE,
-                _link(row),
-                _key(row, 100),
-            )
-            for row in full
-        )
-        counts["full"] = Referral.objects.filter(pk__in=[row["pk"] for row in full], reminders_sent__lt=2).update(
-            reminders_sent=2
-        )
-    while counts["expired"] < SWEEP_BATCH:
-        limit = min(EXPIRY_BATCH, SWEEP_BATCH - counts["expired"])
-        expired = _expire_batch(now, limit=limit)
-        counts["expired"] += expired
-        if expired < limit:
-            break
-    for referral in Referral.objects.filter(share_ends_at__lte=now, share__isnull=False).select_related("share")[
-        :SWEEP_BATCH
-    ]:
-        with transaction.atomic():
-            # The follow-up time is over: no referral change announces it, so the share's end is told.
-            share_end_for_referral(share=referral.share, by=None, tell=True)
-            Referral.objects.filter(pk=referral.pk).update(share_ends_at=None)
-            counts["shares_ended"] += 1
-    return counts
-
-
-EXPIRABLE = (ReferralState.SENT, ReferralState.ACKNOWLEDGED)
-SWEEP_BATCH = 5000  # rows per part and run; beat runs the sweep every minute
-EXPIRY_BATCH = 500  # referrals expired per transaction
-
-
-@transaction.atomic
-def _expire_batch(now: datetime, *, limit: int) -> int:
-    """Expire up to ``limit`` unanswered referrals past 200%, as the "expire" transition does one
-    at a time (state, clock, event, audit record, both sides told), in a fixed number of queries."""
-    # Rows another sweep holds are skipped, not waited for (PostgreSQL; SQLite serializes writers).
-    # The lock is taken by the same query that checks the state and mark, so a referral answered
-    # meanwhile is not expired.
-    referrals = list(
-        Referral.objects.select_for_update(of=("self",), skip_locked=True)
-        .filter(expires_at__lte=now, state__in=EXPIRABLE)
-        .select_related("to_organization")
-        .order_by("expires_at", "pk")[:limit]
-    )
-    if not referrals:
-        return 0
-    at = timezone.now()
-    # Expired referrals have no clock (as in _clock for a state without a step).
-    Referral.objects.filter(pk__in=[referral.pk for referral in referrals]).update(
-        state=ReferralState.EXPIRED,
-        state_changed_at=at,
-        deadline_step="",
-        clock_started_at=None,
-        clock_pauses=[],
-        half_at=None,
-        due_at=None,
-        expires_at=None,
-    )
-    # Shares come with acceptance, so unanswered referrals have none; end one if it exists anyway.
-    for referral in referrals:
-        if referral.share_id:
-            share_end_for_referral(share=referral.share, by=None)
-    events = [
-        ReferralEvent(
-            case_id=referral.case_id,
-            referral=referral,
-            from_organization_id=referral.from_organization_id,
-            to_organization_id=referral.to_organization_id,
-            action="expire",
-            from_state=referral.state,
-            to_state=ReferralState.EXPIRED,
-            at=at,
-        )
-        for referral in referrals
-    ]
-    ReferralEvent.objects.bulk_create(events)  # no note, so nothing to encrypt
-    audit_record_many(
-        [
-            {
-                "action": "referral.expire",
-                "organization": referral.to_organization,
-                "target": referral,
-                "details": {
-                    "referral": str(referral.uuid),
-                    "from": event.from_state,
-                    "to": event.to_state,
-                    "reason": "",
-                },
-            }
-            for referral, event in zip(referrals, events, strict=True)
-        ]
-    )
-    coordinators = _coordinators_of(
-        {referral.from_organization_id for referral in referrals}
-        | {referral.to_organization_id for referral in referrals}
-    )
-    notify_each(
-        (
-            sender_side(referral, coordinators) + receiver_side(referral, coordinators),
-            NotificationKind.REFERRAL_EXPIRED,
-            referral.get_absolute_url(),
-            f"referral:{referral.uuid}:event:{event.uuid}",
-        )
-        for referral, event in zip(referrals, events, strict=True)
-    )
-    return len(referrals)
-
-
-def _link(row) -> str:
-    return f"/referrals/{row['uuid']}/"
-
-
-def _key(row, percent: int) -> str:
-    return f"referral:{row['uuid']}:{row['deadline_step']}:{percent}"

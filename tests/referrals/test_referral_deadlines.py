@@ -12,7 +12,8 @@ from audit.services import audit_verify
 from casehub.grants import CaseShare
 from notifications.models import Notification, NotificationKind
 from referrals.models import Referral, ReferralEvent, ReferralState
-from referrals.workflow import need_create, referral_act, referral_create, referral_sweep
+from referrals.sweep import referral_sweep
+from referrals.workflow import need_create, referral_act, referral_create
 from tests.referrals.factories import a_referral, a_scene, accepted
 
 MONDAY_10 = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)  # after the consents the tests record

@@ -12,7 +12,8 @@ from casehub.access import case_access, cases_for_user
 from casehub.grants import CaseShare, Purpose
 from orgs import fieldgroups
 from referrals.models import NeedStatus, Outcome, OutcomeReview, Referral, ReferralEvent, ReferralState, ServiceNeed
-from referrals.workflow import need_create, referral_act, referral_create, referral_sweep
+from referrals.sweep import referral_sweep
+from referrals.workflow import need_create, referral_act, referral_create
 from rights.services import consent_withdraw
 from tests.factories import member
 from tests.referrals.factories import OFFER_GROUPS, a_referral, a_referral_consent, a_scene, accepted
