@@ -35,7 +35,3 @@ LABELS = {
 
 def label(code: str) -> str:
     return str(LABELS.get(code, code))
-
-
-def parent_code(code: str) -> str | None:
-    return code.rsplit(".", 1)[0] if "." in code else None

@@ -223,7 +223,8 @@ def referral_create(*, need: ServiceNeed, service: Service, by) -> Referral:
 # Transitions ------------------------------------------------------------------------------------
 
 
-def _clean(action: str, *, reason: str, outcome: str, note: str) -> dict:
+def _require_answers(action: str, *, reason: str, outcome: str, note: str) -> None:
+    """The reason, outcome or note an action cannot go without."""
     if action == "decline" and reason not in DeclineReason.values:
         raise ValidationError({"reason": [_("Choose why you decline.")]})
     if action == "complete" and outcome not in Outcome.values:
@@ -234,7 +235,6 @@ def _clean(action: str, *, reason: str, outcome: str, note: str) -> dict:
         raise ValidationError({"note": [_("Ask your question.")]})
     if action == "answer" and not note.strip():
         raise ValidationError({"note": [_("Write your answer.")]})
-    return {}
 
 
 @transaction.atomic
@@ -263,7 +263,7 @@ def referral_act(
         raise ValidationError(_("This action is not possible in the referral's current state."), code="state")
     if not allowed_actors(referral.state, action) & referral_roles(by, referral):
         raise PermissionDenied
-    _clean(action, reason=reason, outcome=outcome, note=note)
+    _require_answers(action, reason=reason, outcome=outcome, note=note)
     if action == "send":
         try:
             provision = covering_provision(

@@ -103,11 +103,6 @@ class WrappedKey:
     wrapped: bytes | None
 
 
-def wrapped_key_of(case) -> WrappedKey:
-    """The data key columns of a loaded case row."""
-    return WrappedKey(case.data_key_id, case.uuid, case.data_key_master_id, case.data_key_wrapped)
-
-
 def data_keys_assign(cases) -> None:
     """Give each new (unsaved) case a fresh random data key, wrapped under the active master key.
 
