@@ -368,7 +368,7 @@ BODIES["cases:new"] = {"step": "search", "q": SHARED_NAME}
 
 
 def matrix_routes() -> set[str]:
-    """Every case page, every /api/v1/ route with a case id, and every sharing route."""
+    """Every case page, every /api/v1/ route with a case id, and every sharing and rights route."""
     names = set()
 
     def walk(patterns, namespace="", prefix=""):
@@ -379,7 +379,7 @@ def matrix_routes() -> set[str]:
                 walk(pattern.url_patterns, inner, route)
             elif isinstance(pattern, URLPattern) and pattern.name:
                 name = namespace + pattern.name
-                sharing = pattern.callback.__module__.startswith("sharing.")
+                sharing = pattern.callback.__module__.startswith(("sharing.", "rights."))
                 if name.startswith("cases:") or sharing or (route.startswith("api/v1/") and "case_id" in route):
                     names.add(name)
 
