@@ -7,7 +7,7 @@ from pytest_django.plugin import blocking_manager_key
 
 from config.celery import app as celery_app
 from tests.crypto.models import TEST_MODELS
-from tests.factories import make_cast
+from tests.factories import cast_from_keys, cast_keys, make_cast, module_world
 
 # Unit tests run tasks in-process; tests marked `worker` switch to a real worker themselves.
 celery_app.conf.task_always_eager = True
@@ -68,8 +68,23 @@ def pytest_runtest_teardown(item, nextitem):
     return result
 
 
+@pytest.fixture(scope="module")
+def module_cast(django_db_setup, django_db_blocker):
+    """The cast made once per test module, in a transaction rolled back after its last test."""
+    with module_world(django_db_blocker, make_cast) as made:
+        yield cast_keys(made)
+
+
 @pytest.fixture
-def cast(db):
+def cast(module_cast, db):
+    """The cast as the test starts: fresh instances; whatever the test writes rolls back with it."""
+    return cast_from_keys(module_cast)
+
+
+@pytest.fixture
+def committed_cast(transactional_db):
+    """The cast for a transactional test (a live server, a worker, concurrent writers), which
+    must commit it; such a module overrides ``cast`` with this."""
     return make_cast()
 
 

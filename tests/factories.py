@@ -128,6 +128,30 @@ def make_cast() -> Cast:
     )
 
 
+def cast_keys(cast: Cast) -> dict:
+    """The cast's primary keys, to load it again (cast_from_keys) in a later transaction."""
+    teams = {name: getattr(cast, name) for name in ("owner", "partner", "outsider", "suspended")}
+    return {
+        "teams": {
+            name: (team.organization.pk, {role: team.by_role(role).pk for role in Role.values})
+            for name, team in teams.items()
+        },
+        "admin": cast.admin.pk,
+    }
+
+
+def cast_from_keys(keys: dict) -> Cast:
+    """Fresh instances of the cast's rows, as the database holds them now (two queries)."""
+    organizations = Organization.objects.in_bulk([pk for pk, _ in keys["teams"].values()])
+    user_pks = [keys["admin"], *(pk for _, roles in keys["teams"].values() for pk in roles.values())]
+    users = User.objects.in_bulk(user_pks)
+    teams = {
+        name: Team(organizations[org_pk], **{role: users[pk] for role, pk in roles.items()})
+        for name, (org_pk, roles) in keys["teams"].items()
+    }
+    return Cast(**teams, admin=users[keys["admin"]])
+
+
 def caseworkers_see_all_cases(organization, see_all: bool = True) -> None:
     """Let the organization's caseworkers see every unrestricted case (or only theirs)."""
     current = services.capabilities_of(organization, Role.CASEWORKER)

@@ -9,7 +9,7 @@ from django.test import Client
 
 from audit.models import AuditEvent, AuditHead
 from audit.services import audit_record, audit_record_many, audit_verify
-from tests.factories import verified_client
+from tests.factories import make_cast, verified_client
 
 
 @contextlib.contextmanager
@@ -27,6 +27,11 @@ def tampering():
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE casehub_auditevent ENABLE TRIGGER casehub_auditevent_append_only")
+
+
+@pytest.fixture
+def cast(db):
+    return make_cast()  # made per test: the chain tests count from an empty trail
 
 
 @pytest.fixture

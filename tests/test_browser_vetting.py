@@ -8,6 +8,12 @@ from orgs.models import Organization, OrganizationReference, OrganizationStatus,
 from tests.browser import form_errors, messages, minimal_pdf, screenshot, sign_in, sign_out, totp_from_secret
 from tests.factories import PASSWORD, current_totp
 
+
+@pytest.fixture
+def cast(committed_cast):
+    return committed_cast  # committed: this module's tests need real transactions
+
+
 pytestmark = pytest.mark.browser
 
 APPLICANT = "ana-refugio"

@@ -13,6 +13,12 @@ from casehub.models import Case, CaseAttachment, CaseNote, CaseStatus
 from tests.browser import messages, minimal_pdf, screenshot, sign_in, sign_out
 from tests.factories import PASSWORD, current_totp, make_cast
 
+
+@pytest.fixture
+def cast(committed_cast):
+    return committed_cast  # committed: this module's tests need real transactions
+
+
 pytestmark = pytest.mark.browser
 
 WIDTHS = {"wide": 1200, "phone": 390}

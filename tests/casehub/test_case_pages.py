@@ -9,7 +9,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from casehub.models import Case, CaseEvent, CaseNote, CaseStatus, CaseTask
 from casehub.services import attachment_add, case_create, case_set_restricted, note_add, task_add
-from tests.factories import caseworkers_see_all_cases, make_cast, member, verified_client
+from tests.factories import caseworkers_see_all_cases, member, verified_client
 
 PDF = b"%PDF-1.4 case page test\n%%EOF\n"
 
@@ -42,8 +42,7 @@ def expected_status(page: str, role: str, *, restricted: bool, see_all: bool) ->
 
 
 @pytest.fixture
-def world(db):
-    cast = make_cast()
+def world(cast):
     owner = cast.owner
     unassigned = member(owner.organization, "caseworker", username="owner-caseworker-2")
     case = case_create(organization=owner.organization, by=owner.caseworker, legal_name="Sentinel Quetzal")

@@ -91,6 +91,11 @@ BODIES = {
 }
 
 
+@pytest.fixture
+def cast(db):
+    return make_cast()  # this module's TestCase classes make their own cast: one per test here too
+
+
 class CaseApiMatrix(TestCase):
     """Each endpoint × each person, for one combination of `restricted` and the organization's setting."""
 

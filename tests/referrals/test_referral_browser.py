@@ -19,6 +19,12 @@ from tests.factories import PASSWORD, make_cast
 from tests.referrals.factories import a_referral, a_referral_consent, a_scene
 from tests.sharing.factories import a_consent
 
+
+@pytest.fixture
+def cast(committed_cast):
+    return committed_cast  # committed: this module's tests need real transactions
+
+
 pytestmark = pytest.mark.browser
 
 

@@ -26,6 +26,12 @@ from tests.notifications.test_worker import (  # noqa: F401 (fixtures)
 )
 from tests.referrals.factories import a_referral, a_scene
 
+
+@pytest.fixture
+def cast(committed_cast):
+    return committed_cast  # committed: this module's tests need real transactions
+
+
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 

@@ -24,6 +24,12 @@ from sharing import services
 from tests.casehub.factories import a_case
 from tests.sharing.factories import a_consent, a_share
 
+
+@pytest.fixture
+def cast(committed_cast):
+    return committed_cast  # committed: this module's tests need real transactions
+
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks and concurrent writers"),
