@@ -28,6 +28,8 @@ from tests.directory.factories import LocationFactory, directory_service
 from tests.factories import make_cast, member, verified_client
 from tests.sharing.factories import a_consent
 
+pytestmark = pytest.mark.long
+
 ACTORS = [
     "anon",
     "unverified",

@@ -8,6 +8,8 @@ from django.test import Client
 
 from tests.test_authorization_matrix import ACTORS, MATRIX, world  # noqa: F401 (a fixture)
 
+pytestmark = pytest.mark.long
+
 # Sessions and the audit trail record requests themselves (a refused GET is audited); they are not data changes.
 BOOKKEEPING = {"sessions.session", "audit.auditevent", "audit.audithead"}
 

@@ -11,6 +11,7 @@ reference's. No response ever holds a text of a group the user may not see.
 
 import re
 
+import pytest
 import time_machine
 from django.db import transaction
 from django.urls import reverse
@@ -19,6 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from orgs import fieldgroups
 from tests.factories import verified_client
 from tests.worlds import NOW, build, reference, texts, works_cases, worlds
+
+pytestmark = pytest.mark.long
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 PAGE_TABS = ["survivor", "details", "notes", "documents", "safety"]

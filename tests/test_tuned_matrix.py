@@ -34,6 +34,8 @@ from tests.casehub.factories import a_case
 from tests.factories import make_cast, member, module_world, verified_client
 from tests.sharing.test_share_matrix import CASE_RULES, WorldCase, case_path, send
 
+pytestmark = pytest.mark.long
+
 ID, CT, SF, CD, NA, DO, NO = (
     fieldgroups.IDENTITY,
     fieldgroups.CONTACT,

@@ -26,6 +26,8 @@ from orgs import services as org_services
 from orgs.models import Role
 from tests.factories import caseworkers_see_all_cases, make_cast, member, verified_client
 
+pytestmark = pytest.mark.long
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 SENTINEL = "Zz-sentinel"
 

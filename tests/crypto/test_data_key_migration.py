@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from casehub.crypto import aead, keyring
 from casehub.crypto.keys import key_provider
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.long]
 
 BEFORE = [("casehub", "0006_case_erasure")]
 AFTER = [("casehub", "0007_data_key_on_case")]

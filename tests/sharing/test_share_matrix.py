@@ -34,6 +34,8 @@ from sharing import services
 from tests.casehub.factories import a_case
 from tests.factories import make_cast, member, module_world, verified_client
 
+pytestmark = pytest.mark.long
+
 GROUPS = sorted(fieldgroups.ALL)
 ACTORS = [
     "owner_caseworker",
