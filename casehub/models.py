@@ -213,6 +213,10 @@ class CaseTask(CaseRecord):
         ordering = ["done_at", "due_on", "id"]
         indexes = [models.Index(fields=["assignee", "done_at", "due_on"])]
 
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due_on is not None and self.due_on < timezone.localdate()
+
 
 class AttachmentKind(models.TextChoices):
     IDENTITY = "identity", _("Identity document")

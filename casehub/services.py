@@ -12,6 +12,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,8 @@ from casehub.models import (
     SurvivorPhone,
 )
 from casehub.multichoice import MultiChoiceField
+from notifications.models import NotificationKind
+from notifications.services import notify
 from orgs import fieldgroups
 from orgs.models import Membership, Role
 
@@ -174,8 +177,18 @@ def _require(by, case: Case, *actions: CaseAction) -> None:
         raise PermissionDenied
 
 
-def _event(case: Case, *, actor, action: str, fields=(), changes=None, comment=None) -> None:
-    CaseEvent(case=case, actor=actor, action=action, fields=list(fields), changes=changes or {}, comment=comment).save()
+def _event(case: Case, *, actor, action: str, fields=(), changes=None, comment=None) -> CaseEvent:
+    event = CaseEvent(
+        case=case, actor=actor, action=action, fields=list(fields), changes=changes or {}, comment=comment
+    )
+    event.save()
+    return event
+
+
+def _tell_assigned(people, kind: str, link: str, *, by, event: CaseEvent) -> None:
+    """The people given work are told, by a link and the kind of work only, unless they gave it to
+    themselves."""
+    notify([person for person in people if by is None or person.pk != by.pk], kind, link, dedupe_key=f"{event.uuid}")
 
 
 def _touch(case: Case, by) -> None:
@@ -258,8 +271,12 @@ def case_assign(*, case: Case, by, caseworkers: list) -> None:
     _touch(case, by)
     case.save(update_fields=["updated_at", "updated_by"])
     changes = {"assigned": {"from": sorted(before), "to": sorted(after)}}
-    _event(case, actor=by, action="assigned", fields=["assigned_caseworkers"], changes=changes)
+    event = _event(case, actor=by, action="assigned", fields=["assigned_caseworkers"], changes=changes)
     audit_record("case.assigned", actor=by, organization=case.organization, target=case, details=changes)
+    newly = [user for user in caseworkers if user.pk not in before]
+    _tell_assigned(
+        newly, NotificationKind.CASE_ASSIGNED, reverse("cases:survivor", args=[case.uuid]), by=by, event=event
+    )
 
 
 @transaction.atomic
@@ -391,6 +408,8 @@ def task_add(*, case: Case, by, title: str, due_on: date | None = None, assignee
     _require(by, case, CaseAction.TASK)
     if not title.strip():
         raise ValidationError({"title": [_("Say what needs doing.")]})
+    if due_on is not None and due_on < timezone.localdate():
+        raise ValidationError({"due_on": [_("Choose today or a later day.")]})
     if (
         assignee is not None
         and not Membership.objects.filter(user=assignee, organization=case.organization, is_active=True).exists()
@@ -398,11 +417,17 @@ def task_add(*, case: Case, by, title: str, due_on: date | None = None, assignee
         raise ValidationError({"assignee": [_("Assign the task to a member of the organization.")]})
     task = CaseTask(case=case, title=title.strip(), due_on=due_on, assignee=assignee, created_by=by)
     task.save()
-    _event(case, actor=by, action="task_added", fields=["tasks"])
+    event = _event(case, actor=by, action="task_added", fields=["tasks"])
     audit_record(
         "case.task_added", actor=by, organization=case.organization, target=case, details={"task": str(task.uuid)}
     )
+    if assignee is not None:
+        _tell_assigned([assignee], NotificationKind.TASK_ASSIGNED, _tasks_link(case), by=by, event=event)
     return task
+
+
+def _tasks_link(case: Case) -> str:
+    return reverse("cases:tasks", args=[case.uuid])
 
 
 @transaction.atomic
@@ -448,7 +473,7 @@ def task_update(*, task: CaseTask, by, done=_UNSET, due_on=_UNSET, assignee=_UNS
     if not changed:
         return task
     task.save(update_fields=changed)
-    _event(task.case, actor=by, action="task_updated", fields=["tasks"])
+    event = _event(task.case, actor=by, action="task_updated", fields=["tasks"])
     audit_record(
         "case.task_updated",
         actor=by,
@@ -456,6 +481,8 @@ def task_update(*, task: CaseTask, by, done=_UNSET, due_on=_UNSET, assignee=_UNS
         target=task.case,
         details={"task": str(task.uuid), "fields": changed},
     )
+    if "assignee" in changed and task.assignee is not None:
+        _tell_assigned([task.assignee], NotificationKind.TASK_ASSIGNED, _tasks_link(task.case), by=by, event=event)
     return task
 
 

@@ -27,6 +27,8 @@ class NotificationKind(models.TextChoices):
     REFERRAL_EXPIRED = "referral_expired", _("A referral expired")
     REFERRAL_MESSAGE = "referral_message", _("You have a new message on a referral")
     REFERRAL_ASSIGNED = "referral_assigned", _("A referral was assigned to you")
+    CASE_ASSIGNED = "case_assigned", _("A case was assigned to you")
+    TASK_ASSIGNED = "task_assigned", _("A task was assigned to you")
 
 
 class EmailStatus(models.TextChoices):

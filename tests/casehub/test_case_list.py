@@ -5,6 +5,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -249,13 +250,14 @@ def test_the_dashboard_shows_my_cases_and_my_tasks_due_overdue_first(people):
         due_on=today + timedelta(days=3),
         assignee=cast.owner.caseworker,
     )
-    task_add(
-        case=people["mine"],
-        by=cast.owner.caseworker,
-        title="Late",
-        due_on=today - timedelta(days=2),
-        assignee=cast.owner.caseworker,
-    )
+    with time_machine.travel(timezone.now() - timedelta(days=3)):  # set when it was still ahead
+        task_add(
+            case=people["mine"],
+            by=cast.owner.caseworker,
+            title="Late",
+            due_on=today - timedelta(days=2),
+            assignee=cast.owner.caseworker,
+        )
     task_add(case=people["mine"], by=cast.owner.caseworker, title="Whenever", assignee=cast.owner.caseworker)
     response = verified_client(cast.owner.caseworker).get(reverse("home"))
     page = response.content.decode()

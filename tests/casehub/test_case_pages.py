@@ -1,10 +1,13 @@
 """Case pages: who gets what on every page, foreign records, and the tabs' behaviour."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from casehub.models import Case, CaseEvent, CaseNote, CaseStatus, CaseTask
@@ -202,17 +205,20 @@ def test_a_document_of_the_wrong_type_is_refused_and_nothing_is_stored(world):
     assert world["case"].caseattachment_set.count() == before
 
 
+DUE = timezone.localdate() + timedelta(days=7)
+
+
 def test_a_task_is_added_with_due_date_and_assignee_and_marked_done_and_undone(world):
     cast = world["cast"]
     client = verified_client(cast.owner.caseworker)
     case_uuid = world["case"].uuid
     response = client.post(
         reverse("cases:task_add", kwargs={"case_uuid": case_uuid}),
-        {"title": "Book interpreter", "due_on": "2026-12-01", "assignee": cast.owner.coordinator.pk},
+        {"title": "Book interpreter", "due_on": str(DUE), "assignee": cast.owner.coordinator.pk},
     )
     assert response.status_code == 302
     task = CaseTask.objects.get(case=world["case"], assignee=cast.owner.coordinator)
-    assert str(task.due_on) == "2026-12-01"
+    assert task.due_on == DUE
     done_url = reverse("cases:task_done", kwargs={"case_uuid": case_uuid, "task_uuid": task.uuid})
     client.post(done_url, {"done": "on"})
     task.refresh_from_db()
