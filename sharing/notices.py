@@ -4,6 +4,7 @@ The sharing services call these in the transaction of the change they announce. 
 not told of their own act.
 """
 
+from django.db.models import Q
 from django.urls import reverse
 
 from casehub.grants import CaseShare, CaseTransfer, EmergencyOverride
@@ -12,24 +13,24 @@ from notifications.services import notify
 from orgs.models import Membership, Role
 
 
-def _members(organization, roles) -> list:
+def _members(organization, who: Q) -> list:
     return [
         membership.user
         for membership in Membership.objects.select_related("user").filter(
-            organization=organization, role__in=roles, is_active=True, user__is_active=True
+            who, organization=organization, is_active=True, user__is_active=True
         )
     ]
+
+
+COORDINATORS = Q(role=Role.COORDINATOR)
 
 
 def _let_in(share: CaseShare) -> list:
     """The people a share lets in: a share naming one person reaches its coordinators and that
     person, any other share its coordinators and caseworkers."""
     if share.to_user_id is None:
-        return _members(share.to_organization, [Role.COORDINATOR, Role.CASEWORKER])
-    people = _members(share.to_organization, [Role.COORDINATOR])
-    if share.to_user.is_active and all(person.pk != share.to_user_id for person in people):
-        people.append(share.to_user)
-    return people
+        return _members(share.to_organization, Q(role__in=[Role.COORDINATOR, Role.CASEWORKER]))
+    return _members(share.to_organization, COORDINATORS | Q(user_id=share.to_user_id))
 
 
 def _others(people: list, by) -> list:
@@ -57,7 +58,7 @@ def share_ended(share: CaseShare, *, by) -> None:
 
 def override_requested(override: EmergencyOverride) -> None:
     notify(
-        _others(_members(override.case.organization, [Role.COORDINATOR]), override.requested_by),
+        _others(_members(override.case.organization, COORDINATORS), override.requested_by),
         NotificationKind.OVERRIDE_REQUESTED,
         reverse("sharing:case", args=[override.case.uuid]),
         dedupe_key=f"override:{override.uuid}:requested",
@@ -66,7 +67,7 @@ def override_requested(override: EmergencyOverride) -> None:
 
 def transfer_offered(transfer: CaseTransfer) -> None:
     notify(
-        _members(transfer.to_organization, [Role.COORDINATOR]),
+        _members(transfer.to_organization, COORDINATORS),
         NotificationKind.TRANSFER_OFFERED,
         reverse("sharing:shared"),
         dedupe_key=f"transfer:{transfer.uuid}:offered",
@@ -75,7 +76,7 @@ def transfer_offered(transfer: CaseTransfer) -> None:
 
 def transfer_decided(transfer: CaseTransfer) -> None:
     notify(
-        _members(transfer.from_organization, [Role.COORDINATOR]),
+        _members(transfer.from_organization, COORDINATORS),
         NotificationKind.TRANSFER_DECIDED,
         reverse("sharing:shared"),
         dedupe_key=f"transfer:{transfer.uuid}:decided",
