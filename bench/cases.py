@@ -6,15 +6,16 @@
 Builds a throw-away test database next to DATABASE_URL's (test_<name>) and fills one
 organization with 100,000 cases (--quick: 10,000): one fresh data key per case
 (data_keys_assign, on the case row), coded fields, an encrypted legal name (a third also have a preferred
-name) and phone, each with its blind index, all with bulk inserts. The twin is a bench-only
+name) and phone, and the search terms they give (casehub/search.py: words, sounds, national
+number, each encrypted with its blind index), all with bulk inserts. The twin is a bench-only
 model created with schema_editor: the same coded columns and indexes, with the names in plain
-columns of a twin names table (indexed on the value).
+columns of a twin names table and each name's words in an indexed twin words table.
 
 Timed through the Django test client with a coordinator's API token, in one run, alternating
 the variants so machine drift is shared: the first page of GET /api/v1/cases/ (50 cases,
 display names decrypted, the listing audited) against the same page from the twin, and
-POST /api/v1/cases/search/ {"name": …} (blind-index candidates, decrypted and compared) against the twin's
-indexed equality. Both twins go through the same authentication, pagination, serializer and
+POST /api/v1/cases/search/ {"name": …} (every word by spelling or sound: index values narrowed
+by ids, the survivors' terms decrypted and compared) against the twin's indexed word lookups. Both twins go through the same authentication, pagination, serializer and
 audit, so the ratios show what encryption and blind indexes cost. Medians are reported; the
 last line is
 
@@ -60,6 +61,7 @@ from casehub import coding  # noqa: E402
 from casehub.access import CaseAccess, CaseAction, CaseSet  # noqa: E402
 from casehub.multichoice import MultiChoiceField  # noqa: E402
 from casehub.pagination import CaseCursor  # noqa: E402
+from casehub.search import group_of, name_words, terms_of  # noqa: E402
 from casehub.selectors import CaseRow  # noqa: E402
 from casehub.serializers import CaseFilterInput, CaseListOutput  # noqa: E402
 from orgs import fieldgroups  # noqa: E402
@@ -111,6 +113,17 @@ class PlainName(models.Model):
         db_table = "bench_plain_name"
 
 
+class PlainWord(models.Model):
+    """The twin's search: each word of each name in the clear, indexed."""
+
+    case = models.ForeignKey(PlainCase, on_delete=models.CASCADE)
+    word = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        app_label = "casehub"
+        db_table = "bench_plain_word"
+
+
 class PlainCaseListApi(APIView):
     """The twin of CaseListApi: same authentication, filter parsing, pagination, serializer and audit."""
 
@@ -123,14 +136,11 @@ class PlainCaseListApi(APIView):
         return pager.response(plain_output(request, page), next_link)
 
     def post(self, request):
-        """The twin of CaseSearchApi: the exact name in the body, at most 100 matches."""
+        """The twin of CaseSearchApi: every word of the name in the body, at most 100 matches."""
         organization = request.user.membership.organization
-        found = PlainCase.objects.filter(
-            organization=organization,
-            pk__in=PlainName.objects.filter(value=request.data["name"], case__organization=organization).values(
-                "case_id"
-            ),
-        )
+        found = PlainCase.objects.filter(organization=organization)
+        for word in name_words(request.data["name"]):
+            found = found.filter(pk__in=PlainWord.objects.filter(word=word).values("case_id"))
         return Response({"results": plain_output(request, list(found.order_by("-created_at", "-id")[:100]))})
 
 
@@ -175,7 +185,7 @@ def coded(rng: random.Random) -> dict:
 def build(size: int, rng: random.Random):
     """One organization, its coordinator's token, `size` encrypted cases and `size` twin cases."""
     from casehub.crypto.keyring import clear_data_keys, data_keys_assign
-    from casehub.models import Case, NameKind, SurvivorName, SurvivorPhone
+    from casehub.models import Case, NameKind, SearchTerm, SurvivorName, SurvivorPhone
     from orgs import services
     from orgs.models import Organization, OrganizationStatus, Role, User
 
@@ -209,8 +219,9 @@ def build(size: int, rng: random.Random):
             data_keys_assign(rows)  # one fresh data key per case, on the case row
             Case.objects.bulk_create(rows, batch_size=1000)
             PlainCase.objects.bulk_create(plain, batch_size=1000)
-            names, phones, plain_names = [], [], []
+            names, phones, plain_names, terms, words = [], [], [], [], []
             for case, twin in zip(rows, plain, strict=True):
+                first = len(names)
                 legal = f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}"
                 names_used.append(legal)
                 names.append(SurvivorName(case=case, kind=NameKind.LEGAL, value=legal))
@@ -220,7 +231,13 @@ def build(size: int, rng: random.Random):
                     names.append(SurvivorName(case=case, kind=NameKind.PREFERRED, value=preferred))
                     plain_names.append(PlainName(case=twin, kind="preferred", value=preferred))
                 phones.append(SurvivorPhone(case=case, value=f"+52 33 {rng.randrange(10**8):08d}"))
+                spoken = [name.value for name in names[first:]]
+                for term in sorted(terms_of(names=spoken, phones=[phones[-1].value], country="MX")):
+                    terms.append(SearchTerm(case=case, group=group_of(term), value=term))
+                words.extend(PlainWord(case=twin, word=word) for word in {w for n in spoken for w in name_words(n)})
             SurvivorName.objects.bulk_create(names, batch_size=1000)
+            SearchTerm.objects.bulk_create(terms, batch_size=1000)
+            PlainWord.objects.bulk_create(words, batch_size=1000)
             SurvivorPhone.objects.bulk_create(phones, batch_size=1000)
             PlainName.objects.bulk_create(plain_names, batch_size=1000)
         clear_data_keys()
@@ -275,6 +292,7 @@ def main() -> None:
         with connection.schema_editor() as editor:
             editor.create_model(PlainCase)
             editor.create_model(PlainName)
+            editor.create_model(PlainWord)
         started = time.perf_counter()
         raw, names = build(size, rng)
         print(f"built {size} cases (and {size} twins) in {time.perf_counter() - started:.1f}s on {connection.vendor}")

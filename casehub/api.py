@@ -120,20 +120,18 @@ LISTED_GROUPS = frozenset({fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS})
 
 
 class CaseSearchApi(APIView):
-    """Exact search by name, alias, phone or document number through the blind indexes."""
+    """Search by name (words, spelling or sound), phone, e-mail, document or case number through the blind indexes."""
 
     @extend_schema(
         request=CaseSearchInput,
         responses=CaseListOutput(many=True),
-        summary=f"Search cases by exact name, phone or document number (at most {SEARCH_LIMIT})",
+        summary=f"Search cases by name, phone, e-mail, document or case number (at most {SEARCH_LIMIT})",
     )
     def post(self, request):
         search = CaseSearchInput(data=request.data)
         search.is_valid(raise_exception=True)
         query = search.validated_data
-        found = selectors.case_search(
-            request.user, name=query.get("name", ""), phone=query.get("phone", ""), document=query.get("document", "")
-        )
+        found = selectors.case_search(request.user, **{kind: query.get(kind, "") for kind in CaseSearchInput.KINDS})
         page = found.page(order=CaseCursor.order, limit=SEARCH_LIMIT)
         rows = selectors.case_rows(request.user, page, shows=LISTED_GROUPS)
         return Response(CaseListOutput(rows, many=True).data)

@@ -54,10 +54,13 @@ class WorkersChoiceField(forms.ModelMultipleChoiceField):
 
 class CaseFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Name, alias, phone or document number"),
+        label=_("Name, phone, e-mail, document or case number"),
         required=False,
         max_length=200,
-        help_text=_("Exact match; spaces, accents and phone formatting do not matter."),
+        help_text=_(
+            "Any of the survivor's names, in any order, found also by how they sound; "
+            "accents, capitals and phone formatting do not matter."
+        ),
     )
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + CaseStatus.choices, required=False)
     risk = forms.ChoiceField(label=_("Risk"), choices=BLANK + RiskLevel.choices, required=False)
@@ -92,14 +95,13 @@ class CaseFilterForm(forms.Form):
             "need": data["need"],
             "exploitation_type": data["exploitation"],
             "assigned": data["worker"].uuid if data["worker"] else None,
-            "text": data["q"],
             "sort": data["sort"],
         }
 
 
 class CaseSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Name, phone or document number"),
+        label=_("Name, phone, e-mail or document number"),
         max_length=200,
         help_text=_("Search first, so that a survivor already known is not registered twice."),
     )

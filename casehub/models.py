@@ -38,7 +38,8 @@ class Case(models.Model):
     The uuid is made by the application before the first save, because encrypted values of the
     case and its records are bound to it (associated data) at the moment they are written.
     Names, phone numbers and identity documents live in their own rows (SurvivorName,
-    SurvivorPhone, SurvivorDocument) so that each can carry a blind index for exact search.
+    SurvivorPhone, SurvivorDocument); a case is found by its SearchTerm rows (casehub/search.py)
+    and by its documents' blind index.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -149,7 +150,6 @@ class NameKind(models.TextChoices):
 class SurvivorName(CaseRecord):
     kind = models.CharField(max_length=10, choices=NameKind.choices)
     value = EncryptedTextField(max_length=200)
-    value_index = BlindIndexField(source="value")
 
     class Meta:
         indexes = [models.Index(fields=["case", "kind"])]
@@ -157,7 +157,16 @@ class SurvivorName(CaseRecord):
 
 class SurvivorPhone(CaseRecord):
     value = EncryptedTextField(max_length=40)
-    value_index = BlindIndexField(source="value", normalizer="phone")
+
+
+class SearchTerm(CaseRecord):
+    """A term the case is found by (casehub/search.py): "word:torres", "sound:trs", "phone:…",
+    "email:…", encrypted, with a truncated blind index. ``group`` is the field group it comes from:
+    a search reaches a case's terms only where the searcher may read that group."""
+
+    group = models.CharField(max_length=20)
+    value = EncryptedTextField(max_length=300)
+    value_index = BlindIndexField(source="value")
 
 
 class IdentityDocumentKind(models.TextChoices):

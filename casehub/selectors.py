@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
+from casehub import search
 from casehub.access import CaseAccess, CaseAction, CaseSet, Scope, actor_for, case_accesses, cases_for_user
-from casehub.crypto.blind_index import blind_index_search, normalize_document, normalize_phone
-from casehub.crypto.fields import with_data_keys
+from casehub.crypto.blind_index import blind_index_search, normalize_document, normalize_text
+from casehub.crypto.fields import with_data_key_owner, with_data_keys
 from casehub.grants import CaseShare
 from casehub.models import (
     Case,
@@ -27,9 +28,9 @@ from casehub.models import (
     CaseNote,
     CaseTask,
     NameKind,
+    SearchTerm,
     SurvivorDocument,
     SurvivorName,
-    SurvivorPhone,
 )
 from casehub.services import ENCRYPTED_FIELDS, cases_listed_by_groups
 from orgs import capabilities, fieldgroups
@@ -61,12 +62,6 @@ SORTS = {
 RISK_RANK = {"low": 0, "medium": 1, "high": 2, "immediate": 3}
 # A list reads every column of a case but its encrypted fields (only() compiles faster than defer()).
 LISTED_COLUMNS = [field.name for field in Case._meta.concrete_fields if field.name not in ENCRYPTED_FIELDS]
-# Searches of a field group's values reach only cases whose group the searcher may read.
-SEARCHED = {
-    "name": (SurvivorName, fieldgroups.IDENTITY),
-    "document": (SurvivorDocument, fieldgroups.IDENTITY),
-    "phone": (SurvivorPhone, fieldgroups.CONTACT),
-}
 _SEARCH_COLUMNS = (
     "uuid",
     "case_id",
@@ -88,45 +83,122 @@ def may_see_all_cases(user) -> bool:
 # Search ------------------------------------------------------------------------------------------
 
 
-def case_search(user, *, name: str = "", phone: str = "", document: str = "", text: str = "") -> CaseSet:
-    """The user's organization's cases they may open whose name (any kind), phone or identity
-    document number equals the one given (all given must match); ``text`` matches any of the
-    three, or the case number. Each kind is searched only among cases whose group (identity for
-    names and documents, contact for phones) the user may read: a search finds nothing the user
-    could not have read. Blind indexes are per organization, so other organizations' cases are
-    never searched. Exact match after normalization (case, accents, punctuation folded)."""
+def case_search(
+    user, *, name: str = "", phone: str = "", document: str = "", email: str = "", case_number: str = "", text: str = ""
+) -> CaseSet:
+    """The user's organization's cases they may open that match every criterion given: a name
+    (every word of it found among the case's names, by spelling or by sound, in any order), a
+    phone number (its national number), an identity document number, an e-mail address, a case
+    number. ``text`` matches any one of these, as a caseworker types into one search box.
+
+    Each kind is searched only among cases whose group (identity for names and documents, contact
+    for phones and e-mail) the user may read: a search finds nothing the user could not have read.
+    Blind indexes are per organization, so other organizations' cases are never searched
+    (casehub/search.py says how terms are made)."""
     actor = actor_for(user)
     found = cases_for_user(actor, scope=Scope.ORGANIZATION)
     if not actor.works_cases or not found.parts:
         return CaseSet([])
     if text.strip():
-        text = text.strip()
-        kinds = {"name": text}
-        if normalize_phone(text):
-            kinds["phone"] = text
-        if normalize_document(text):
-            kinds["document"] = text
-        ids = set().union(*(_matching(actor, kind, value) for kind, value in kinds.items()))
-        ids |= set(found.filter(case_number__iexact=text).ids())
-        return found.filter(pk__in=ids)
-    given = {kind: value.strip() for kind, value in (("name", name), ("phone", phone), ("document", document))}
-    for kind, value in given.items():
-        if value:
-            found = found.filter(pk__in=_matching(actor, kind, value))
+        return found.filter(pk__in=_any_matching(actor, found, text.strip()))
+    criteria = {
+        "name": name,
+        "phone": phone,
+        "document": document,
+        "email": email,
+        "case_number": case_number,
+    }
+    for kind, value in criteria.items():
+        if value.strip():
+            found = found.filter(pk__in=_MATCHERS[kind](actor, found, value.strip()))
     return found
 
 
-def _matching(actor, kind: str, value: str) -> set[int]:
-    """Ids of the organization's cases, readable in the searched group, with a ``kind`` equal to ``value``."""
-    model, group = SEARCHED[kind]
+def _any_matching(actor, found: CaseSet, text: str) -> set[int]:
+    kinds = ["case_number", "document"]
+    if "@" in text:
+        kinds.append("email")
+    elif any(c.isalpha() for c in text):
+        kinds.append("name")
+    else:
+        kinds.append("phone")
+    return set().union(*(_MATCHERS[kind](actor, found, text) for kind in kinds))
+
+
+def _name_matching(actor, found, text: str) -> set[int]:
+    words = dict.fromkeys(search.name_words(text))
+    return _cases_with_terms(actor, fieldgroups.IDENTITY, [search.word_terms(word) for word in words])
+
+
+def _phone_matching(actor, found, text: str) -> set[int]:
+    country = Organization.objects.values_list("country", flat=True).get(pk=actor.organization_id)
+    digits = search.national_number(text, country)
+    return _cases_with_terms(actor, fieldgroups.CONTACT, [{f"{search.PHONE}:{digits}"}]) if digits else set()
+
+
+def _email_matching(actor, found, text: str) -> set[int]:
+    term = search.email_term(text)
+    return _cases_with_terms(actor, fieldgroups.CONTACT, [{term}]) if term else set()
+
+
+def _document_matching(actor, found, text: str) -> set[int]:
+    own = _searchable(actor, fieldgroups.IDENTITY)
+    if own is None or not normalize_document(text):
+        return set()
+    candidates = SurvivorDocument.objects.filter(case__in=own.values("pk")).only(*_SEARCH_COLUMNS)
+    organization = Organization(pk=actor.organization_id)
+    rows = blind_index_search(candidates, index="value_index", value=text, organization=organization)
+    return {row.case_id for row in rows}
+
+
+def _case_number_matching(actor, found, text: str) -> set[int]:
+    return set(found.filter(case_number__iexact=text).ids())
+
+
+_MATCHERS = {
+    "name": _name_matching,
+    "phone": _phone_matching,
+    "document": _document_matching,
+    "email": _email_matching,
+    "case_number": _case_number_matching,
+}
+
+
+def _searchable(actor, group: str):
+    """The queryset of the organization's cases whose ``group`` the actor may read (None: none)."""
     among = cases_for_user(actor, group=group, scope=Scope.ORGANIZATION)
     if not among.parts:
-        return set()
+        return None
     (own,) = among.parts
-    candidates = model.objects.filter(case__in=own.values("pk")).only(*_SEARCH_COLUMNS)
-    organization = Organization(pk=actor.organization_id)
-    rows = blind_index_search(candidates, index="value_index", value=value, organization=organization)
-    return {row.case_id for row in rows}
+    return own
+
+
+def _cases_with_terms(actor, group: str, wanted: list[set[str]]) -> set[int]:
+    """Ids of the cases, readable in ``group``, that have a term of every set in ``wanted``.
+
+    The sets are narrowed by their index values alone (ids only, nothing decrypted), the rarest
+    first; only the few cases left have their matching terms decrypted, which drops the false
+    positives of truncation."""
+    own = _searchable(actor, group)
+    if own is None or not wanted:
+        return set()
+    field = SearchTerm._meta.get_field("value_index")
+    index_sets = [set().union(*(field.candidates(term, actor.organization_id) for term in terms)) for terms in wanted]
+    terms = SearchTerm.objects.filter(case__in=own.values("pk"), case__organization_id=actor.organization_id)
+    ids = None
+    for values in index_sets:
+        narrowed = terms.filter(value_index__in=values)
+        ids = set((narrowed if ids is None else narrowed.filter(case_id__in=ids)).values_list("case_id", flat=True))
+        if not ids:
+            return set()
+    rows = with_data_key_owner(
+        terms.filter(case_id__in=ids, value_index__in=set().union(*index_sets)).only(*_SEARCH_COLUMNS)
+    )
+    held: dict[int, set[str]] = {}
+    for row in rows:
+        held.setdefault(row.case_id, set()).add(normalize_text(row.value))
+    asked = [{normalize_text(term) for term in each} for each in wanted]
+    return {case_id for case_id, have in held.items() if all(have & each for each in asked)}
 
 
 # Lists -------------------------------------------------------------------------------------------
@@ -135,8 +207,8 @@ def _matching(actor, kind: str, value: str) -> set[int]:
 def case_list(user, *, scope: str = Scope.ALL, filters: dict | None = None) -> CaseSet:
     """The cases of a list, filtered: ``status``; ``risk``, ``need``, ``exploitation_type`` (coded
     fields: only among cases whose case details the user may read), ``assigned`` (a user id: the
-    own organization's cases only, who works on a case being its business) and ``text`` (see
-    case_search). Sorting by risk, like a filter on a coded field, lists only cases whose case
+    own organization's cases only, who works on a case being its business) and ``ids`` (the cases
+    a search found: see case_search). Sorting by risk, like a filter on a coded field, lists only cases whose case
     details the user may read. Encrypted columns are not even read."""
     filters = filters or {}
     coded = any(filters.get(name) for name in ("risk", "need", "exploitation_type")) or filters.get("sort") == "risk"
@@ -156,8 +228,8 @@ def case_list(user, *, scope: str = Scope.ALL, filters: dict | None = None) -> C
     if filters.get("assigned") is not None:
         assigned = Case.assigned_caseworkers.through.objects.filter(user__uuid=filters["assigned"])
         cases = cases.filter(pk__in=assigned.values("case_id"))
-    if filters.get("text"):
-        cases = cases.filter(pk__in=case_search(user, text=filters["text"]).ids())
+    if filters.get("ids") is not None:
+        cases = cases.filter(pk__in=filters["ids"])
     return CaseSet([part.only(*LISTED_COLUMNS) for part in cases.parts])
 
 

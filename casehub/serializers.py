@@ -83,15 +83,31 @@ class CaseFilterInput(serializers.Serializer):
 
 
 class CaseSearchInput(serializers.Serializer):
-    """Sent in the body, never the URL: names and numbers must not reach access logs."""
+    """Sent in the body, never the URL: names and numbers must not reach access logs. Every
+    criterion given must match; ``text`` matches any kind, as the search box on the case list."""
 
-    name = serializers.CharField(max_length=200, required=False, help_text="Exact legal or preferred name, or alias")
-    phone = serializers.CharField(max_length=40, required=False, help_text="Exact phone number")
-    document = serializers.CharField(max_length=100, required=False, help_text="Exact identity document number")
+    text = serializers.CharField(
+        max_length=200, required=False, help_text="A name, phone number, e-mail, document or case number"
+    )
+    name = serializers.CharField(
+        max_length=200,
+        required=False,
+        help_text="Words of a legal or preferred name or alias, each found by spelling or by sound, in any order",
+    )
+    phone = serializers.CharField(
+        max_length=40, required=False, help_text="A phone number, with or without the country code"
+    )
+    document = serializers.CharField(max_length=100, required=False, help_text="An identity document number")
+    email = serializers.CharField(max_length=254, required=False, help_text="An e-mail address")
+    case_number = serializers.CharField(max_length=32, required=False, help_text="A case number, as SHL-2026-0004")
+
+    KINDS = ("text", "name", "phone", "document", "email", "case_number")
 
     def validate(self, data):
-        if not any(data.get(key) for key in ("name", "phone", "document")):
-            raise serializers.ValidationError(_("Give a name, a phone number or a document number."))
+        if not any(data.get(key, "").strip() for key in self.KINDS):
+            raise serializers.ValidationError(
+                _("Give a name, a phone number, an e-mail address, a document number or a case number.")
+            )
         return data
 
 

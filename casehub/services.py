@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, audit_record_many
+from casehub import search
 from casehub.access import CaseAction, actor_for, case_actions, case_field_groups
 from casehub.crypto.files import attachment_open, attachment_store
 from casehub.crypto.keyring import data_key_assign
@@ -52,6 +53,8 @@ ENCRYPTED_FIELDS = (
     "contact_instructions",
 )
 IDENTIFIER_FIELDS = ("legal_name", "preferred_name", "aliases", "phones", "identity_documents")
+# The fields a case is searched by (casehub/search.py): a change to one rebuilds its terms.
+SEARCHED_FIELDS = frozenset({"legal_name", "preferred_name", "aliases", "phones", "email"})
 CODED_FIELDS = (*fieldgroups.CASE_FIELDS[fieldgroups.CASE_DETAILS], "risk_level")
 DETAIL_FIELDS = frozenset(ENCRYPTED_FIELDS + IDENTIFIER_FIELDS + CODED_FIELDS)
 # The field group each writable detail belongs to (writes outside a caller's groups are refused).
@@ -224,6 +227,8 @@ def case_create(*, organization, by=None, case_number: str | None = None, **deta
         if name in details:
             _replace_identifiers(case, name, details[name])
             changed.append(name)
+    if SEARCHED_FIELDS & set(changed):
+        search.reindex(case)
     if by is not None and getattr(by.membership, "role", None) == Role.CASEWORKER:
         case.assigned_caseworkers.add(by)
     _event(case, actor=by, action="created", fields=changed)
@@ -250,6 +255,8 @@ def case_update(*, case: Case, by, **details) -> list[str]:
             _replace_identifiers(case, name, details[name])
     _touch(case, by)
     case.save()
+    if SEARCHED_FIELDS & set(changed):
+        search.reindex(case)
     _event(case, actor=by, action="updated", fields=changed, changes=changes)
     audit_record("case.updated", actor=by, organization=case.organization, target=case, details={"fields": changed})
     return changed

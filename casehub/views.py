@@ -7,12 +7,15 @@ cases_listed), naming the field groups it showed.
 
 from __future__ import annotations
 
+import secrets
+import time
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,9 +38,13 @@ from casehub.models import CaseErasure, ErasureStatus
 from orgs import fieldgroups
 
 PAGE_SIZE = 25
-# A search is POSTed and its pages could not link to each other without putting the search in a
-# URL; exact matches are few, so a search shows them on one page.
-SEARCH_PAGE_SIZE = 100
+# A search is POSTed (it holds personal data) and answered by a redirect to a GET naming a random
+# search id, under which the session keeps the ids of the cases found (never the query) for a
+# while: Back and Refresh show the result again without sending the query again.
+SEARCH_TTL = 15 * 60
+SEARCHES_KEPT = 5
+# The duplicate check before intake shows its matches on one page.
+MATCHES_SHOWN = 100
 
 
 def _require_case_worker(user) -> None:
@@ -54,28 +61,36 @@ def _status(*forms_) -> int:
 
 @require_http_methods(["GET", "POST"])
 def case_list(request):
-    """Filters come by GET; a search by name, phone or document number comes by POST, so that
-    personal data never appears in a URL (and so in no proxy or server access log)."""
+    """Filters come by GET; a search (name, phone, e-mail, document or case number) comes by POST
+    and is answered with a redirect to the list naming a search id, so that personal data never
+    appears in a URL (and so in no proxy or server access log)."""
     _require_case_worker(request.user)
     user = request.user
+    organization = user.membership.organization
     if request.method == "POST":
+        form = forms.CaseFilterForm(request.POST, organization=organization)
+        if form.is_valid():
+            return redirect(_list_url(request, form))
         data = request.POST
     else:
         data = request.GET.copy()
         data.pop("q", None)  # never from a URL
+        form = forms.CaseFilterForm(data or None, organization=organization)
+    found = _recalled_search(request, data.get("search"))
+    if data.get("search") and found is None:
+        messages.info(request, _("That search has ended. Search again."))
     see_all = selectors.may_see_all_cases(user)
     scope = "all" if see_all and data.get("scope") == "all" else "mine"
-    form = forms.CaseFilterForm(data or None, organization=user.membership.organization)
-    filters = form.cleaned_data if form.is_valid() else {}
-    cases = selectors.case_list(
-        user, scope=Scope.ORGANIZATION if scope == "all" else Scope.ASSIGNED, filters=form.to_filters()
-    )
+    filters = form.to_filters()
+    if found is not None:
+        filters["ids"] = found
+    cases = selectors.case_list(user, scope=Scope.ORGANIZATION if scope == "all" else Scope.ASSIGNED, filters=filters)
     cases, order = selectors.ordered(cases, filters.get("sort") or "updated")
-    searched = bool(filters.get("q"))
-    page_size = SEARCH_PAGE_SIZE if searched else PAGE_SIZE
-    page = Paginator(selectors.Pages(cases, order), page_size).get_page(1 if searched else data.get("page"))
+    page = Paginator(selectors.Pages(cases, order), PAGE_SIZE).get_page(data.get("page"))
     rows = selectors.case_rows(user, page.object_list)
     query = {key: value for key, value in data.items() if key not in ("page", "q", "csrfmiddlewaretoken") and value}
+    if found is None:
+        query.pop("search", None)
     return render(
         request,
         "cases/list.html",
@@ -86,9 +101,39 @@ def case_list(request):
             "scope": scope,
             "see_all": see_all,
             "query": urlencode(query),
-            "searched": searched,
+            "searched": found is not None,
+            "clear_search": urlencode({key: value for key, value in query.items() if key != "search"}),
         },
     )
+
+
+def _list_url(request, form) -> str:
+    """The list's GET address for a valid filter form: its filters, and the search's id if it searched."""
+    params = {
+        key: value for key, value in form.data.items() if key not in ("q", "csrfmiddlewaretoken", "page") and value
+    }
+    params.pop("search", None)
+    if form.cleaned_data["q"]:
+        found = selectors.case_search(request.user, text=form.cleaned_data["q"]).ids()
+        params["search"] = _remember_search(request, found)
+    return f"{reverse('cases:list')}?{urlencode(params)}"
+
+
+def _remember_search(request, case_ids) -> str:
+    now = time.time()
+    searches = {key: kept for key, kept in request.session.get("case_searches", {}).items() if kept["until"] > now}
+    newest = sorted(searches, key=lambda key: searches[key]["until"])[-(SEARCHES_KEPT - 1) :]
+    search_id = secrets.token_urlsafe(12)
+    request.session["case_searches"] = {
+        **{key: searches[key] for key in newest},
+        search_id: {"ids": sorted(case_ids), "until": now + SEARCH_TTL},
+    }
+    return search_id
+
+
+def _recalled_search(request, search_id) -> list[int] | None:
+    kept = request.session.get("case_searches", {}).get(search_id or "")
+    return kept["ids"] if kept and kept["until"] > time.time() else None
 
 
 def _search_matches(user, search) -> list | None:
@@ -97,7 +142,7 @@ def _search_matches(user, search) -> list | None:
         return None
     found = selectors.case_search(user, text=search.cleaned_data["q"])
     cases, order = selectors.ordered(found, "updated")
-    return selectors.case_rows(user, cases.page(order=order, limit=SEARCH_PAGE_SIZE))
+    return selectors.case_rows(user, cases.page(order=order, limit=MATCHES_SHOWN))
 
 
 @require_http_methods(["GET", "POST"])

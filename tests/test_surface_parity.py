@@ -66,7 +66,7 @@ class Surfaces:
         return self.ids(self._post("/api/v1/cases/search/", {"name": name}, echo=name, content_type="application/json"))
 
     def page_search(self, name: str) -> set[int]:
-        return self.ids(self._post(reverse("cases:list"), {"q": name, "scope": "all"}, echo=name))
+        return self.ids(self._post(reverse("cases:list"), {"q": name, "scope": "all"}, echo=name, follow=True))
 
     def duplicate_check(self, name: str) -> set[int]:
         return self.ids(self._post(reverse("cases:new"), {"step": "search", "q": name}, echo=name))

@@ -380,7 +380,7 @@ def test_every_list_search_filter_and_count_answers_a_tuned_role_as_the_policy_s
             elif path.startswith("/api/"):
                 response = client.post(path, json.dumps(body), content_type="application/json")
             else:
-                response = client.post(path, body)
+                response = client.post(path, body, follow=True)
             content = response.content.decode().replace(echo, "") if echo else response.content.decode()
             transaction.set_rollback(True)
         leaked = [text for text in texts_ if text in content]

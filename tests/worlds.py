@@ -66,10 +66,14 @@ NEEDS = {
 NEEDS_CAPABILITY = {"note": "note", "document": "document", "download": "document"}
 
 
+# Names that neither spell nor sound alike (search finds names by sound too).
+NAME_SOUNDS = ("Bam", "Dek", "Fil", "Gor", "Jun", "Kap", "Lem", "Mir")
+
+
 def texts(index: int) -> dict[str, str]:
     """A distinct text in each field group of case ``index`` (digits only for the phone)."""
     return {
-        fieldgroups.IDENTITY: f"Zq{index}Name",
+        fieldgroups.IDENTITY: f"Zq{index}{NAME_SOUNDS[index]}",
         fieldgroups.CONTACT: f"55501{index:02d}77",
         fieldgroups.SAFETY: f"Zq{index}Plan",
         fieldgroups.CASE_DETAILS: f"Zq{index}Region",

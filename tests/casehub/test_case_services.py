@@ -5,8 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AuditEvent
 from audit.services import audit_verify
-from casehub.crypto.blind_index import blind_index_search
-from casehub.models import Case, CaseEvent, CaseStatus, SurvivorName, SurvivorPhone
+from casehub.models import Case, CaseEvent, CaseStatus, SurvivorName
 from casehub.services import (
     case_assign,
     case_close,
@@ -58,30 +57,6 @@ def test_only_the_asked_field_groups_are_decrypted(cast):
     case = a_case(cast.owner, narrative="secret", phones=["123456"])
     details = survivor_details(Case.objects.get(pk=case.pk), {"case_details"})
     assert "narrative" not in details and "phones" not in details and "legal_name" not in details
-
-
-def test_a_phone_number_is_found_in_any_formatting(cast):
-    case = a_case(cast.owner, phones=["+52 (33) 1234-5678"])
-    found = blind_index_search(
-        SurvivorPhone.objects.all(), index="value_index", value="52 33 1234 5678", organization=cast.owner.organization
-    )
-    assert [phone.case_id for phone in found] == [case.pk]
-
-
-def test_an_alias_is_found_without_accents_or_case(cast):
-    case = a_case(cast.owner, aliases=["José Pérez"])
-    found = blind_index_search(
-        SurvivorName.objects.all(), index="value_index", value="jose  PEREZ", organization=cast.owner.organization
-    )
-    assert [name.case_id for name in found] == [case.pk]
-
-
-def test_search_never_crosses_organizations(cast):
-    a_case(cast.partner, legal_name="Same Name")
-    found = blind_index_search(
-        SurvivorName.objects.all(), index="value_index", value="Same Name", organization=cast.owner.organization
-    )
-    assert found == []
 
 
 def test_history_names_changed_encrypted_fields_without_their_values(cast):
