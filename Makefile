@@ -24,6 +24,10 @@ run: $(VENV)/.runtime
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	DEBUG=1 $(BIN)/python manage.py load_demo_directory
 	DEBUG=1 $(BIN)/python manage.py load_demo_cases
+	# The periodic tasks (referral reminders and expiry, share clean-up, e-mails, audit check)
+	# run in a second process on their schedule, stopped with the server (README: Periodic work).
+	DEBUG=1 $(BIN)/python manage.py run_schedule & schedule=$$!; \
+	trap 'kill $$schedule 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # A full run spreads the test modules over both cores (pytest-xdist; a module stays on one worker,

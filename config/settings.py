@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "sharing",
     "rights",
     "notifications",
+    "config",  # its commands: run_schedule
 ]
 
 MIDDLEWARE = [
