@@ -164,9 +164,17 @@ class SearchTerm(CaseRecord):
     "email:…", encrypted, with a truncated blind index. ``group`` is the field group it comes from:
     a search reaches a case's terms only where the searcher may read that group."""
 
+    # The case's organization, copied so that a lookup is one index range of one organization's
+    # terms (organization, index value, case), read without touching the cases.
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
     group = models.CharField(max_length=20)
     value = EncryptedTextField(max_length=300)
     value_index = BlindIndexField(source="value")
+
+    crypto_organization = "organization"
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "value_index", "case"], name="searchterm_lookup")]
 
 
 class IdentityDocumentKind(models.TextChoices):

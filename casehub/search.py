@@ -113,4 +113,7 @@ def reindex(case) -> None:
         country=case.organization.country,
     )
     SearchTerm.objects.filter(case=case).delete()
-    SearchTerm.objects.bulk_create(SearchTerm(case=case, group=group_of(term), value=term) for term in sorted(terms))
+    SearchTerm.objects.bulk_create(
+        SearchTerm(case=case, organization_id=case.organization_id, group=group_of(term), value=term)
+        for term in sorted(terms)
+    )

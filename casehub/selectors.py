@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Value, When
+from django.db.models import IntegerField, Max, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -176,26 +176,27 @@ def _searchable(actor, group: str):
 def _cases_with_terms(actor, group: str, wanted: list[set[str]]) -> set[int]:
     """Ids of the cases, readable in ``group``, that have a term of every set in ``wanted``.
 
-    The sets are narrowed by their index values alone (ids only, nothing decrypted), the rarest
-    first; only the few cases left have their matching terms decrypted, which drops the false
-    positives of truncation."""
+    One query narrows by index values alone, in the organization's range of the searchterm_lookup
+    index (ids only, nothing decrypted): the cases holding an index value of every set. Only
+    those the actor may read in ``group`` then have their matching terms decrypted, which drops
+    the false positives of truncation."""
     own = _searchable(actor, group)
     if own is None or not wanted:
         return set()
     field = SearchTerm._meta.get_field("value_index")
     index_sets = [set().union(*(field.candidates(term, actor.organization_id) for term in terms)) for terms in wanted]
-    terms = SearchTerm.objects.filter(case__in=own.values("pk"), case__organization_id=actor.organization_id)
-    ids = None
-    for values in index_sets:
-        narrowed = terms.filter(value_index__in=values)
-        ids = set((narrowed if ids is None else narrowed.filter(case_id__in=ids)).values_list("case_id", flat=True))
-        if not ids:
-            return set()
-    rows = with_data_key_owner(
-        terms.filter(case_id__in=ids, value_index__in=set().union(*index_sets)).only(*_SEARCH_COLUMNS)
-    )
+    terms = SearchTerm.objects.filter(organization_id=actor.organization_id, value_index__in=set().union(*index_sets))
+    holds = {
+        f"holds_{i}": Max(SqlCase(When(value_index__in=values, then=Value(1)), default=Value(0)))
+        for i, values in enumerate(index_sets)
+    }
+    narrowed = terms.values("case_id").annotate(**holds).filter(**dict.fromkeys(holds, 1))
+    ids = set(narrowed.values_list("case_id", flat=True))
+    if not ids:
+        return set()
     held: dict[int, set[str]] = {}
-    for row in rows:
+    readable = terms.filter(case_id__in=ids).filter(case__in=own.values("pk"))
+    for row in with_data_key_owner(readable.only(*_SEARCH_COLUMNS)):
         held.setdefault(row.case_id, set()).add(normalize_text(row.value))
     asked = [{normalize_text(term) for term in each} for each in wanted]
     return {case_id for case_id, have in held.items() if all(have & each for each in asked)}

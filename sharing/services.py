@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from casehub import search
 from casehub.access import CaseAction, case_actions
 from casehub.crypto.blind_index import blind_index_fields
 from casehub.crypto.fields import encrypted_models, records_of_case
@@ -38,7 +39,7 @@ from casehub.grants import (
     TransferStatus,
     group_codename,
 )
-from casehub.models import Case, CaseEvent
+from casehub.models import Case, CaseEvent, SearchTerm
 from casehub.services import case_number_next
 from directory.models import Service, ServiceStatus
 from orgs import fieldgroups
@@ -627,10 +628,11 @@ def transfer_offer(*, case: Case, by, to_organization: Organization, message: st
 
 
 def _reindex(case: Case) -> None:
-    """Recompute the case's blind indexes under its new organization's index key."""
+    """Recompute the case's blind indexes under its new organization's index key (its search
+    terms are made again by search.reindex)."""
     for model in encrypted_models():
         fields = blind_index_fields(model)
-        if not fields:
+        if not fields or model is SearchTerm:
             continue
         for row in records_of_case(model, case):
             row.case = case
@@ -669,6 +671,7 @@ def transfer_decide(*, transfer: CaseTransfer, by, accept: bool) -> CaseTransfer
         case.save(update_fields=["organization", "case_number", "updated_at", "updated_by"])
         case.assigned_caseworkers.clear()
         _reindex(case)
+        search.reindex(case)  # its terms belong to the new organization (and read its phone numbers)
         CaseEvent(
             case=case,
             actor=by,
