@@ -239,7 +239,9 @@ class TaskCreateApi(APIView):
 
 
 class TaskUpdateApi(APIView):
-    @extend_schema(request=TaskUpdateInput, responses=TaskOutput, summary="Mark a task done, move it, reassign it")
+    @extend_schema(
+        request=TaskUpdateInput, responses=TaskOutput, summary="Reword a task, mark it done, move it, reassign it"
+    )
     def patch(self, request, case_id, task_id):
         _case, task = access.task_for_user(request.user, case_id, task_id, action=CaseAction.TASK)
         serializer = TaskUpdateInput(data=request.data)
@@ -249,6 +251,14 @@ class TaskUpdateApi(APIView):
             changes["assignee"] = _member(changes["assignee"], "assignee")
         services.task_update(task=task, by=request.user, **changes)
         return Response(TaskOutput(task).data)
+
+
+class TaskApi(APIView):
+    @extend_schema(responses={204: None}, summary="Remove a task (the case history keeps that it was removed)")
+    def delete(self, request, case_id, task_id):
+        _case, task = access.task_for_user(request.user, case_id, task_id, action=CaseAction.TASK)
+        services.task_delete(task=task, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # Documents ------------------------------------------------------------------------------------

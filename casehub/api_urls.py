@@ -18,6 +18,7 @@ routes = [
     path("<uuid:case_id>/notes/<uuid:note_id>/update/", api.NoteUpdateApi.as_view(), name="case_note_update"),
     path("<uuid:case_id>/tasks/", api.TaskListApi.as_view(), name="case_tasks"),
     path("<uuid:case_id>/tasks/create/", api.TaskCreateApi.as_view(), name="case_task_create"),
+    path("<uuid:case_id>/tasks/<uuid:task_id>/", api.TaskApi.as_view(), name="case_task"),
     path("<uuid:case_id>/tasks/<uuid:task_id>/update/", api.TaskUpdateApi.as_view(), name="case_task_update"),
     path("<uuid:case_id>/documents/", api.DocumentListApi.as_view(), name="case_documents"),
     path("<uuid:case_id>/documents/upload/", api.DocumentUploadApi.as_view(), name="case_document_upload"),

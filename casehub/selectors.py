@@ -49,6 +49,8 @@ EVENT_LABELS = {
     "task_added": _("Task added"),
     "task_done": _("Task done"),
     "task_reopened": _("Task marked not done"),
+    "task_updated": _("Task changed"),
+    "task_deleted": _("Task removed"),
     "attachment_added": _("Document added"),
     "transferred": _("Transferred from another organization"),
 }

@@ -125,6 +125,7 @@ class TaskInput(serializers.Serializer):
 
 
 class TaskUpdateInput(serializers.Serializer):
+    title = serializers.CharField(max_length=300, required=False)
     done = serializers.BooleanField(required=False)
     due_on = serializers.DateField(required=False, allow_null=True)
     assignee = serializers.UUIDField(required=False, allow_null=True, help_text="A member (user id), or null")

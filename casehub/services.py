@@ -457,10 +457,16 @@ _UNSET = object()
 
 
 @transaction.atomic
-def task_update(*, task: CaseTask, by, done=_UNSET, due_on=_UNSET, assignee=_UNSET) -> CaseTask:
-    """Mark a task done or not, move its due date, or give it to another member; one history entry."""
+def task_update(*, task: CaseTask, by, title=_UNSET, done=_UNSET, due_on=_UNSET, assignee=_UNSET) -> CaseTask:
+    """Reword a task, mark it done or not, move its due date (never to a day already past), or
+    give it to another member; one history entry."""
     _require(by, task.case, CaseAction.TASK)
     changed = []
+    if title is not _UNSET and title.strip() != task.title:
+        if not title.strip():
+            raise ValidationError({"title": [_("Say what needs doing.")]})
+        task.title = title.strip()
+        changed.append("title")
     if assignee is not _UNSET and assignee != task.assignee:
         if (
             assignee is not None
@@ -472,6 +478,8 @@ def task_update(*, task: CaseTask, by, done=_UNSET, due_on=_UNSET, assignee=_UNS
         task.assignee = assignee
         changed.append("assignee")
     if due_on is not _UNSET and due_on != task.due_on:
+        if due_on is not None and due_on < timezone.localdate():
+            raise ValidationError({"due_on": [_("Choose today or a later day.")]})
         task.due_on = due_on
         changed.append("due_on")
     if done is not _UNSET and done != (task.done_at is not None):
@@ -491,6 +499,22 @@ def task_update(*, task: CaseTask, by, done=_UNSET, due_on=_UNSET, assignee=_UNS
     if "assignee" in changed and task.assignee is not None:
         _tell_assigned([task.assignee], NotificationKind.TASK_ASSIGNED, _tasks_link(task.case), by=by, event=event)
     return task
+
+
+@transaction.atomic
+def task_delete(*, task: CaseTask, by) -> None:
+    """Remove a task (made in error, or no longer needed); the history keeps that it was removed."""
+    _require(by, task.case, CaseAction.TASK)
+    task_uuid = str(task.uuid)
+    task.delete()
+    _event(task.case, actor=by, action="task_deleted", fields=["tasks"])
+    audit_record(
+        "case.task_deleted",
+        actor=by,
+        organization=task.case.organization,
+        target=task.case,
+        details={"task": task_uuid},
+    )
 
 
 @transaction.atomic

@@ -298,14 +298,24 @@ def note_edit(request, case_uuid, note_uuid):
     return tabs.render_tab(request, case, "notes", context, status=_status(form))
 
 
-def _tasks_context(case, form=None):
-    return {"tasks": selectors.case_tasks(case), "form": form or forms.TaskForm(organization=case.organization)}
+def _tasks_context(case, form=None, *, editing=None, deleting=None):
+    return {
+        "tasks": selectors.case_tasks(case),
+        "form": form or forms.TaskForm(organization=case.organization),
+        "editing": editing,
+        "deleting": deleting,
+    }
 
 
 @require_GET
 def case_tasks(request, case_uuid):
+    """The tasks tab; with ?remove=<task>, it asks to confirm that task's removal in place."""
     case = tabs.case_tab(request.user, case_uuid, "tasks", action=CaseAction.VIEW_TASKS)
-    return tabs.render_tab(request, case, "tasks", _tasks_context(case))
+    context = _tasks_context(case)
+    removing = request.GET.get("remove")
+    if removing and CaseAction.TASK in case.access.actions:
+        context["deleting"] = next((task for task in context["tasks"] if str(task.uuid) == removing), None)
+    return tabs.render_tab(request, case, "tasks", context)
 
 
 @require_POST
@@ -331,6 +341,32 @@ def task_done(request, case_uuid, task_uuid):
     done = bool(form.cleaned_data.get("done"))
     services.task_set_done(task=task, by=request.user, done=done)
     messages.success(request, _("Task marked done.") if done else _("Task marked not done."))
+    return redirect("cases:tasks", case_uuid=case.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def task_edit(request, case_uuid, task_uuid):
+    case, task = task_for_user(request.user, case_uuid, task_uuid, action=CaseAction.TASK)
+    initial = {"title": task.title, "due_on": task.due_on, "assignee": task.assignee}
+    # Prefixed: the page also holds the form that adds a task, and ids must stay unique.
+    form = forms.TaskForm(request.POST or None, initial=initial, organization=case.organization, prefix="edit")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_update(task=task, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Task saved."))
+            return redirect("cases:tasks", case_uuid=case.uuid)
+    return tabs.render_tab(request, case, "tasks", _tasks_context(case, editing=(task, form)), status=_status(form))
+
+
+@require_POST
+def task_delete(request, case_uuid, task_uuid):
+    """Removes the task; the tasks tab asks to confirm first (?remove=<task>)."""
+    case, task = task_for_user(request.user, case_uuid, task_uuid, action=CaseAction.TASK)
+    services.task_delete(task=task, by=request.user)
+    messages.success(request, _("Task removed."))
     return redirect("cases:tasks", case_uuid=case.uuid)
 
 

@@ -12,8 +12,11 @@ from orgs import fieldgroups
 from orgs.access import Access, access_state, require_platform_admin
 from orgs.forms import AuditFilterForm
 from orgs.models import OrganizationReference, ReferenceStatus, Role
+from referrals.selectors import incoming_queue, outgoing_queue
+from sharing.selectors import consents_ending
 
 DASHBOARD_CASES = 10
+DASHBOARD_REFERRALS = 10
 
 
 def home(request):
@@ -33,13 +36,18 @@ def home(request):
 
 
 def _case_dashboard(user) -> dict:
-    """A caseworker's or coordinator's cases, tasks due and recent activity on their cases."""
+    """What needs a caseworker or coordinator now: referrals waiting on them (emergencies first,
+    overdue marked) and on others, their tasks, their cases with recent activity, and consents
+    about to end."""
     mine, order = selectors.ordered(selectors.case_list(user, scope=Scope.ASSIGNED), "updated")
     my_cases = selectors.case_rows(user, mine.page(order=order, limit=DASHBOARD_CASES))
     tasks_due = selectors.tasks_due_for(user)
     # Task titles are decrypted here too: account for them like the tasks tab does.
     cases_listed(cases=list({task.case for task in tasks_due}), by=user, groups={fieldgroups.CASE_DETAILS})
     return {
+        "incoming": incoming_queue(user, limit=DASHBOARD_REFERRALS, emergency_first=True),
+        "outgoing": outgoing_queue(user, limit=DASHBOARD_REFERRALS),
+        "consents_ending": consents_ending(user),
         "my_cases": my_cases,
         "tasks_due": tasks_due,
         "activity": selectors.recent_activity_for(user),

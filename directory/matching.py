@@ -15,7 +15,7 @@ service matches another organization's need only through its declared service ar
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.conf import settings
@@ -178,8 +178,12 @@ def _candidates(need: Need, viewer: Organization):
                 visible_locations_q(viewer, prefix="location__")
             )
         )
-    if need.country:
+    if need.country and need.region:
         places |= Exists(ServiceArea.objects.filter(service=OuterRef("pk"), region="", country__iexact=need.country))
+    elif need.country:
+        # Anywhere in the country: an area in it, or the provider is there.
+        places |= Exists(ServiceArea.objects.filter(service=OuterRef("pk"), country__iexact=need.country))
+        places |= Q(organization__country__iexact=need.country)
     if need.has_point:
         # A bounding box narrows in the database; the exact distance is computed below.
         dlat = need.radius_km / 111.0
@@ -265,7 +269,17 @@ def _distance(need: Need, service: Service, viewer: Organization, match: Match) 
         need.region.casefold() in area_regions
         or any(loc.region.casefold() == need.region.casefold() for loc in visible)
     )
-    in_country = bool(need.country) and need.country.casefold() in area_countries
+    country = need.country.casefold()
+    whole_country = bool(country) and country in area_countries
+    # With no region asked, a service anywhere in the country is within reach.
+    anywhere_in_country = (
+        bool(country)
+        and not need.region
+        and (
+            country in {a.country.casefold() for a in service.service_areas.all() if a.country}
+            or service.organization.country.casefold() == country
+        )
+    )
     if need.has_point:
         distances = [
             haversine_km(need.latitude, need.longitude, loc.latitude, loc.longitude)
@@ -288,8 +302,11 @@ def _distance(need: Need, service: Service, viewer: Organization, match: Match) 
         if hidden:
             match.uncertainties.append(_("distance not known: the location is confidential"))
         return True, 0.6
-    if in_country:
+    if whole_country:
         match.reasons.append(_("serves all of %(country)s") % {"country": need.country.upper()})
+        return True, 0.4
+    if anywhere_in_country:
+        match.reasons.append(_("in %(country)s") % {"country": need.country.upper()})
         return True, 0.4
     if need.has_point or need.region or need.country:
         return False, 0.0
@@ -341,6 +358,58 @@ def _specialization(need: Need, service: Service, match: Match) -> float:
     if shared:
         match.reasons.append(_("specialized: %(list)s") % {"list": ", ".join(shared)})
     return len(shared) / len(need.specializations)
+
+
+# The filters a coordinator can widen or drop in one click when nothing matches, each with what
+# it does to the need: the region (look in the whole country), the place altogether, and the
+# survivor's details that narrow the providers.
+RELAXATIONS = {
+    "region": (gettext_lazy("the region"), lambda need: replace(need, region="")),
+    "place": (
+        gettext_lazy("where help is needed"),
+        lambda need: replace(need, region="", country="", latitude=None, longitude=None),
+    ),
+    "language": (gettext_lazy("the language"), lambda need: replace(need, languages=())),
+    "age": (gettext_lazy("the age band"), lambda need: replace(need, age_band="")),
+    "gender": (gettext_lazy("the gender served"), lambda need: replace(need, gender="")),
+    "provider_gender": (gettext_lazy("the provider gender"), lambda need: replace(need, provider_gender="")),
+}
+APPLIES = {
+    "region": lambda need: bool(need.region),
+    "place": lambda need: bool(need.region or need.country or need.has_point),
+    "language": lambda need: bool(need.languages),
+    "age": lambda need: bool(need.age_band),
+    "gender": lambda need: bool(need.gender),
+    "provider_gender": lambda need: bool(need.provider_gender),
+}
+
+
+def relaxed(need: Need, names) -> Need:
+    """The need with the named filters widened or dropped (unknown names are ignored)."""
+    for name in names:
+        if name in RELAXATIONS:
+            need = RELAXATIONS[name][1](need)
+    return need
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    name: str
+    label: str
+    excluded: int  # services found once this filter alone is widened or dropped
+
+
+def exclusions(*, need: Need, viewer: Organization, keep=lambda match: True) -> list[Exclusion]:
+    """Why nothing matched: for each filter of the need, how many services (that ``keep`` keeps)
+    widening or dropping it alone would find."""
+    found = []
+    for name, (label, _relax) in RELAXATIONS.items():
+        if not APPLIES[name](need):
+            continue
+        count = sum(1 for m in match_services(need=relaxed(need, [name]), viewer=viewer, limit=1000) if keep(m))
+        if count:
+            found.append(Exclusion(name, str(label), count))
+    return found
 
 
 def match_services(*, need: Need, viewer: Organization, limit: int = 20, now: datetime | None = None) -> list[Match]:

@@ -46,6 +46,16 @@ class NeedInput(serializers.Serializer):
     safety_flags = serializers.ListField(
         child=serializers.ChoiceField(choices=SafetyFlag.choices), required=False, default=list
     )
+    region = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100, help_text="Where help is needed: a region"
+    )
+    country = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2,
+        help_text="Where help is needed: an ISO 3166 code (default: the organization's country)",
+    )
 
 
 class NeedOutput(serializers.Serializer):
@@ -55,6 +65,8 @@ class NeedOutput(serializers.Serializer):
     language = serializers.CharField()
     provider_gender = serializers.CharField()
     safety_flags = serializers.ListField(child=serializers.CharField())
+    region = serializers.CharField()
+    country = serializers.CharField()
     status = serializers.CharField()
 
 

@@ -24,6 +24,18 @@ class NeedForm(forms.Form):
     safety_flags = forms.MultipleChoiceField(
         label=_("Safety flags"), choices=SafetyFlag.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    region = forms.CharField(
+        label=_("Region where help is needed"),
+        required=False,
+        max_length=100,
+        help_text=_("A state or region, never an address. Leave empty to look in the whole country."),
+    )
+    country = forms.CharField(
+        label=_("Country where help is needed (ISO 3166 code)"),
+        required=False,
+        max_length=2,
+        help_text=_("Your organization's country when left empty."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

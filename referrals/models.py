@@ -46,6 +46,10 @@ class ServiceNeed(CaseRecord):
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
     language = models.CharField(_("language needed"), max_length=3, blank=True)  # ISO 639 code
     provider_gender = models.CharField(_("provider gender"), max_length=20, choices=Gender.choices, blank=True)
+    # Where the survivor needs help (a region, a country), never where they were identified, which
+    # is a statistics field of the case: matching looks for providers here.
+    region = models.CharField(_("region where help is needed"), max_length=100, blank=True)
+    country = models.CharField(_("country where help is needed (ISO 3166 code)"), max_length=2, blank=True)
     safety_flags = MultiChoiceField(choices_class=SafetyFlag, blank=True)
     status = models.CharField(max_length=10, choices=NeedStatus.choices, default=NeedStatus.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -229,6 +233,18 @@ class Referral(CaseRecord):
     @property
     def is_overdue(self) -> bool:
         return self.due_at is not None and self.due_at <= timezone.now()
+
+    @property
+    def deadline_label(self) -> str:
+        """What the running deadline is for ("Acknowledge by"), or "" when no clock runs."""
+        return str(DEADLINE_LABELS.get(self.deadline_step, "")) if self.due_at else ""
+
+
+DEADLINE_LABELS = {
+    "acknowledge": _("Acknowledge by"),
+    "decide": _("Decide by"),
+    "first_contact": _("First contact by"),
+}
 
 
 class ReferralEvent(CaseRecord):

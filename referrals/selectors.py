@@ -3,24 +3,36 @@
 from collections import Counter
 from statistics import median
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import Count, F, IntegerField, QuerySet, Value, When
 
 from casehub.access import Scope, cases_for_user
 from directory.models import Service
 from orgs.access import member_role
 from orgs.models import Role, User
 from referrals.access import WORKING_ROLES, referral_reveals, referral_roles, referrals_for_user
-from referrals.models import RECEIVED_QUEUE_STATES, SENT_QUEUE_STATES, DeclineReason, Outcome, Referral, ReferralState
+from referrals.models import (
+    RECEIVED_QUEUE_STATES,
+    SENT_QUEUE_STATES,
+    DeclineReason,
+    Outcome,
+    Referral,
+    ReferralState,
+    Urgency,
+)
 from referrals.workflow import referable_services
 
 QUEUE_ORDER = (F("due_at").asc(nulls_last=True), "-id")
+EMERGENCY_FIRST = SqlCase(When(urgency=Urgency.EMERGENCY, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
-def incoming_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
-    """Open referrals to the user's organization (a caseworker: those assigned to them), overdue first.
+def incoming_queue(user, *, limit: int = 25, offset: int = 0, emergency_first: bool = False) -> list[Referral]:
+    """Open referrals to the user's organization (a caseworker: those assigned to them), overdue
+    first (emergencies before all others when ``emergency_first``: the dashboard).
 
     One index range scan (referral_incoming) cut to the page; the case is never joined: the
-    receiver sees the offer tier stored on the referral.
+    receiver sees the offer tier stored on the referral, and the case number only where it may
+    open the case (``opens_case``).
     """
     if member_role(user) not in WORKING_ROLES:
         return []
@@ -30,10 +42,11 @@ def incoming_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
     if user.membership.role != Role.COORDINATOR:
         queryset = queryset.filter(assigned_to=user)
     related = ("service", "from_organization", "to_organization", "assigned_to", "consent")
-    rows = list(queryset.select_related(*related).order_by(*QUEUE_ORDER)[offset : offset + limit])
+    order = (EMERGENCY_FIRST, *QUEUE_ORDER) if emergency_first else QUEUE_ORDER
+    rows = list(queryset.select_related(*related).order_by(*order)[offset : offset + limit])
     for referral in rows:
         referral.reveals = referral_reveals(user, referral)
-    return rows
+    return with_case_links(user, rows)
 
 
 def outgoing_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
@@ -45,7 +58,18 @@ def outgoing_queue(user, *, limit: int = 25, offset: int = 0) -> list[Referral]:
     rows = list(queryset.select_related(*related).order_by(*QUEUE_ORDER)[offset : offset + limit])
     for referral in rows:
         referral.reveals = True  # the sender's own, through cases it may open
-    return rows
+    return with_case_links(user, rows)
+
+
+def with_case_links(user, referrals: list[Referral]) -> list[Referral]:
+    """Each referral's ``opens_case``: its case (number and uuid only) where the case policy lets
+    the user open it, else None; one query for the page."""
+    wanted = {referral.case_id for referral in referrals}
+    parts = cases_for_user(user).filter(pk__in=wanted).parts if wanted else []
+    opened = {case.pk: case for part in parts for case in part.only("pk", "uuid", "case_number")}
+    for referral in referrals:
+        referral.opens_case = opened.get(referral.case_id)
+    return referrals
 
 
 def redirect_targets(referral: Referral) -> QuerySet[Service]:

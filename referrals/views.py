@@ -27,6 +27,7 @@ from referrals.selectors import (
     outgoing_queue,
     receiver_assignees,
     redirect_targets,
+    with_case_links,
 )
 from referrals.transitions import RECEIVER_COORDINATOR, SENDER, actions_for
 from referrals.workflow import (
@@ -94,8 +95,8 @@ def need_to_match(need: ServiceNeed) -> Need:
         age_band=MATCH_AGE_BANDS.get(case.age_band, ""),
         gender=MATCH_GENDERS.get(case.gender, ""),
         languages=(language,) if language else (),
-        region=case.identified_region,
-        country=case.identified_country,
+        region=need.region,
+        country=need.country or case.organization.country,
         urgency=MATCH_URGENCY[need.urgency],
         accept_waitlist=True,
         provider_gender=need.provider_gender,
@@ -126,9 +127,23 @@ def referral_new(request, need_id):
         return redirect(referral)
     if request.method != "GET":
         raise PermissionDenied
-    matches = matching.match_services(need=need_to_match(need), viewer=request.user.membership.organization)
-    matches = [m for m in matches if m.service.organization_id != need.case.organization_id]
-    return render(request, "referrals/referral_new.html", {"need": need, "case": need.case, "matches": matches})
+    viewer = request.user.membership.organization
+    widened = [name for name in request.GET.getlist("widen") if name in matching.RELAXATIONS]
+    wanted = matching.relaxed(need_to_match(need), widened)
+
+    def elsewhere(match) -> bool:
+        return match.service.organization_id != need.case.organization_id
+
+    matches = [m for m in matching.match_services(need=wanted, viewer=viewer) if elsewhere(m)]
+    context = {
+        "need": need,
+        "case": need.case,
+        "wanted": wanted,
+        "widened": widened,
+        "matches": matches,
+        "exclusions": [] if matches else matching.exclusions(need=wanted, viewer=viewer, keep=elsewhere),
+    }
+    return render(request, "referrals/referral_new.html", context)
 
 
 # Queues -----------------------------------------------------------------------------------------
@@ -150,6 +165,7 @@ def outgoing(request):
 
 
 def _detail_context(request, referral: Referral, **forms_) -> dict:
+    with_case_links(request.user, [referral])
     roles = referral_roles(request.user, referral)
     actions = actions_for(referral.state, roles)
     may_assign = RECEIVER_COORDINATOR in roles and referral.state in ACTIVE_STATES

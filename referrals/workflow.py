@@ -11,6 +11,7 @@ after REFERRAL_FOLLOW_UP_DAYS (the sweep).
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -92,8 +93,11 @@ def need_create(
     language: str = "",
     provider_gender: str = "",
     safety_flags=(),
+    region: str = "",
+    country: str = "",
 ) -> ServiceNeed:
-    """Record what the survivor needs from a service (kind is a taxonomy code)."""
+    """Record what the survivor needs from a service (kind is a taxonomy code) and where: a region
+    and a country (the organization's country when none is given)."""
     if CaseAction.EDIT not in case_actions(by, case):
         raise PermissionDenied
     from directory.models import TaxonomyTerm
@@ -109,6 +113,11 @@ def need_create(
         errors["safety_flags"] = [_("Choose safety flags from the list.")]
     if len(language) > 3:
         errors["language"] = [_("Give the language as an ISO 639 code.")]
+    country = (country or case.organization.country).strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        errors["country"] = [_("Give the country as a two-letter ISO 3166 code.")]
+    if len(region) > 100:
+        errors["region"] = [_("Give the region in at most 100 characters.")]
     if errors:
         raise ValidationError(errors)
     need = ServiceNeed(
@@ -119,6 +128,8 @@ def need_create(
         language=language.strip().lower(),
         provider_gender=provider_gender,
         safety_flags=sorted(set(safety_flags)),
+        region=" ".join(region.split()),
+        country=country,
         created_by=by,
     )
     need.save()
@@ -206,7 +217,7 @@ def referral_create(*, need: ServiceNeed, service: Service, by) -> Referral:
         age_band=case.age_band or "",
         gender=case.gender or "",
         languages=languages,
-        region=case.identified_region or "",
+        region=need.region or need.country,
     )
     referral.save()
     _event(referral, by=by, action="create", from_state=ReferralState.DRAFT, to_state=ReferralState.DRAFT)

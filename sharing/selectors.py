@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from casehub.access import CaseAction, Scope, cases_for_user
@@ -11,14 +14,18 @@ from casehub.grants import (
     CaseShare,
     CaseTransfer,
     Consent,
+    ConsentDecision,
     EmergencyOverride,
     OverrideStatus,
     TransferStatus,
 )
 from casehub.models import Case
 from casehub.selectors import case_rows
+from orgs.access import member_role
+from orgs.models import Role
 
 ACCESS_ACTIONS = ["case.viewed", "case.attachment_viewed"]
+CONSENT_ENDING_SOON = timedelta(days=14)
 
 
 def case_consents(case: Case) -> QuerySet[Consent]:
@@ -107,4 +114,28 @@ def overrides_awaiting(user) -> list[EmergencyOverride]:
         )
         .select_related("case", "to_organization", "requested_by")
         .order_by("-requested_at")
+    )
+
+
+def consents_ending(user, *, within: timedelta = CONSENT_ENDING_SOON, limit: int = 20) -> list[Consent]:
+    """Consents in force that end within ``within``, soonest first, of the cases the user works on
+    (a coordinator: the organization's; a caseworker: those assigned to them). Case number and
+    end date only: nothing decrypted."""
+    scope = Scope.ORGANIZATION if member_role(user) == Role.COORDINATOR else Scope.ASSIGNED
+    cases = cases_for_user(user, scope=scope)
+    if not cases.parts:
+        return []
+    now = timezone.now()
+    return list(
+        Consent.objects.filter(
+            cases.q("case_id"),
+            decision=ConsentDecision.GRANTED,
+            withdrawn_at__isnull=True,
+            valid_from__lte=now,
+            valid_until__gt=now,
+            valid_until__lte=now + within,
+        )
+        .select_related("case")
+        .only("uuid", "valid_until", "case__uuid", "case__case_number")
+        .order_by("valid_until", "id")[:limit]
     )

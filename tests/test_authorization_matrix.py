@@ -135,6 +135,8 @@ MATRIX = {
     "cases:tasks": ("GET", CASE_PAGE),
     "cases:task_add": ("POST", "L 2 R R 404 404 403 P 404"),
     "cases:task_done": ("POST", "L 2 R R 404 404 403 P 404"),
+    "cases:task_edit": ("GET", "L 2 200 200 404 404 403 P 404"),
+    "cases:task_delete": ("POST", "L 2 R R 404 404 403 P 404"),
     "cases:documents": ("GET", CASE_PAGE),
     "cases:document_add": ("POST", "L 2 400 400 404 404 403 P 404"),
     "cases:document_download": ("GET", CASE_PAGE),
@@ -166,6 +168,7 @@ MATRIX = {
     "api:case_tasks": ("GET", "401 401 200 200 404 404 403 403 404"),
     "api:case_task_create": ("POST", "401 401 201 201 404 404 403 403 404"),
     "api:case_task_update": ("PATCH", "401 401 200 200 404 404 403 403 404"),
+    "api:case_task": ("DELETE", "401 401 204 204 404 404 403 403 404"),
     "api:case_documents": ("GET", "401 401 200 200 404 404 403 403 404"),
     "api:case_document_upload": ("POST", "401 401 201 201 404 404 403 403 404"),
     "api:case_document_download": ("GET", "401 401 200 200 404 404 403 403 404"),
@@ -476,6 +479,8 @@ class World:
                 {
                     "cases:note_edit": {"note_uuid": self.note.uuid},
                     "cases:task_done": {"task_uuid": self.task.uuid},
+                    "cases:task_edit": {"task_uuid": self.task.uuid},
+                    "cases:task_delete": {"task_uuid": self.task.uuid},
                     "cases:document_download": {"attachment_uuid": self.attachment.uuid},
                     "cases:erase_cancel": {"erasure_uuid": self.erasure.uuid},
                 }.get(name, {})
@@ -507,6 +512,7 @@ class World:
             "api:case_tasks": f"{case}/tasks/",
             "api:case_task_create": f"{case}/tasks/create/",
             "api:case_task_update": f"{case}/tasks/{self.task.uuid}/update/",
+            "api:case_task": f"{case}/tasks/{self.task.uuid}/",
             "api:case_documents": f"{case}/documents/",
             "api:case_document_upload": f"{case}/documents/upload/",
             "api:case_document_download": f"{case}/documents/{self.attachment.uuid}/",
@@ -532,6 +538,8 @@ class World:
             return client.get(self.path(name))
         if method == "PATCH":
             return client.patch(self.path(name), JSON_BODIES[name], content_type="application/json")
+        if method == "DELETE":
+            return client.delete(self.path(name))
         if name == "api:case_document_upload":
             return client.post(self.path(name), {"file": SimpleUploadedFile("p.png", PNG), "kind": "photo"})
         if name in PARTNER_BODIES:

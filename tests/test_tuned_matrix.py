@@ -64,6 +64,8 @@ NEEDS = {
     "cases:tasks": ("view_tasks", (), True),
     "cases:task_add": ("task", (), True),
     "cases:task_done": ("task", (), True),
+    "cases:task_edit": ("task", (), True),
+    "cases:task_delete": ("task", (), True),
     "cases:documents": ("view", (DO,), False),
     "cases:document_add": ("document", (), False),
     "cases:document_download": ("download", (), False),
@@ -96,6 +98,7 @@ NEEDS = {
     "api:case_tasks": ("view_tasks", (), True),
     "api:case_task_create": ("task", (), True),
     "api:case_task_update": ("task", (), True),
+    "api:case_task": ("task", (), True),
     "api:case_documents": ("view", (DO,), False),
     "api:case_document_upload": ("document", (), False),
     "api:case_document_download": ("download", (), False),
@@ -117,7 +120,7 @@ GROUP_OF_ACTION = {"note": NO, "task": CD, "view_tasks": CD, "document": DO, "do
 CAPABILITY_OF_ACTION = {**ACTION_CAPABILITY, "view_tasks": None, "download": ACTION_CAPABILITY["document"]}
 # Routes that go ahead and then find nothing to act on (no erasure or transfer by that id).
 GOES_AHEAD = {"rights:erase_confirm": {404}, "cases:erase_cancel": {404}, "sharing:transfer_cancel": {404}}
-GO = {200, 201, 302, 400}
+GO = {200, 201, 204, 302, 400}
 
 ROLES = [Role.CASEWORKER, Role.COORDINATOR]
 SEEING = {capabilities.SEE_ALL, capabilities.SEE_UNRESTRICTED, capabilities.SEE_ASSIGNED}

@@ -330,6 +330,9 @@ def test_a_search_that_finds_a_case_prefills_nothing(people):
 def test_a_spanish_speaking_caseworker_gets_the_case_pages_in_spanish(people):
     client = verified_client(people["cast"].owner.caseworker)
     client.post("/i18n/setlang/", {"language": "es", "next": "/"})
-    assert "Nombre, teléfono, correo electrónico, documento o número de caso" in client.get(reverse("cases:list")).content.decode()
+    assert (
+        "Nombre, teléfono, correo electrónico, documento o número de caso"
+        in client.get(reverse("cases:list")).content.decode()
+    )
     page = client.get(reverse("cases:notes", kwargs={"case_uuid": people["mine"].uuid})).content.decode()
     assert "Añadir nota" in page and "Necesidades y datos codificados" in page

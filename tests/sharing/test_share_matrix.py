@@ -270,6 +270,8 @@ CASE_RULES = {
     "cases:tasks": PAGE,
     "cases:task_add": ("POST", 302, 302, 403),
     "cases:task_done": ("POST", 302, 302, 403),
+    "cases:task_edit": PAGE,
+    "cases:task_delete": ("POST", 302, 302, 403),
     "cases:documents": ("GET", 200, 200, for_documents(200)),
     "cases:document_add": ("POST", 400, 400, 403),
     "cases:document_download": ("GET", 200, 200, for_documents(200)),
@@ -305,6 +307,7 @@ CASE_RULES = {
     "api:case_tasks": ("GET", 200, 200, 403),
     "api:case_task_create": ("POST", 201, 201, 403),
     "api:case_task_update": ("PATCH", 200, 200, 403),
+    "api:case_task": ("DELETE", 204, 204, 403),
     "api:case_documents": ("GET", 200, 200, for_documents(200)),
     "api:case_document_upload": ("POST", 201, 201, 403),
     "api:case_document_download": ("GET", 200, 200, for_documents(200)),
@@ -418,6 +421,7 @@ def case_path(world_case: WorldCase, name: str) -> str:
         "api:case_tasks": f"{api}/tasks/",
         "api:case_task_create": f"{api}/tasks/create/",
         "api:case_task_update": f"{api}/tasks/{world_case.task.uuid}/update/",
+        "api:case_task": f"{api}/tasks/{world_case.task.uuid}/",
         "api:case_documents": f"{api}/documents/",
         "api:case_document_upload": f"{api}/documents/upload/",
         "api:case_document_download": f"{api}/documents/{world_case.attachment.uuid}/",
@@ -440,6 +444,8 @@ def case_path(world_case: WorldCase, name: str) -> str:
     return {
         "cases:note_edit": f"{page}/notes/{world_case.note.uuid}/edit/",
         "cases:task_done": f"{page}/tasks/{world_case.task.uuid}/done/",
+        "cases:task_edit": f"{page}/tasks/{world_case.task.uuid}/edit/",
+        "cases:task_delete": f"{page}/tasks/{world_case.task.uuid}/delete/",
         "cases:document_download": f"{page}/documents/{world_case.attachment.uuid}/",
         "rights:erase_confirm": f"{page}/erase/{MISSING}/confirm/",
         "cases:erase_cancel": f"{page}/erase/{MISSING}/cancel/",
@@ -477,6 +483,8 @@ def send(world, client, method: str, path: str, name: str, body=None):
             response = client.post(path, {"file": SimpleUploadedFile("p.png", PNG), "kind": "photo"})
         elif method == "PATCH":
             response = client.patch(path, body, content_type="application/json")
+        elif method == "DELETE":
+            response = client.delete(path)
         elif name.startswith("api:"):
             response = client.post(path, body, content_type="application/json")
         else:
