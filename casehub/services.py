@@ -39,7 +39,7 @@ from casehub.models import (
 )
 from casehub.multichoice import MultiChoiceField
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services import about, notify
 from orgs import fieldgroups
 from orgs.models import Membership, Role
 
@@ -189,9 +189,15 @@ def _event(case: Case, *, actor, action: str, fields=(), changes=None, comment=N
 
 
 def _tell_assigned(people, kind: str, link: str, *, by, event: CaseEvent) -> None:
-    """The people given work are told, by a link and the kind of work only, unless they gave it to
-    themselves."""
-    notify([person for person in people if by is None or person.pk != by.pk], kind, link, dedupe_key=f"{event.uuid}")
+    """The people given work are told, by a link, the kind of work and the case number only, unless
+    they gave it to themselves."""
+    notify(
+        [person for person in people if by is None or person.pk != by.pk],
+        kind,
+        link,
+        dedupe_key=f"{event.uuid}",
+        about=about(subject=event.case.case_number),
+    )
 
 
 def _touch(case: Case, by) -> None:

@@ -1,6 +1,7 @@
 """In-app notifications and the state of their one e-mail.
 
-A notification holds no free text: its title comes from its kind and its link holds opaque
+A notification holds no free text: its title comes from its kind and what it is about (a
+referral reference or case number, a coded change, an organization), and its link holds opaque
 ids only, so no survivor's name or detail can reach the inbox, an e-mail or a mail server.
 """
 
@@ -8,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,6 +51,14 @@ class Notification(models.Model):
     link = models.CharField(max_length=200)
     # One event, one notification per recipient: "referral:<uuid>:reminder50:ack".
     dedupe_key = models.CharField(max_length=200, null=True, blank=True)
+    # What it is about, in words that name no one: a referral reference or a case number, what
+    # changed (the English text of a coded label, translated when shown) and who acted (an
+    # organization, never a person).
+    subject = models.CharField(max_length=40, blank=True)
+    change = models.CharField(max_length=60, blank=True)
+    by_organization = models.ForeignKey(
+        "orgs.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
@@ -81,7 +91,14 @@ class Notification(models.Model):
 
     @property
     def title(self) -> str:
-        return NotificationKind(self.kind).label if self.kind in NotificationKind.values else self.kind
+        """The kind, then what it is about: "A referral was updated: R-4F2K, Accepted, by Legal Aid"."""
+        kind = NotificationKind(self.kind).label if self.kind in NotificationKind.values else self.kind
+        about = [self.subject, gettext(self.change) if self.change else ""]
+        about = ", ".join(part for part in about if part)
+        if self.by_organization_id:
+            name = self.by_organization.name
+            about = _("%(about)s, by %(organization)s") % {"about": about, "organization": name} if about else name
+        return f"{kind}: {about}" if about else str(kind)
 
     @property
     def is_unread(self) -> bool:

@@ -8,7 +8,7 @@ from notifications.models import Notification
 
 def notifications_of(user) -> QuerySet[Notification]:
     """The user's notifications, newest first."""
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+    return Notification.objects.filter(recipient=user).select_related("by_organization").order_by("-created_at", "-id")
 
 
 def notification_for_user(user, notification_id) -> Notification:

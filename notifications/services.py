@@ -44,11 +44,22 @@ def email_lease() -> timedelta:
     return timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE_SECONDS)
 
 
-def notify(users: Iterable, kind: str, link: str, dedupe_key: str | None = None) -> list[Notification]:
+def about(*, subject: str = "", change=None, by_organization_id: int | None = None) -> dict:
+    """What a notification is about: a reference or case number, a coded change (its label, kept
+    in English and translated when shown) and the organization that acted. Nothing else fits."""
+    with translation.override("en"):
+        change_text = str(change) if change else ""
+    return {"subject": subject[:40], "change": change_text[:60], "by_organization_id": by_organization_id}
+
+
+def notify(
+    users: Iterable, kind: str, link: str, dedupe_key: str | None = None, *, about: dict | None = None
+) -> list[Notification]:
     """Notify each user of one event, in the caller's transaction; e-mails go out after commit.
 
     With a dedupe_key, a user already notified of that event is not notified again (also when
-    two transactions race: the unique constraint lets one row in). Returns the new notifications.
+    two transactions race: the unique constraint lets one row in). ``about`` comes from about().
+    Returns the new notifications.
     """
     kind = NotificationKind(kind)
     if not SAFE_LINK.match(link) or link.startswith("//"):
@@ -64,6 +75,7 @@ def notify(users: Iterable, kind: str, link: str, dedupe_key: str | None = None)
             kind=kind,
             link=link,
             dedupe_key=dedupe_key,
+            **(about or {}),
         )
         for user_id in recipients
     ]
@@ -78,16 +90,20 @@ def notify(users: Iterable, kind: str, link: str, dedupe_key: str | None = None)
     return created
 
 
-def notify_each(events: Iterable[tuple[Iterable, str, str, str | None]]) -> list[Notification]:
-    """notify() for many events at once (users, kind, link, dedupe_key), in three queries: for
-    sweeps that raise hundreds of events. The same rules: safe links, dedupe keys, e-mail after commit."""
+def notify_each(events: Iterable[tuple]) -> list[Notification]:
+    """notify() for many events at once (users, kind, link, dedupe_key, about), in three queries:
+    for sweeps that raise hundreds of events. The same rules: safe links, dedupe keys, e-mail
+    after commit."""
     rows = []
-    for users, kind, link, dedupe_key in events:
+    for users, kind, link, dedupe_key, *more in events:
+        about_ = more[0] if more else None
         kind = NotificationKind(kind)
         if not SAFE_LINK.match(link) or link.startswith("//"):
             raise ValueError("a notification link is a site-relative path of opaque ids, without a query string")
         for user_id in {user.pk for user in users}:
-            rows.append(Notification(recipient_id=user_id, kind=kind, link=link, dedupe_key=dedupe_key))
+            rows.append(
+                Notification(recipient_id=user_id, kind=kind, link=link, dedupe_key=dedupe_key, **(about_ or {}))
+            )
     if not rows:
         return []
     organizations = dict(

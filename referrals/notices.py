@@ -4,10 +4,10 @@ never details. The workflow and the sweep call these in the transaction of the c
 from django.urls import reverse
 
 from notifications.models import NotificationKind
-from notifications.services import notify, notify_each
+from notifications.services import about, notify, notify_each
 from orgs.models import Membership, Role, User
 from referrals.access import referral_roles
-from referrals.models import Referral, ReferralEvent
+from referrals.models import DEADLINE_LABELS, Referral, ReferralEvent, ReferralState
 from referrals.transitions import SENDER, SYSTEM
 
 
@@ -64,13 +64,32 @@ def referral_changed(referral: Referral, *, by, action: str, event: ReferralEven
         "send": NotificationKind.REFERRAL_RECEIVED,
         "expire": NotificationKind.REFERRAL_EXPIRED,
     }.get(action, NotificationKind.REFERRAL_UPDATED)
-    notify(people, kind, referral.get_absolute_url(), dedupe_key=f"referral:{referral.uuid}:event:{event.uuid}")
+    acting = (
+        None if SYSTEM in roles else (referral.from_organization_id if SENDER in roles else referral.to_organization_id)
+    )
+    notify(
+        people,
+        kind,
+        referral.get_absolute_url(),
+        dedupe_key=f"referral:{referral.uuid}:event:{event.uuid}",
+        about=about(subject=referral.reference, change=_state(referral), by_organization_id=acting),
+    )
+
+
+def _state(referral: Referral):
+    return ReferralState(referral.state).label if referral.state in ReferralState.values else None
 
 
 def assigned(referral: Referral, *, by, key: str) -> None:
     """The person the work on a referral goes to, unless they took it themselves."""
     if referral.assigned_to_id and (by is None or referral.assigned_to_id != by.pk):
-        notify([referral.assigned_to], NotificationKind.REFERRAL_ASSIGNED, referral.get_absolute_url(), dedupe_key=key)
+        notify(
+            [referral.assigned_to],
+            NotificationKind.REFERRAL_ASSIGNED,
+            referral.get_absolute_url(),
+            dedupe_key=key,
+            about=about(subject=referral.reference),
+        )
 
 
 def message_added(referral: Referral, *, by, roles, key: str) -> None:
@@ -80,6 +99,10 @@ def message_added(referral: Referral, *, by, roles, key: str) -> None:
         NotificationKind.REFERRAL_MESSAGE,
         referral.get_absolute_url(),
         dedupe_key=key,
+        about=about(
+            subject=referral.reference,
+            by_organization_id=referral.from_organization_id if SENDER in roles else referral.to_organization_id,
+        ),
     )
 
 
@@ -92,13 +115,16 @@ def deadline_reminders(half: list[dict], full: list[dict]) -> None:
         people = list(coordinators.get(row["to_organization_id"], []))
         return people + ([User(pk=row["assigned_to_id"])] if row["assigned_to_id"] else [])
 
-    notify_each((receivers(row), NotificationKind.REFERRAL_REMINDER, _link(row), _key(row, 50)) for row in half)
+    notify_each(
+        (receivers(row), NotificationKind.REFERRAL_REMINDER, _link(row), _key(row, 50), _about(row)) for row in half
+    )
     notify_each(
         (
             receivers(row) + ([User(pk=row["sent_by_id"])] if row["sent_by_id"] else []),
             NotificationKind.REFERRAL_OVERDUE,
             _link(row),
             _key(row, 100),
+            _about(row),
         )
         for row in full
     )
@@ -115,9 +141,14 @@ def expired(referrals: list[Referral], events: list[ReferralEvent]) -> None:
             NotificationKind.REFERRAL_EXPIRED,
             referral.get_absolute_url(),
             f"referral:{referral.uuid}:event:{event.uuid}",
+            about(subject=referral.reference, change=_state(referral)),
         )
         for referral, event in zip(referrals, events, strict=True)
     )
+
+
+def _about(row) -> dict:
+    return about(subject=row["reference"], change=DEADLINE_LABELS.get(row["deadline_step"]))
 
 
 def _link(row) -> str:

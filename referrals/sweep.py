@@ -25,6 +25,7 @@ def referral_sweep(*, now: datetime | None = None) -> dict[str, int]:
     columns = (
         "pk",
         "uuid",
+        "reference",
         "to_organization_id",
         "from_organization_id",
         "assigned_to_id",

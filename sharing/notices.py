@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from casehub.grants import CaseShare, CaseTransfer, EmergencyOverride
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services import about, notify
 from orgs.models import Membership, Role
 
 
@@ -43,6 +43,7 @@ def share_opened(share: CaseShare, *, by) -> None:
         NotificationKind.SHARE_RECEIVED,
         reverse("cases:survivor", args=[share.case.uuid]),
         dedupe_key=f"share:{share.uuid}:received",
+        about=about(subject=share.case.case_number, by_organization_id=share.case.organization_id),
     )
 
 
@@ -53,6 +54,7 @@ def share_ended(share: CaseShare, *, by) -> None:
         NotificationKind.SHARE_ENDED,
         reverse("notifications:inbox"),
         dedupe_key=f"share:{share.uuid}:ended",
+        about=about(subject=share.case.case_number, by_organization_id=share.case.organization_id),
     )
 
 
@@ -62,6 +64,7 @@ def override_requested(override: EmergencyOverride) -> None:
         NotificationKind.OVERRIDE_REQUESTED,
         reverse("sharing:case", args=[override.case.uuid]),
         dedupe_key=f"override:{override.uuid}:requested",
+        about=about(subject=override.case.case_number),
     )
 
 
@@ -71,6 +74,7 @@ def transfer_offered(transfer: CaseTransfer) -> None:
         NotificationKind.TRANSFER_OFFERED,
         reverse("sharing:shared"),
         dedupe_key=f"transfer:{transfer.uuid}:offered",
+        about=about(by_organization_id=transfer.from_organization_id),
     )
 
 
@@ -80,4 +84,9 @@ def transfer_decided(transfer: CaseTransfer) -> None:
         NotificationKind.TRANSFER_DECIDED,
         reverse("sharing:shared"),
         dedupe_key=f"transfer:{transfer.uuid}:decided",
+        about=about(
+            subject=transfer.old_case_number or transfer.case.case_number,
+            change=transfer.get_status_display(),
+            by_organization_id=transfer.to_organization_id,
+        ),
     )
