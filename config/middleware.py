@@ -1,10 +1,14 @@
-"""Request-wide plumbing: request ids and addresses for the audit trail, CSP, refused-request audit."""
+"""Request-wide plumbing: request ids and addresses for the audit trail, CSP, refused-request
+audit, the reader's time zone."""
 
 import uuid
+
+from django.utils import timezone
 
 from audit.context import client_ip, request_meta
 from audit.services import audit_record
 from casehub.access import actors_resolved_once
+from orgs.zones import zone_of
 
 
 class RequestIdMiddleware:
@@ -58,3 +62,21 @@ class AuditRefusalsMiddleware:
                 details={"method": request.method, "view": match.view_name if match else ""},
             )
         return response
+
+
+class TimeZoneMiddleware:
+    """Times on pages and in the API are shown in the signed-in person's time zone (orgs/zones.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            timezone.activate(zone_of(user))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from orgs import fieldgroups
+from orgs import fieldgroups, zones
 from orgs.models import Organization, OrganizationStatus, Role, User
 
 # Accepted supporting documents, recognised by their first bytes, not by name or declared type.
@@ -235,6 +235,18 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class PreferencesForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Times are shown in this zone. Not set: your organization's."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = zones.choices(_("Your organization's"))
+
+
 class OrganizationSettingsForm(forms.Form):
     caseworkers_see_all_cases = forms.BooleanField(
         label=_("Caseworkers see all of the organization's unrestricted cases"),
@@ -248,3 +260,12 @@ class OrganizationSettingsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "long"}),
         help_text=_("For example, leave the narrative out. Coordinators always see every part."),
     )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Members see times in this zone unless they choose another. Not set: the site's."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = zones.choices()

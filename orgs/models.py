@@ -14,6 +14,8 @@ from orgs import capabilities
 class User(AbstractUser):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     is_platform_admin = models.BooleanField(default=False)
+    # An IANA time zone ("America/Mexico_City"); empty: the organization's.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     # Bumped to end every session of this user at once (sign out everywhere, deactivation).
     session_generation = models.PositiveIntegerField(default=0)
 
@@ -65,6 +67,9 @@ class Organization(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     languages = models.JSONField(_("languages served"), default=list, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Its members' times are shown in this IANA time zone unless they choose another; empty: the
+    # site's (TIME_ZONE).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     status = models.CharField(max_length=20, choices=OrganizationStatus.choices, default=OrganizationStatus.APPLIED)
     status_changed_at = models.DateTimeField(default=timezone.now)
     status_changed_by = models.ForeignKey(

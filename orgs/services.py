@@ -17,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
-from orgs import capabilities, fieldgroups
+from orgs import capabilities, fieldgroups, zones
 from orgs.models import (
     ApiToken,
     ApplicationDocument,
@@ -454,3 +454,34 @@ def organization_settings_update(
         "organization.settings_changed", actor=by, organization=organization, target=organization, details=after
     )
     return True
+
+
+@transaction.atomic
+def user_time_zone_set(*, user: User, time_zone: str) -> None:
+    """A person chooses the time zone their times are shown in ("": their organization's)."""
+    if not zones.is_valid(time_zone):
+        raise ValidationError({"time_zone": [_("Choose a time zone from the list.")]})
+    if user.time_zone != time_zone:
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
+        audit_record("user.time_zone_changed", actor=user, target=user, details={"time_zone": time_zone})
+
+
+@transaction.atomic
+def organization_time_zone_set(*, organization: Organization, by: User, time_zone: str) -> None:
+    """An org admin sets the time zone the organization's members see times in by default."""
+    membership = by.membership
+    if membership is None or membership.organization_id != organization.pk or membership.role != Role.ORG_ADMIN:
+        raise ValidationError(_("Only an admin of the organization can change its settings."))
+    if not zones.is_valid(time_zone):
+        raise ValidationError({"time_zone": [_("Choose a time zone from the list.")]})
+    if organization.time_zone != time_zone:
+        organization.time_zone = time_zone
+        organization.save(update_fields=["time_zone"])
+        audit_record(
+            "organization.time_zone_changed",
+            actor=by,
+            organization=organization,
+            target=organization,
+            details={"time_zone": time_zone},
+        )

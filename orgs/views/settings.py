@@ -1,6 +1,7 @@
 """The organization's settings, kept by its org admins."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,9 +16,15 @@ from orgs.models import Role
 @require_role(Role.ORG_ADMIN)
 def organization_settings(request):
     organization = request.user.membership.organization
-    form = OrganizationSettingsForm(request.POST or None, initial=services.organization_case_settings(organization))
+    initial = {**services.organization_case_settings(organization), "time_zone": organization.time_zone}
+    form = OrganizationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.organization_settings_update(organization=organization, by=request.user, **form.cleaned_data)
+        settings = dict(form.cleaned_data)
+        with transaction.atomic():
+            services.organization_time_zone_set(
+                organization=organization, by=request.user, time_zone=settings.pop("time_zone")
+            )
+            services.organization_settings_update(organization=organization, by=request.user, **settings)
         messages.success(request, _("Settings saved."))
         return redirect("orgs:settings")
     return render(request, "orgs/settings.html", {"form": form, "organization": organization})
