@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from casehub import coding
 from casehub.models import AttachmentKind, CaseStatus, ErasureReason, IdentityDocumentKind, RiskLevel
 from casehub.services import DETAIL_GROUP
-from orgs import fieldgroups
+from orgs import codes, fieldgroups
 from orgs.models import Role, User
 
 BLANK = [("", "—")]
@@ -17,10 +17,6 @@ BLANK = [("", "—")]
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def _codes(text: str) -> list[str]:
-    return sorted({code.strip().upper() for code in (text or "").replace(";", ",").split(",") if code.strip()})
 
 
 def _checkboxes(choices_class, label):
@@ -113,8 +109,8 @@ class IntakeForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     gender = forms.ChoiceField(label=_("Gender"), choices=BLANK + coding.Gender.choices, required=False)
     age_band = forms.ChoiceField(label=_("Age"), choices=coding.AgeBand.choices, initial=coding.AgeBand.UNKNOWN)
-    primary_language = forms.CharField(
-        label=_("Primary language"), max_length=3, required=False, help_text=_("ISO code, e.g. es, en, zap.")
+    primary_language = forms.ChoiceField(
+        label=_("Primary language"), required=False, choices=lambda: BLANK + codes.language_choices()
     )
     risk_level = forms.ChoiceField(label=_("Risk"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM)
     needs = _checkboxes(coding.Need, _("Needs"))
@@ -140,9 +136,6 @@ class IntakeForm(forms.Form):
         """What a search that found nothing already says: a phone number, or else a name."""
         digits = sum(c.isdigit() for c in query)
         return {"phone": query} if digits >= 6 and digits * 2 > len(query.replace(" ", "")) else {"legal_name": query}
-
-    def clean_primary_language(self):
-        return self.cleaned_data["primary_language"].strip().lower()
 
     def clean(self):
         data = super().clean()
@@ -263,12 +256,22 @@ class CodedForm(forms.Form):
     needs = _checkboxes(coding.Need, _("Needs"))
     gender = forms.ChoiceField(label=_("Gender"), choices=BLANK + coding.Gender.choices, required=False)
     age_band = forms.ChoiceField(label=_("Age"), choices=coding.AgeBand.choices)
-    citizenship = forms.CharField(
-        label=_("Citizenship"), required=False, help_text=_("ISO country codes separated by commas, e.g. MX, GT.")
+    citizenship = forms.MultipleChoiceField(
+        label=_("Citizenship"),
+        required=False,
+        choices=codes.country_choices,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
     )
-    primary_language = forms.CharField(label=_("Primary language"), max_length=3, required=False)
-    other_languages = forms.CharField(
-        label=_("Other languages"), required=False, help_text=_("ISO codes separated by commas.")
+    primary_language = forms.ChoiceField(
+        label=_("Primary language"), required=False, choices=lambda: BLANK + codes.language_choices()
+    )
+    other_languages = forms.MultipleChoiceField(
+        label=_("Other languages"),
+        required=False,
+        choices=codes.language_choices,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
     )
     trafficking_status = forms.ChoiceField(
         label=_("Trafficking status"), choices=BLANK + coding.TraffickingStatus.choices, required=False
@@ -282,36 +285,20 @@ class CodedForm(forms.Form):
     recruitment_websites = _checkboxes(coding.WebsiteOrApp, _("Recruitment websites and apps"))
     control_methods = _checkboxes(coding.ControlMethod, _("Methods of control"))
     vulnerabilities = _checkboxes(coding.Vulnerability, _("Vulnerabilities"))
-    identified_country = forms.CharField(label=_("Country where identified"), max_length=2, required=False)
+    identified_country = forms.ChoiceField(
+        label=_("Country where identified"), required=False, choices=lambda: BLANK + codes.country_choices()
+    )
     identified_region = forms.CharField(label=_("Region where identified"), max_length=100, required=False)
 
-    def _iso_list(self, name, length):
-        codes = _codes(self.cleaned_data[name])
-        if any(len(code) not in length or not code.isalpha() for code in codes):
-            raise ValidationError(_("Use ISO codes separated by commas."))
-        return codes
-
     def clean_citizenship(self):
-        return self._iso_list("citizenship", (2,))
+        return sorted(self.cleaned_data["citizenship"])
 
     def clean_other_languages(self):
-        return [code.lower() for code in self._iso_list("other_languages", (2, 3))]
-
-    def clean_primary_language(self):
-        return self.cleaned_data["primary_language"].strip().lower()
-
-    def clean_identified_country(self):
-        code = self.cleaned_data["identified_country"].strip().upper()
-        if code and (len(code) != 2 or not code.isalpha()):
-            raise ValidationError(_("Use a two-letter ISO country code."))
-        return code
+        return sorted(self.cleaned_data["other_languages"])
 
     @classmethod
     def initial_for(cls, case) -> dict:
-        initial = {name: getattr(case, name) for name in cls.base_fields}
-        initial["citizenship"] = ", ".join(case.citizenship)
-        initial["other_languages"] = ", ".join(case.other_languages)
-        return initial
+        return {name: getattr(case, name) for name in cls.base_fields}
 
 
 class SafetyForm(forms.Form):

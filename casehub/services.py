@@ -40,7 +40,7 @@ from casehub.models import (
 from casehub.multichoice import MultiChoiceField
 from notifications.models import NotificationKind
 from notifications.services import about, notify
-from orgs import fieldgroups
+from orgs import codes, fieldgroups
 from orgs.models import Membership, Role
 
 ENCRYPTED_FIELDS = (
@@ -103,8 +103,23 @@ def _check_coded(values: dict) -> None:
                 errors[name] = error.messages
         elif field.choices and value not in ("", None) and value not in dict(field.choices):
             errors[name] = [_("Unknown value.")]
+        if name in ISO_CODED and not all(ISO_CODED[name](code) for code in _as_list(value) if code):
+            errors[name] = [_("Unknown country or language code.")]
     if errors:
         raise ValidationError(errors)
+
+
+def _as_list(value) -> list:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+# Coded fields holding ISO codes: countries (ISO 3166-1 alpha-2) and languages (ISO 639).
+ISO_CODED = {
+    "citizenship": codes.is_country,
+    "identified_country": codes.is_country,
+    "primary_language": codes.is_language,
+    "other_languages": codes.is_language,
+}
 
 
 def _identifiers(case: Case, groups=(fieldgroups.IDENTITY, fieldgroups.CONTACT)) -> dict:

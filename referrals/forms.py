@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory import taxonomy
 from directory.models import Gender, TaxonomyTerm
+from orgs import codes
 from referrals.models import DeclineReason, Outcome, SafetyFlag, Urgency
 
 
@@ -17,7 +18,9 @@ class NeedForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
-    language = forms.CharField(label=_("Language needed (ISO 639 code)"), required=False, max_length=3)
+    language = forms.ChoiceField(
+        label=_("Language needed"), required=False, choices=lambda: [("", _("Any"))] + codes.language_choices()
+    )
     provider_gender = forms.ChoiceField(
         label=_("Provider gender"), choices=[("", _("Any"))] + list(Gender.choices), required=False
     )
@@ -30,11 +33,10 @@ class NeedForm(forms.Form):
         max_length=100,
         help_text=_("A state or region, never an address. Leave empty to look in the whole country."),
     )
-    country = forms.CharField(
-        label=_("Country where help is needed (ISO 3166 code)"),
+    country = forms.ChoiceField(
+        label=_("Country where help is needed"),
         required=False,
-        max_length=2,
-        help_text=_("Your organization's country when left empty."),
+        choices=lambda: [("", _("Your organization's country"))] + codes.country_choices(),
     )
 
     def __init__(self, *args, **kwargs):

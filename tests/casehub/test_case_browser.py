@@ -71,7 +71,7 @@ def test_a_caseworker_registers_a_case_and_a_coordinator_closes_it(chromium_page
     page.fill("#id_legal_name", "Ana Lucía Torres")
     page.select_option("#id_gender", "Feminine")
     page.select_option("#id_age_band", "18-24")
-    page.fill("#id_primary_language", "es")
+    page.select_option("#id_primary_language", "es")
     page.select_option("#id_risk_level", "high")
     page.check("input[name=needs][value=legal]")
     screenshots(page, "intake")

@@ -192,7 +192,7 @@ def test_intake_saves_a_case_and_opens_it(cast):
             "phone": "33 1111 2222",
             "gender": "Feminine",
             "age_band": "18-24",
-            "primary_language": "ES",
+            "primary_language": "es",
             "risk_level": "immediate",
             "needs": ["shelter", "medical"],
             "do_not_contact_directly": "on",

@@ -282,7 +282,7 @@ def test_coded_details_are_saved_from_checkbox_lists(world):
             "needs": ["shelter", "legal"],
             "exploitation_types": ["ForcedLabour"],
             "recruitment_methods": ["ThroughOnlineSocialNetworks"],
-            "citizenship": "gt, mx",
+            "citizenship": ["MX", "GT"],
         },
     )
     assert response.status_code == 302

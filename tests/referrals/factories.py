@@ -42,6 +42,7 @@ def a_scene(cast, *, urgency="routine", consent=True, groups=OFFER_GROUPS, **nee
     service = directory_service(cast.partner.organization, kind="legal_aid")
     if consent:
         a_referral_consent(cast, case, groups=groups)
+    need_fields.setdefault("region", "Jalisco")  # where help is needed
     need = need_create(
         case=case, by=cast.owner.caseworker, kind="legal_aid", urgency=urgency, reason="Needs a lawyer", **need_fields
     )

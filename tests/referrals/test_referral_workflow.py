@@ -28,7 +28,7 @@ def sees(user, case) -> bool:
 
 
 def test_a_referral_carries_only_the_offer_tier_with_a_random_reference(cast):
-    scene = a_scene(cast, language="es", safety_flags=["do_not_contact_directly"], region="Jalisco")
+    scene = a_scene(cast, language="es", safety_flags=["do_not_contact_directly"])
     referral = a_referral(scene)
     assert referral.reference.startswith("R-") and scene.case.case_number not in referral.reference
     assert (referral.need_kind, referral.urgency, referral.age_band, referral.gender) == (
