@@ -208,6 +208,12 @@ class ReferenceForm(forms.Form):
     note = forms.CharField(label=_("Note to the platform admins (optional)"), required=False, max_length=2000)
 
 
+class ConfirmForm(forms.Form):
+    """The "yes" of a confirmation step: destructive actions refuse a POST without it."""
+
+    confirm = forms.BooleanField()
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

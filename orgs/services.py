@@ -285,9 +285,24 @@ def membership_deactivate(*, membership: Membership, by: User) -> None:
 
 @transaction.atomic
 def invitation_create(*, organization: Organization, email: str, role: str, by: User) -> tuple[Invitation, str]:
-    """Invite someone by e-mail; returns the invitation and its one-time token (sent, never stored)."""
+    """Invite someone by e-mail; returns the invitation and its one-time token (sent, never stored).
+
+    An earlier open invitation of the same address to the same organization is revoked: only the
+    latest link works."""
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
+    # One invitation at a time per organization: two admins inviting the same address at once
+    # must not leave two working links.
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    if organization.memberships.filter(is_active=True, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member of your organization.")})
+    earlier = list(
+        organization.invitations.select_for_update().filter(
+            email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+    )
+    for invitation in earlier:
+        invitation_revoke(invitation=invitation, by=by)
     raw = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organization=organization,
