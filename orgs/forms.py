@@ -201,6 +201,8 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
+    # Rejecting and suspending are asked twice: the confirmation form sends this.
+    confirm = forms.BooleanField(required=False)
 
 
 class ReferenceForm(forms.Form):
