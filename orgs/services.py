@@ -160,6 +160,11 @@ def organization_decide(*, organization: Organization, admin: User, decision: st
     OrganizationStatusChange.objects.create(
         organization=organization, from_status=from_status, to_status=to_status, decided_by=admin, reason=reason
     )
+    if decision in ("approve", "reject"):
+        # The application is decided: referees who have not answered are no longer asked.
+        organization.references.filter(status=ReferenceStatus.PENDING).update(
+            status=ReferenceStatus.CLOSED, decided_at=timezone.now()
+        )
     if decision == "suspend":
         # Sessions end now; the access gate refuses tokens while the organization is suspended.
         User.objects.filter(memberships__organization=organization, memberships__is_active=True).update(
@@ -172,7 +177,11 @@ def organization_decide(*, organization: Organization, admin: User, decision: st
         target=organization,
         details={"from": from_status, "to": to_status},
     )
-    _email_on_commit([organization.contact_email], "organization_status", {"status": to_status})
+    context = {"status": to_status}
+    if decision == "reject":
+        # The applicant learns why; the form asks for a reason about the organization, never a survivor.
+        context["reason"] = reason
+    _email_on_commit([organization.contact_email], "organization_status", context)
     return organization
 
 
@@ -202,6 +211,8 @@ def reference_decide(*, reference: OrganizationReference, user: User, vouch: boo
     membership = user.membership
     if membership is None or membership.organization_id != reference.referee_id or membership.role != Role.ORG_ADMIN:
         raise ValidationError(_("Only an admin of the referee organization can answer."))
+    if reference.status == ReferenceStatus.CLOSED:
+        raise ValidationError(_("The application was already decided; no answer is needed."))
     if reference.status != ReferenceStatus.PENDING:
         raise ValidationError(_("This reference was already answered."))
     reference.status = ReferenceStatus.VOUCHED if vouch else ReferenceStatus.DECLINED

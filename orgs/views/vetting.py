@@ -158,7 +158,8 @@ def references(request):
     )
     answered = (
         OrganizationReference.objects.filter(referee=organization)
-        .exclude(status=ReferenceStatus.PENDING)
+        # A reference closed by the decision was never answered: it is not listed at all.
+        .exclude(status__in=[ReferenceStatus.PENDING, ReferenceStatus.CLOSED])
         .select_related("applicant")
     )
     return render(

@@ -314,3 +314,73 @@ class TestConfirmation:
         reference.refresh_from_db()
         assert reference.status == ReferenceStatus.PENDING
         assert "confirm that your answer is final" in response.content.decode()
+
+
+@pytest.mark.django_db
+class TestDecisionReachesTheApplicant:
+    REASON = "We could not confirm the registration number with the authorities."
+
+    def test_the_rejection_reason_is_mailed_to_the_applicant(self, cast, django_capture_on_commit_callbacks):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            decide(cast.admin, organization, "reject", self.REASON)
+        (message,) = mail.outbox
+        assert message.to == ["contact@refugio.example.org"]
+        assert self.REASON in message.body
+
+    def test_a_rejected_applicant_sees_the_reason_on_the_status_page(self, cast):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        decide(cast.admin, organization, "reject", self.REASON)
+        response = verified_client(User.objects.get(username="refugio-admin")).get("/organization/pending/")
+        assert self.REASON in response.content.decode()
+
+    def test_a_suspension_reason_is_mailed_to_no_one(self, cast, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            decide(cast.admin, cast.owner.organization, "suspend", "Breach under investigation.")
+        (message,) = mail.outbox
+        assert "Breach" not in message.body
+
+
+@pytest.mark.django_db
+class TestOpenReferencesClose:
+    def test_a_rejection_closes_the_references_still_pending(self, cast):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        decide(cast.admin, organization, "reject", "Not an anti-trafficking organization.")
+        statuses = set(organization.references.values_list("status", flat=True))
+        assert statuses == {ReferenceStatus.CLOSED}
+
+    def test_an_approval_closes_the_references_still_pending_and_keeps_the_answers(self, cast):
+        organization = ready_for_approval(cast)
+        late = OrganizationReference.objects.create(applicant=organization, referee=cast.outsider.organization)
+        decide(cast.admin, organization, "approve")
+        late.refresh_from_db()
+        assert late.status == ReferenceStatus.CLOSED
+        assert organization.references.filter(status=ReferenceStatus.VOUCHED).count() == 2
+
+    def test_starting_the_review_leaves_the_references_open(self, cast):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        decide(cast.admin, organization, "start_review")
+        assert set(organization.references.values_list("status", flat=True)) == {ReferenceStatus.PENDING}
+
+    def test_a_closed_request_leaves_the_referees_page_and_home_count(self, cast):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        client = verified_client(cast.owner.org_admin)
+        assert "Refugio Norte" in client.get("/organization/references/").content.decode()
+        assert "to vouch for" in client.get("/").content.decode()
+        decide(cast.admin, organization, "reject", "Not an anti-trafficking organization.")
+        assert "Refugio Norte" not in client.get("/organization/references/").content.decode()
+        assert "to vouch for" not in client.get("/").content.decode()
+
+    def test_a_closed_request_cannot_be_answered(self, cast):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        decide(cast.admin, organization, "reject", "Not an anti-trafficking organization.")
+        vouch(cast.owner, organization)
+        reference = OrganizationReference.objects.get(applicant=organization, referee=cast.owner.organization)
+        assert reference.status == ReferenceStatus.CLOSED
