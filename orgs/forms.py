@@ -2,11 +2,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from orgs import fieldgroups, zones
 from orgs.models import Organization, OrganizationStatus, Role, User
+from orgs.sizes import megabytes
 
 # Accepted supporting documents, recognised by their first bytes, not by name or declared type.
 DOCUMENT_SIGNATURES = {
@@ -136,6 +136,13 @@ class ApplicationForm(NewAccountForm):
         "password_again",
     ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Set per form, not at import: the limit is a setting.
+        limit = _("At most %(max)s.") % {"max": megabytes(settings.APPLICATION_DOCUMENT_MAX_BYTES)}
+        self.fields["document_1"].help_text = limit
+        self.fields["document_2"].help_text = limit
+
     def clean_country(self):
         country = self.cleaned_data["country"].upper()
         if not country.isalpha():
@@ -155,8 +162,7 @@ class ApplicationForm(NewAccountForm):
             return upload
         if upload.size > settings.APPLICATION_DOCUMENT_MAX_BYTES:
             raise ValidationError(
-                _("This file is larger than %(max)s.")
-                % {"max": filesizeformat(settings.APPLICATION_DOCUMENT_MAX_BYTES)}
+                _("This file is larger than %(max)s.") % {"max": megabytes(settings.APPLICATION_DOCUMENT_MAX_BYTES)}
             )
         content_type = sniff_document_type(upload)
         if content_type is None:
@@ -195,11 +201,19 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
+    # Rejecting and suspending are asked twice: the confirmation form sends this.
+    confirm = forms.BooleanField(required=False)
 
 
 class ReferenceForm(forms.Form):
     vouch = forms.TypedChoiceField(choices=[("yes", _("Vouch")), ("no", _("Decline"))], coerce=lambda v: v == "yes")
     note = forms.CharField(label=_("Note to the platform admins (optional)"), required=False, max_length=2000)
+
+
+class ConfirmForm(forms.Form):
+    """The "yes" of a confirmation step: destructive actions refuse a POST without it."""
+
+    confirm = forms.BooleanField()
 
 
 class InvitationForm(forms.Form):

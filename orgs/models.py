@@ -131,6 +131,8 @@ class ReferenceStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     VOUCHED = "vouched", _("Vouched")
     DECLINED = "declined", _("Declined")
+    # The application was decided before this referee answered: no answer is needed any more.
+    CLOSED = "closed", _("No longer needed")
 
 
 class OrganizationReference(models.Model):

@@ -160,6 +160,11 @@ def organization_decide(*, organization: Organization, admin: User, decision: st
     OrganizationStatusChange.objects.create(
         organization=organization, from_status=from_status, to_status=to_status, decided_by=admin, reason=reason
     )
+    if decision in ("approve", "reject"):
+        # The application is decided: referees who have not answered are no longer asked.
+        organization.references.filter(status=ReferenceStatus.PENDING).update(
+            status=ReferenceStatus.CLOSED, decided_at=timezone.now()
+        )
     if decision == "suspend":
         # Sessions end now; the access gate refuses tokens while the organization is suspended.
         User.objects.filter(memberships__organization=organization, memberships__is_active=True).update(
@@ -172,7 +177,11 @@ def organization_decide(*, organization: Organization, admin: User, decision: st
         target=organization,
         details={"from": from_status, "to": to_status},
     )
-    _email_on_commit([organization.contact_email], "organization_status", {"status": to_status})
+    context = {"status": to_status}
+    if decision == "reject":
+        # The applicant learns why; the form asks for a reason about the organization, never a survivor.
+        context["reason"] = reason
+    _email_on_commit([organization.contact_email], "organization_status", context)
     return organization
 
 
@@ -202,6 +211,8 @@ def reference_decide(*, reference: OrganizationReference, user: User, vouch: boo
     membership = user.membership
     if membership is None or membership.organization_id != reference.referee_id or membership.role != Role.ORG_ADMIN:
         raise ValidationError(_("Only an admin of the referee organization can answer."))
+    if reference.status == ReferenceStatus.CLOSED:
+        raise ValidationError(_("The application was already decided; no answer is needed."))
     if reference.status != ReferenceStatus.PENDING:
         raise ValidationError(_("This reference was already answered."))
     reference.status = ReferenceStatus.VOUCHED if vouch else ReferenceStatus.DECLINED
@@ -285,9 +296,24 @@ def membership_deactivate(*, membership: Membership, by: User) -> None:
 
 @transaction.atomic
 def invitation_create(*, organization: Organization, email: str, role: str, by: User) -> tuple[Invitation, str]:
-    """Invite someone by e-mail; returns the invitation and its one-time token (sent, never stored)."""
+    """Invite someone by e-mail; returns the invitation and its one-time token (sent, never stored).
+
+    An earlier open invitation of the same address to the same organization is revoked: only the
+    latest link works."""
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
+    # One invitation at a time per organization: two admins inviting the same address at once
+    # must not leave two working links.
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    if organization.memberships.filter(is_active=True, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member of your organization.")})
+    earlier = list(
+        organization.invitations.select_for_update().filter(
+            email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+    )
+    for invitation in earlier:
+        invitation_revoke(invitation=invitation, by=by)
     raw = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organization=organization,

@@ -555,7 +555,10 @@ class World:
         if name in JSON_BODIES:
             return client.post(self.path(name), JSON_BODIES[name], content_type="application/json")
         data = {
-            "orgs:reference_answer": {"vouch": "yes"},
+            "orgs:reference_answer": {"vouch": "yes", "confirm": "yes"},
+            "orgs:member_deactivate": {"confirm": "yes"},
+            "orgs:invitation_revoke": {"confirm": "yes"},
+            "orgs:token_revoke": {"confirm": "yes"},
             "orgs:member_invite": {"email": "someone@example.org", "role": "caseworker"},
             "orgs:member_role": {"role": "coordinator"},
             "orgs:review_decide": {"decision": "start_review"},

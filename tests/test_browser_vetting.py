@@ -57,6 +57,7 @@ def vouch_in_browser(page, base_url, referee_admin):
     page.click("header.site a:has-text('References')")
     card = page.locator("section.card", has_text="Refugio Esperanza")
     card.locator("input[name=note]").fill("We have worked with them since 2021.")
+    card.locator("input[name=confirm]").check()
     card.locator("button:has-text('Vouch')").click()
     page.wait_for_load_state()
     assert messages(page) == ["Your answer was recorded."]

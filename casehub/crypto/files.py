@@ -28,10 +28,12 @@ from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
+from django.utils.translation import gettext as _
 
 from casehub.crypto import keyring
 from casehub.crypto.errors import CryptoError, DataKeyDestroyed, DecryptionError, ErasedError
 from casehub.crypto.fields import data_key_id_for
+from orgs.sizes import megabytes
 
 MAGIC = b"CHF1"
 _HEADER = struct.Struct("!4sQI")
@@ -110,7 +112,7 @@ def attachment_store(
     chunk = _read_exact(upload, chunk_bytes)
     content_type = sniff_content_type(chunk[:16])
     if content_type is None or content_type not in allowed:
-        raise AttachmentRejected("this type of file is not accepted")
+        raise AttachmentRejected(_("This type of file is not accepted."))
     size, index = 0, 0
     # Spooled: small files stay in memory, large ones go to a private temporary file (0600).
     with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as sealed:
@@ -118,7 +120,7 @@ def attachment_store(
         while True:
             size += len(chunk)
             if size > limit:
-                raise AttachmentRejected(f"the file is larger than {limit} bytes")
+                raise AttachmentRejected(_("The file is larger than %(max)s.") % {"max": megabytes(limit)})
             final = len(chunk) < chunk_bytes
             nonce = os.urandom(NONCE_BYTES)
             sealed.write(nonce + aead.encrypt(nonce, chunk, _aad(header, record, name, index, final)))

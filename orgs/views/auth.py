@@ -25,6 +25,7 @@ from audit.services import audit_record
 from orgs import services, throttle
 from orgs.access import Access, access_state
 from orgs.forms import OtpForm, SignInForm
+from orgs.models import OrganizationStatus
 
 NEXT_KEY = "orgs.after_sign_in"
 
@@ -159,7 +160,10 @@ def pending(request):
     if access_state(request.user) is not Access.PENDING:
         return redirect("home")
     organization = request.user.membership.organization
-    return render(request, "orgs/pending.html", {"organization": organization})
+    rejection = None
+    if organization.status == OrganizationStatus.REJECTED:
+        rejection = organization.status_changes.filter(to_status=OrganizationStatus.REJECTED).last()
+    return render(request, "orgs/pending.html", {"organization": organization, "rejection": rejection})
 
 
 def suspended(request):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -10,20 +11,37 @@ from django.views.decorators.http import require_POST
 
 from orgs import services
 from orgs.access import membership_for_admin, require_role
-from orgs.forms import InvitationForm, NewAccountForm, RoleForm
+from orgs.forms import ConfirmForm, InvitationForm, NewAccountForm, RoleForm
 from orgs.models import Invitation, Role
+
+
+def _members_page(request, invite_form=None, status=200):
+    """The members page; ?deactivate=<membership> or ?withdraw=<invitation> asks to confirm in place."""
+    organization = request.user.membership.organization
+    members = list(organization.memberships.select_related("user").order_by("-is_active", "user__username"))
+    invitations = [i for i in organization.invitations.order_by("-created_at")[:50] if i.is_usable]
+    deactivating = request.GET.get("deactivate", "")
+    withdrawing = request.GET.get("withdraw", "")
+    return render(
+        request,
+        "orgs/members.html",
+        {
+            "members": members,
+            "invitations": invitations,
+            "invite_form": invite_form or InvitationForm(),
+            "roles": Role.choices,
+            "deactivating": next(
+                (m for m in members if str(m.pk) == deactivating and m.is_active and m.user != request.user), None
+            ),
+            "withdrawing": next((i for i in invitations if str(i.pk) == withdrawing), None),
+        },
+        status=status,
+    )
 
 
 @require_role(Role.ORG_ADMIN)
 def member_list(request):
-    organization = request.user.membership.organization
-    members = organization.memberships.select_related("user").order_by("-is_active", "user__username")
-    invitations = [i for i in organization.invitations.order_by("-created_at")[:50] if i.is_usable]
-    return render(
-        request,
-        "orgs/members.html",
-        {"members": members, "invitations": invitations, "invite_form": InvitationForm(), "roles": Role.choices},
-    )
+    return _members_page(request)
 
 
 @require_POST
@@ -31,13 +49,16 @@ def member_list(request):
 def member_invite(request):
     form = InvitationForm(request.POST)
     if form.is_valid():
-        services.invitation_create(
-            organization=request.user.membership.organization, by=request.user, **form.cleaned_data
-        )
-        messages.success(request, _("Invitation sent."))
-    else:
-        messages.error(request, _("Enter a valid e-mail address and role."))
-    return redirect("orgs:members")
+        try:
+            services.invitation_create(
+                organization=request.user.membership.organization, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Invitation sent."))
+            return redirect("orgs:members")
+    return _members_page(request, invite_form=form, status=400)
 
 
 @require_POST
@@ -60,6 +81,9 @@ def member_role(request, membership_id):
 @require_role(Role.ORG_ADMIN)
 def member_deactivate(request, membership_id):
     membership = membership_for_admin(request.user, membership_id)
+    if not ConfirmForm(request.POST).is_valid():
+        messages.error(request, _("Nothing was changed: confirm that you want to deactivate this member."))
+        return redirect(f"{reverse('orgs:members')}?deactivate={membership.pk}#member-{membership.pk}")
     try:
         services.membership_deactivate(membership=membership, by=request.user)
     except ValidationError as error:
@@ -73,6 +97,9 @@ def member_deactivate(request, membership_id):
 @require_role(Role.ORG_ADMIN)
 def invitation_revoke(request, invitation_id):
     invitation = get_object_or_404(Invitation, pk=invitation_id, organization=request.user.membership.organization)
+    if not ConfirmForm(request.POST).is_valid():
+        messages.error(request, _("Nothing was changed: confirm that you want to withdraw this invitation."))
+        return redirect(f"{reverse('orgs:members')}?withdraw={invitation.pk}#invitation-{invitation.pk}")
     services.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, _("Invitation withdrawn."))
     return redirect("orgs:members")

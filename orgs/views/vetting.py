@@ -6,13 +6,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from orgs import services, throttle
 from orgs.access import organization_for_platform_admin, require_platform_admin, require_role
-from orgs.forms import ApplicationForm, ChecklistForm, DecisionForm, ReferenceForm
+from orgs.forms import ApplicationForm, ChecklistForm, ConfirmForm, DecisionForm, ReferenceForm
 from orgs.models import Organization, OrganizationReference, OrganizationStatus, ReferenceStatus, Role
 
 
@@ -62,9 +63,17 @@ def review_queue(request):
     )
 
 
+# Decisions that cannot simply be taken back: the page asks to confirm them (?decide=<decision>).
+CONFIRMED_DECISIONS = {"reject", "suspend"}
+
+
 @require_platform_admin
 def review_detail(request, org_uuid):
+    """One organization's review; ?decide=reject or ?decide=suspend asks to confirm in place."""
     organization = organization_for_platform_admin(request.user, org_uuid)
+    confirming = request.GET.get("decide")
+    if confirming not in CONFIRMED_DECISIONS or organization.status not in services.TRANSITIONS[confirming][0]:
+        confirming = None
     checklist = ChecklistForm(
         initial={
             "documents_checked": organization.documents_checked,
@@ -79,6 +88,7 @@ def review_detail(request, org_uuid):
             "organization": organization,
             "checklist": checklist,
             "decision_form": DecisionForm(),
+            "confirming": confirming,
             "references": organization.references.select_related("referee"),
             "history": organization.status_changes.select_related("decided_by"),
             "members": organization.memberships.select_related("user"),
@@ -106,6 +116,10 @@ def review_decide(request, org_uuid):
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown decision."))
+    elif form.cleaned_data["decision"] in CONFIRMED_DECISIONS and not form.cleaned_data["confirm"]:
+        messages.error(request, _("Nothing was changed: confirm the decision first."))
+        url = reverse("orgs:review_detail", kwargs={"org_uuid": organization.uuid})
+        return redirect(f"{url}?decide={form.cleaned_data['decision']}#decision")
     else:
         try:
             services.organization_decide(
@@ -144,7 +158,8 @@ def references(request):
     )
     answered = (
         OrganizationReference.objects.filter(referee=organization)
-        .exclude(status=ReferenceStatus.PENDING)
+        # A reference closed by the decision was never answered: it is not listed at all.
+        .exclude(status__in=[ReferenceStatus.PENDING, ReferenceStatus.CLOSED])
         .select_related("applicant")
     )
     return render(
@@ -159,6 +174,10 @@ def reference_answer(request, reference_id):
     form = ReferenceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to vouch or decline."))
+        return redirect("orgs:references")
+    if not ConfirmForm(request.POST).is_valid():
+        # An answer cannot be changed afterwards: the form asks to tick that it is final.
+        messages.error(request, _("Nothing was changed: tick the box to confirm that your answer is final."))
         return redirect("orgs:references")
     try:
         services.reference_decide(reference=reference, user=request.user, **form.cleaned_data)

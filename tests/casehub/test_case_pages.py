@@ -195,6 +195,12 @@ def test_a_document_upload_is_encrypted_and_listed(world):
     assert "Clinic letter" in page
 
 
+def test_a_documents_size_is_listed_in_megabytes(world):
+    client = verified_client(world["cast"].owner.caseworker)
+    page = client.get(reverse("cases:documents", kwargs={"case_uuid": world["case"].uuid})).content.decode()
+    assert "Download (less than 0.1 MB)" in page
+
+
 def test_a_document_of_the_wrong_type_is_refused_and_nothing_is_stored(world):
     client = verified_client(world["cast"].owner.caseworker)
     url = reverse("cases:document_add", kwargs={"case_uuid": world["case"].uuid})

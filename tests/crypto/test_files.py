@@ -125,3 +125,8 @@ def test_a_file_swapped_with_another_of_the_same_record_is_detected(record, stor
     put(storage, first.name, on_disk(storage, second.name))
     with pytest.raises(DecryptionError):
         read(record, storage, first.name)
+
+
+def test_the_size_limit_is_named_in_megabytes(record, storage):
+    with pytest.raises(AttachmentRejected, match=r"larger than 1\.0 MB"):
+        store(record, storage, b"%PDF-1.4\n" + b"0" * 1024 * 1024, max_bytes=1024 * 1024)

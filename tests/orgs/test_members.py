@@ -1,5 +1,6 @@
 """Org admins invite, change roles and deactivate; membership drives the role groups."""
 
+import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
@@ -10,6 +11,8 @@ from orgs.models import Invitation, Membership, OrgRoleGroup, Role
 from tests.factories import verified_client
 
 NEW_PASSWORD = "a long and unusual passphrase 7"
+# What the confirmation form posts with a destructive action.
+CONFIRMED = {"confirm": "yes"}
 
 
 def invite(cast, email="new@example.org", role="caseworker"):
@@ -64,7 +67,7 @@ def test_a_withdrawn_invitation_is_refused(cast):
     invitation, token = services.invitation_create(
         organization=cast.owner.organization, email="a@example.org", role="caseworker", by=cast.owner.org_admin
     )
-    verified_client(cast.owner.org_admin).post(f"/organization/invitations/{invitation.pk}/revoke/")
+    verified_client(cast.owner.org_admin).post(f"/organization/invitations/{invitation.pk}/revoke/", CONFIRMED)
     assert accept(token).status_code == 404
 
 
@@ -113,7 +116,7 @@ def test_deactivation_ends_the_members_sessions_at_once(cast):
     member_client = verified_client(cast.owner.caseworker)
     assert member_client.get("/").status_code == 200
     verified_client(cast.owner.org_admin).post(
-        f"/organization/members/{cast.owner.caseworker.membership.pk}/deactivate/"
+        f"/organization/members/{cast.owner.caseworker.membership.pk}/deactivate/", CONFIRMED
     )
     assert member_client.get("/").url.startswith("/sign-in/")
 
@@ -121,7 +124,7 @@ def test_deactivation_ends_the_members_sessions_at_once(cast):
 def test_deactivation_removes_the_role_groups_and_revokes_tokens(cast):
     user = cast.owner.caseworker
     token, _raw = services.api_token_create(user=user, name="x", days=10)
-    verified_client(cast.owner.org_admin).post(f"/organization/members/{user.membership.pk}/deactivate/")
+    verified_client(cast.owner.org_admin).post(f"/organization/members/{user.membership.pk}/deactivate/", CONFIRMED)
     assert not user.groups.filter(org_role__isnull=False).exists()
     token.refresh_from_db()
     assert token.revoked_at is not None
@@ -129,7 +132,7 @@ def test_deactivation_removes_the_role_groups_and_revokes_tokens(cast):
 
 def test_a_former_member_who_signs_in_again_reaches_nothing(cast):
     user = cast.owner.caseworker
-    verified_client(cast.owner.org_admin).post(f"/organization/members/{user.membership.pk}/deactivate/")
+    verified_client(cast.owner.org_admin).post(f"/organization/members/{user.membership.pk}/deactivate/", CONFIRMED)
     response = verified_client(user).get("/")
     assert response.status_code == 403
 
@@ -137,3 +140,124 @@ def test_a_former_member_who_signs_in_again_reaches_nothing(cast):
 def test_each_organization_has_one_group_per_role(cast):
     roles = OrgRoleGroup.objects.filter(organization=cast.owner.organization).values_list("role", flat=True)
     assert sorted(roles) == sorted(Role.values)
+
+
+def test_the_members_page_asks_to_confirm_a_deactivation_in_place(cast):
+    membership = cast.owner.caseworker.membership
+    response = verified_client(cast.owner.org_admin).get(f"/organization/members/?deactivate={membership.pk}")
+    body = response.content.decode()
+    assert f"Deactivate {cast.owner.caseworker.username}?" in body
+    assert 'name="confirm" value="yes"' in body
+    membership.refresh_from_db()
+    assert membership.is_active
+
+
+def test_the_members_page_without_a_question_offers_no_confirmation(cast):
+    body = verified_client(cast.owner.org_admin).get("/organization/members/").content.decode()
+    assert 'name="confirm"' not in body
+
+
+def test_a_deactivation_without_confirmation_changes_nothing_and_says_why(cast):
+    membership = cast.owner.caseworker.membership
+    response = verified_client(cast.owner.org_admin).post(
+        f"/organization/members/{membership.pk}/deactivate/", follow=True
+    )
+    membership.refresh_from_db()
+    assert membership.is_active
+    assert "confirm that you want to deactivate this member" in response.content.decode()
+
+
+def test_the_members_page_asks_to_confirm_withdrawing_an_invitation(cast):
+    invitation, _token = services.invitation_create(
+        organization=cast.owner.organization, email="a@example.org", role="caseworker", by=cast.owner.org_admin
+    )
+    response = verified_client(cast.owner.org_admin).get(f"/organization/members/?withdraw={invitation.pk}")
+    assert "Withdraw the invitation to a@example.org?" in response.content.decode()
+
+
+def test_withdrawing_an_invitation_without_confirmation_keeps_its_link_working(cast):
+    invitation, token = services.invitation_create(
+        organization=cast.owner.organization, email="a@example.org", role="caseworker", by=cast.owner.org_admin
+    )
+    verified_client(cast.owner.org_admin).post(f"/organization/invitations/{invitation.pk}/revoke/")
+    assert accept(token).url == "/sign-in/"
+
+
+def test_a_second_invitation_to_the_same_address_replaces_the_first(cast):
+    _first, first_token = services.invitation_create(
+        organization=cast.owner.organization, email="a@example.org", role="caseworker", by=cast.owner.org_admin
+    )
+    _second, second_token = services.invitation_create(
+        organization=cast.owner.organization, email="A@Example.org", role="coordinator", by=cast.owner.org_admin
+    )
+    assert accept(first_token, "first").status_code == 404
+    assert accept(second_token, "second").url == "/sign-in/"
+    assert Membership.objects.get(user__username="second").role == "coordinator"
+
+
+def test_a_second_invitation_keeps_the_first_when_it_fails(cast, monkeypatch):
+    # given a first invitation, and a second one that fails once the first is revoked
+    first, token = services.invitation_create(
+        organization=cast.owner.organization, email="a@example.org", role="caseworker", by=cast.owner.org_admin
+    )
+
+    def fail(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Invitation.objects, "create", fail)
+    # when
+    with pytest.raises(RuntimeError):
+        services.invitation_create(
+            organization=cast.owner.organization, email="a@example.org", role="caseworker", by=cast.owner.org_admin
+        )
+    # then the revocation went with the failed transaction
+    first.refresh_from_db()
+    assert first.revoked_at is None
+
+
+def test_an_invitation_to_the_same_address_from_another_organization_leaves_the_first(cast):
+    first, _token = services.invitation_create(
+        organization=cast.owner.organization, email="a@example.org", role="caseworker", by=cast.owner.org_admin
+    )
+    services.invitation_create(
+        organization=cast.partner.organization, email="a@example.org", role="caseworker", by=cast.partner.org_admin
+    )
+    first.refresh_from_db()
+    assert first.is_usable
+
+
+def test_replacing_an_invitation_is_audited_as_a_revocation(cast):
+    first, _token = services.invitation_create(
+        organization=cast.owner.organization, email="a@example.org", role="caseworker", by=cast.owner.org_admin
+    )
+    services.invitation_create(
+        organization=cast.owner.organization, email="a@example.org", role="caseworker", by=cast.owner.org_admin
+    )
+    event = AuditEvent.objects.get(action="invitation.revoked")
+    assert (event.actor, event.target_id) == (cast.owner.org_admin, str(first.pk))
+
+
+def test_inviting_an_active_member_is_refused_with_a_form_error(cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = verified_client(cast.owner.org_admin).post(
+            "/organization/members/invite/", {"email": cast.owner.caseworker.email.upper(), "role": "coordinator"}
+        )
+    assert response.status_code == 400
+    assert "This person is already a member of your organization." in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_former_member_may_be_invited_again(cast):
+    user = cast.owner.caseworker
+    services.membership_deactivate(membership=user.membership, by=cast.owner.org_admin)
+    invitation = invite(cast, email=user.email)
+    assert invitation.is_usable
+
+
+def test_an_invalid_invitation_keeps_what_was_typed(cast):
+    response = verified_client(cast.owner.org_admin).post(
+        "/organization/members/invite/", {"email": "not-an-address", "role": "coordinator"}
+    )
+    assert response.status_code == 400
+    assert 'value="not-an-address"' in response.content.decode()

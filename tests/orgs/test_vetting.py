@@ -44,16 +44,19 @@ def apply(cast, **overrides):
     return Client().post("/apply/", application(cast, **overrides))
 
 
-def decide(admin, organization, decision, reason=""):
+def decide(admin, organization, decision, reason="", confirm="yes"):
+    """The decision as the page posts it: rejecting and suspending come from their confirmation form."""
     return verified_client(admin).post(
-        f"/platform/organizations/{organization.uuid}/decide/", {"decision": decision, "reason": reason}
+        f"/platform/organizations/{organization.uuid}/decide/",
+        {"decision": decision, "reason": reason, "confirm": confirm},
     )
 
 
 def vouch(team, organization):
     reference = OrganizationReference.objects.get(applicant=organization, referee=team.organization)
     return verified_client(team.org_admin).post(
-        f"/organization/references/{reference.pk}/answer/", {"vouch": "yes", "note": "We work with them."}
+        f"/organization/references/{reference.pk}/answer/",
+        {"vouch": "yes", "note": "We work with them.", "confirm": "yes"},
     )
 
 
@@ -158,7 +161,9 @@ class TestReferences:
         organization = Organization.objects.get(name="Refugio Norte")
         vouch(cast.owner, organization)
         reference = OrganizationReference.objects.get(applicant=organization, referee=cast.owner.organization)
-        verified_client(cast.owner.org_admin).post(f"/organization/references/{reference.pk}/answer/", {"vouch": "no"})
+        verified_client(cast.owner.org_admin).post(
+            f"/organization/references/{reference.pk}/answer/", {"vouch": "no", "confirm": "yes"}
+        )
         reference.refresh_from_db()
         assert reference.status == ReferenceStatus.VOUCHED
 
@@ -257,3 +262,125 @@ def test_a_stored_document_does_not_keep_its_uploaded_name(cast):
 def test_a_website_without_a_scheme_is_accepted_as_https(cast):
     apply(cast, website="refugio.example.org")
     assert Organization.objects.get(name="Refugio Norte").website == "https://refugio.example.org"
+
+
+@pytest.mark.django_db
+class TestConfirmation:
+    def test_the_review_page_asks_to_confirm_a_rejection_with_its_reason(self, cast):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        response = verified_client(cast.admin).get(f"/platform/organizations/{organization.uuid}/?decide=reject")
+        body = response.content.decode()
+        assert "Reject the application of Refugio Norte?" in body
+        assert 'name="confirm" value="yes"' in body
+
+    def test_the_review_page_offers_no_confirmation_for_a_move_that_is_not_possible(self, cast):
+        response = verified_client(cast.admin).get(
+            f"/platform/organizations/{cast.owner.organization.uuid}/?decide=reject"
+        )
+        assert 'name="confirm"' not in response.content.decode()
+
+    def test_a_rejection_without_confirmation_changes_nothing_and_says_why(self, cast):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        response = verified_client(cast.admin).post(
+            f"/platform/organizations/{organization.uuid}/decide/",
+            {"decision": "reject", "reason": "Not an anti-trafficking organization."},
+            follow=True,
+        )
+        organization.refresh_from_db()
+        assert organization.status == OrganizationStatus.APPLIED
+        assert "confirm the decision first" in response.content.decode()
+
+    def test_a_suspension_without_confirmation_keeps_the_members_access(self, cast):
+        decide(cast.admin, cast.owner.organization, "suspend", "Breach under investigation.", confirm="")
+        cast.owner.organization.refresh_from_db()
+        assert cast.owner.organization.status == OrganizationStatus.VETTED
+        assert verified_client(cast.owner.coordinator).get("/").status_code == 200
+
+    def test_an_approval_needs_no_confirmation(self, cast):
+        organization = ready_for_approval(cast)
+        decide(cast.admin, organization, "approve", confirm="")
+        organization.refresh_from_db()
+        assert organization.status == OrganizationStatus.VETTED
+
+    def test_a_reference_answer_without_confirmation_is_not_recorded(self, cast):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        reference = OrganizationReference.objects.get(applicant=organization, referee=cast.owner.organization)
+        response = verified_client(cast.owner.org_admin).post(
+            f"/organization/references/{reference.pk}/answer/", {"vouch": "no"}, follow=True
+        )
+        reference.refresh_from_db()
+        assert reference.status == ReferenceStatus.PENDING
+        assert "confirm that your answer is final" in response.content.decode()
+
+
+@pytest.mark.django_db
+class TestDecisionReachesTheApplicant:
+    REASON = "We could not confirm the registration number with the authorities."
+
+    def test_the_rejection_reason_is_mailed_to_the_applicant(self, cast, django_capture_on_commit_callbacks):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            decide(cast.admin, organization, "reject", self.REASON)
+        (message,) = mail.outbox
+        assert message.to == ["contact@refugio.example.org"]
+        assert self.REASON in message.body
+
+    def test_a_rejected_applicant_sees_the_reason_on_the_status_page(self, cast):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        decide(cast.admin, organization, "reject", self.REASON)
+        response = verified_client(User.objects.get(username="refugio-admin")).get("/organization/pending/")
+        assert self.REASON in response.content.decode()
+
+    def test_a_suspension_reason_is_mailed_to_no_one(self, cast, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            decide(cast.admin, cast.owner.organization, "suspend", "Breach under investigation.")
+        (message,) = mail.outbox
+        assert "Breach" not in message.body
+
+
+@pytest.mark.django_db
+class TestOpenReferencesClose:
+    def test_a_rejection_closes_the_references_still_pending(self, cast):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        decide(cast.admin, organization, "reject", "Not an anti-trafficking organization.")
+        statuses = set(organization.references.values_list("status", flat=True))
+        assert statuses == {ReferenceStatus.CLOSED}
+
+    def test_an_approval_closes_the_references_still_pending_and_keeps_the_answers(self, cast):
+        organization = ready_for_approval(cast)
+        late = OrganizationReference.objects.create(applicant=organization, referee=cast.outsider.organization)
+        decide(cast.admin, organization, "approve")
+        late.refresh_from_db()
+        assert late.status == ReferenceStatus.CLOSED
+        assert organization.references.filter(status=ReferenceStatus.VOUCHED).count() == 2
+
+    def test_starting_the_review_leaves_the_references_open(self, cast):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        decide(cast.admin, organization, "start_review")
+        assert set(organization.references.values_list("status", flat=True)) == {ReferenceStatus.PENDING}
+
+    def test_a_closed_request_leaves_the_referees_page_and_home_count(self, cast):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        client = verified_client(cast.owner.org_admin)
+        assert "Refugio Norte" in client.get("/organization/references/").content.decode()
+        assert "to vouch for" in client.get("/").content.decode()
+        decide(cast.admin, organization, "reject", "Not an anti-trafficking organization.")
+        assert "Refugio Norte" not in client.get("/organization/references/").content.decode()
+        assert "to vouch for" not in client.get("/").content.decode()
+
+    def test_a_closed_request_cannot_be_answered(self, cast):
+        apply(cast)
+        organization = Organization.objects.get(name="Refugio Norte")
+        decide(cast.admin, organization, "reject", "Not an anti-trafficking organization.")
+        vouch(cast.owner, organization)
+        reference = OrganizationReference.objects.get(applicant=organization, referee=cast.owner.organization)
+        assert reference.status == ReferenceStatus.CLOSED
