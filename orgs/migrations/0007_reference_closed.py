@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0005_safety_capability'),
+        ('orgs', '0006_time_zones'),
     ]
 
     operations = [
