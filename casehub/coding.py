@@ -195,6 +195,15 @@ class AgeBand(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+AGE_BAND_YEARS = {"0-11": (0, 11), "12-17": (12, 17), "18-24": (18, 24), "25-34": (25, 34), "35-49": (35, 49)}
+
+
+def age_band_of(date_of_birth, today) -> str:
+    """The band an age on ``today`` falls in."""
+    age = today.year - date_of_birth.year - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
+    return next((band for band, (low, high) in AGE_BAND_YEARS.items() if low <= age <= high), "50+")
+
+
 class Need(models.TextChoices):
     """Ours: the services a survivor needs, for coordination and matching."""
 

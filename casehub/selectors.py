@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
-from casehub import search
+from casehub import labels, search
 from casehub.access import CaseAccess, CaseAction, CaseSet, Scope, actor_for, case_accesses, cases_for_user
 from casehub.crypto.blind_index import blind_index_search, normalize_document, normalize_text
 from casehub.crypto.fields import with_data_key_owner, with_data_keys
@@ -319,8 +319,17 @@ def labelled(events) -> list[CaseEvent]:
     events = list(events)
     for event in events:
         event.label = EVENT_LABELS.get(event.action, event.action)
-        # Old and new codes of coded (unencrypted) fields; assignments are shown by the header.
-        event.coded_changes = [(name, change) for name, change in event.changes.items() if name != "assigned"]
+        event.field_labels = [labels.field_label(name) for name in event.fields]
+        # Old and new values of coded (unencrypted) fields, as labels; assignments are shown by the header.
+        event.coded_changes = [
+            (
+                labels.field_label(name),
+                labels.value_label(name, change.get("from")),
+                labels.value_label(name, change.get("to")),
+            )
+            for name, change in event.changes.items()
+            if name != "assigned" and isinstance(change, dict)
+        ]
     return events
 
 

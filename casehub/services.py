@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, audit_record_many
-from casehub import search
+from casehub import coding, search
 from casehub.access import CaseAction, actor_for, case_actions, case_field_groups
 from casehub.crypto.files import attachment_open, attachment_store
 from casehub.crypto.keyring import data_key_assign
@@ -167,6 +167,9 @@ def _apply_details(case: Case, details: dict, *, creating: bool) -> tuple[list[s
         raise ValidationError(_("Unknown case fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
     coded = {name: value for name, value in details.items() if name in CODED_FIELDS}
     _check_coded(coded)
+    born = details.get("date_of_birth")
+    if born is not None and born > timezone.localdate():
+        raise ValidationError({"date_of_birth": [_("A date of birth cannot be in the future.")]})
     touched = {DETAIL_GROUP[name] for name in details if name in IDENTIFIER_FIELDS}
     current = {} if creating or not touched else _identifiers(case, touched)
     changed, changes = [], {}
@@ -176,6 +179,8 @@ def _apply_details(case: Case, details: dict, *, creating: bool) -> tuple[list[s
                 changed.append(name)
         elif name in CODED_FIELDS:
             old = getattr(case, name)
+            if isinstance(old, list) and isinstance(value, list | tuple) and sorted(old) == sorted(value):
+                continue  # the same values in another order are no change
             if creating or old != value:
                 changed.append(name)
                 if not creating:
@@ -601,3 +606,14 @@ def survivor_details(case: Case, groups) -> dict:
     if fieldgroups.CASE_DETAILS in groups:
         details.update({name: getattr(case, name) for name in CODED_FIELDS})
     return details
+
+
+def age_band_conflict(case: Case, details: dict) -> str:
+    """The age band a date of birth gives, when the case records another one ("" when they agree,
+    or either is unknown or not shown): a flag for a person to look at, not a refusal."""
+    born = details.get("date_of_birth")
+    band = case.age_band
+    if born is None or not band or band == coding.AgeBand.UNKNOWN:
+        return ""
+    found = coding.age_band_of(born, timezone.localdate())
+    return found if found != band else ""

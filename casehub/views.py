@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casehub import forms, responses, selectors, services, tabs
+from casehub import coding, forms, responses, selectors, services, tabs
 from casehub.access import (
     CaseAction,
     Scope,
@@ -183,7 +183,14 @@ def case_survivor(request, case_uuid):
     details = services.survivor_details(case, tabs.shown_groups(case, "survivor"))
     # Said, not silently left blank: which parts of this tab the viewer does not see.
     not_shown = fieldgroups.ordered(tabs.SURVIVOR_PARTS - case.access.groups)
-    return tabs.render_tab(request, case, "survivor", {"details": details, "not_shown": not_shown})
+    both = {fieldgroups.IDENTITY, fieldgroups.CASE_DETAILS} <= set(case.access.groups)
+    conflict = services.age_band_conflict(case, details) if both else ""
+    context = {
+        "details": details,
+        "not_shown": not_shown,
+        "age_band_conflict": coding.AgeBand(conflict).label if conflict else "",
+    }
+    return tabs.render_tab(request, case, "survivor", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -270,6 +270,18 @@ class ReferralEvent(CaseRecord):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["referral", "at"], name="referral_event_timeline")]
 
+    @property
+    def reason_label(self) -> str:
+        """The reason or outcome as people read it (a decline reason, an outcome), never its code."""
+        for choices in (DeclineReason, Outcome):
+            if self.reason_code in choices.values:
+                return str(choices(self.reason_code).label)
+        return str(OTHER_REASONS.get(self.reason_code, self.reason_code))
+
+
+# Reasons the workflow records itself, besides decline reasons and outcomes.
+OTHER_REASONS = {"case_erased": _("The case was erased")}
+
 
 class ReferralMessage(CaseRecord):
     """One message of the conversation between the two organizations on a referral."""

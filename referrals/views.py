@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casehub.access import CaseAction, case_for_user
-from directory import matching
+from directory import matching, taxonomy
 from directory.matching import Need
 from directory.models import Service, TaxonomyTerm
 from orgs.access import member_role, require_role
@@ -303,7 +303,9 @@ def figures(request):
         "referrals/figures.html",
         {
             "figures": data,
-            "outcome_chart": _bars(outcome_rows, label=lambda r: f"{r[0]}: {r[1]}", value=lambda r: r[2]),
+            "outcome_chart": _bars(
+                outcome_rows, label=lambda r: f"{taxonomy.label(r[0])}: {r[1]}", value=lambda r: r[2]
+            ),
             "decline_chart": _bars(decline_rows, label=lambda r: r[0], value=lambda r: r[1]),
         },
     )
