@@ -6,15 +6,12 @@ fields outside the caller's field groups are never decrypted nor serialized, and
 are refused. Lists show coded fields and the display name only.
 """
 
-import json
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -303,39 +300,3 @@ class DocumentDownloadApi(APIView):
     def get(self, request, case_id, document_id):
         _case, attachment = access.attachment_for_user(request.user, case_id, document_id)
         return responses.attachment_response(attachment, by=request.user)
-
-
-# Data-subject export --------------------------------------------------------------------------
-
-
-class PdfRenderer(BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        # Only error bodies come through here; the PDF itself is returned as a plain HttpResponse.
-        return data if isinstance(data, bytes) else json.dumps(data).encode()
-
-
-class ExportJsonApi(APIView):
-    @extend_schema(
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT)},
-        operation_id="v1_cases_export_json",
-        summary="What a case holds, for the survivor (JSON, HTCDS field names): the field groups the caller may see",
-    )
-    def get(self, request, case_id):
-        case = access.case_for_user(request.user, case_id, action=CaseAction.EXPORT)
-        return responses.export_response(case, by=request.user, fmt="json")
-
-
-class ExportPdfApi(APIView):
-    renderer_classes = [JSONRenderer, PdfRenderer]
-
-    @extend_schema(
-        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
-        operation_id="v1_cases_export_pdf",
-        summary="What a case holds, for the survivor (PDF): the field groups the caller may see",
-    )
-    def get(self, request, case_id):
-        case = access.case_for_user(request.user, case_id, action=CaseAction.EXPORT)
-        return responses.export_response(case, by=request.user, fmt="pdf")

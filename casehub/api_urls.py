@@ -1,4 +1,7 @@
-"""Case API routes, mounted under /api/v1/cases/ in the "api" namespace (config/urls.py)."""
+"""Case API routes, mounted under /api/v1/cases/ in the "api" namespace (config/urls.py).
+
+The survivor's copy (export.json, .pdf, .zip) is served by rights/ (it lists referrals too).
+"""
 
 from django.urls import path
 
@@ -27,6 +30,4 @@ routes = [
         api.DocumentDownloadApi.as_view(),
         name="case_document_download",
     ),
-    path("<uuid:case_id>/export.json", api.ExportJsonApi.as_view(), name="case_export_json"),
-    path("<uuid:case_id>/export.pdf", api.ExportPdfApi.as_view(), name="case_export_pdf"),
 ]

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casehub import coding, forms, responses, selectors, services, tabs
+from casehub import coding, export, forms, responses, selectors, services, tabs
 from casehub.access import (
     CaseAction,
     Scope,
@@ -189,6 +189,7 @@ def case_survivor(request, case_uuid):
         "details": details,
         "not_shown": not_shown,
         "age_band_conflict": coding.AgeBand(conflict).label if conflict else "",
+        "export": export.export_offer(case),
     }
     return tabs.render_tab(request, case, "survivor", context)
 
@@ -409,13 +410,6 @@ def document_add(request, case_uuid):
 def document_download(request, case_uuid, attachment_uuid):
     _case, attachment = attachment_for_user(request.user, case_uuid, attachment_uuid)
     return responses.attachment_response(attachment, by=request.user)
-
-
-@require_GET
-def case_export(request, case_uuid, fmt):
-    """The survivor's data-subject export, as PDF or JSON (audited): what the exporting person may see."""
-    case = case_for_user(request.user, case_uuid, action=CaseAction.EXPORT)
-    return responses.export_response(case, by=request.user, fmt=fmt)
 
 
 @require_GET

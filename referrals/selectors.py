@@ -72,6 +72,16 @@ def with_case_links(user, referrals: list[Referral]) -> list[Referral]:
     return referrals
 
 
+def case_referrals_sent(case) -> QuerySet[Referral]:
+    """The referrals of a case that reached a provider (sent at some point, whatever came of them),
+    in the order they were sent: to whom the case's offer tier, and later more, went."""
+    return (
+        Referral.objects.filter(case=case, sent_at__isnull=False)
+        .select_related("to_organization", "service")
+        .order_by("sent_at", "id")
+    )
+
+
 def redirect_targets(referral: Referral) -> QuerySet[Service]:
     """The services the receiver may suggest instead of its own: where the sender could refer the need."""
     return (

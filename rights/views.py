@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from casehub.access import erasure_for_user
+from casehub.access import CaseAction, case_for_user, erasure_for_user
 from casehub.crypto import shredding
-from rights import services
+from rights import export, services
 from sharing.access import consent_for_user
 
 
@@ -47,3 +47,11 @@ def erase_confirm(request, case_uuid, erasure_uuid):
         return redirect("cases:manage", case_uuid=erasure.case.uuid)
     messages.success(request, _("Case %(number)s was erased.") % {"number": erasure.case_number})
     return redirect("cases:list")
+
+
+@require_GET
+def case_export(request, case_uuid, fmt):
+    """The survivor's copy (audited): JSON, PDF or zip, of what the exporting person may see;
+    ?lang= picks the PDF's language (a code the app has), else the survivor's, else the user's."""
+    case = case_for_user(request.user, case_uuid, action=CaseAction.EXPORT)
+    return export.export_response(case, by=request.user, fmt=fmt, language=request.GET.get("lang"))

@@ -142,8 +142,10 @@ MATRIX = {
     "cases:document_add": ("POST", "L 2 400 400 404 404 403 P 404"),
     "cases:document_download": ("GET", CASE_PAGE),
     "cases:history": ("GET", CASE_PAGE),
-    "cases:export_pdf": ("GET", CASE_PAGE),
-    "cases:export_json": ("GET", CASE_PAGE),
+    # The survivor's copy (rights/urls.py): as the case pages.
+    "rights:case_export_pdf": ("GET", CASE_PAGE),
+    "rights:case_export_zip": ("GET", CASE_PAGE),
+    "rights:case_export_json": ("GET", CASE_PAGE),
     "cases:manage": ("GET", COORDINATOR_ONLY),
     "cases:assign": ("POST", "L 2 403 R 404 404 403 P 404"),
     "cases:restrict": ("POST", "L 2 403 R 404 404 403 P 404"),
@@ -175,6 +177,7 @@ MATRIX = {
     "api:case_document_download": ("GET", "401 401 200 200 404 404 403 403 404"),
     "api:case_export_json": ("GET", "401 401 200 200 404 404 403 403 404"),
     "api:case_export_pdf": ("GET", "401 401 200 200 404 404 403 403 404"),
+    "api:case_export_zip": ("GET", "401 401 200 200 404 404 403 403 404"),
     # Notifications: everyone with an inbox sees their own; the one in World is the owner caseworker's.
     "notifications:inbox": ("GET", "L 2 200 200 200 200 403 P 200"),
     "notifications:mark_read": ("POST", "L 2 R 404 404 404 403 P 404"),
@@ -470,6 +473,10 @@ class World:
             "rights:consent_withdraw": reverse(
                 "rights:consent_withdraw", kwargs={"case_uuid": self.case.uuid, "consent_uuid": self.consent.uuid}
             ),
+            **{
+                f"rights:case_export_{fmt}": reverse(f"rights:case_export_{fmt}", kwargs={"case_uuid": self.case.uuid})
+                for fmt in ("pdf", "zip", "json")
+            },
             **self.case_paths(),
         }
         if name in paths:
@@ -519,6 +526,7 @@ class World:
             "api:case_document_download": f"{case}/documents/{self.attachment.uuid}/",
             "api:case_export_json": f"{case}/export.json",
             "api:case_export_pdf": f"{case}/export.pdf",
+            "api:case_export_zip": f"{case}/export.zip",
             "api:case_consents": f"{case}/consents/",
             "api:case_consent_withdraw": f"{case}/consents/{self.consent.uuid}/withdraw/",
             "api:case_shares": f"{case}/shares/",

@@ -1,7 +1,5 @@
-"""Data-subject export: everything a case holds, as JSON (HTCDS names) and as a readable PDF."""
-
-import shutil
-import subprocess
+"""Data-subject export: everything a case holds, as JSON (HTCDS names). The PDF, the zip and the
+pages are tested in tests/rights/test_export.py."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -76,35 +74,3 @@ def test_the_json_export_holds_everything_the_case_holds(case):
     actions = [event["action"] for event in data["history"]]
     assert {"created", "note_added", "note_edited", "task_added", "attachment_added", "closed"} <= set(actions)
     assert next(e for e in data["history"] if e["action"] == "closed")["comment"] == "Reubicada"
-
-
-def test_the_pdf_export_embeds_a_font_with_accents(case):
-    pdf = export.case_export_pdf(case, fieldgroups.ALL)
-    assert pdf.startswith(b"%PDF")
-    assert b"DejaVuSans" in pdf or b"Helvetica" in pdf
-
-
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
-def test_accented_text_survives_in_the_pdf(case, tmp_path):
-    path = tmp_path / "export.pdf"
-    path.write_bytes(export.case_export_pdf(case, fieldgroups.ALL))
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
-    for expected in ("José Núñez Peña", "Ñandú", "Primera llamada, sin señal", "Cita médica", "Llegó en camión"):
-        assert expected in text
-
-
-def test_the_case_page_offers_the_survivor_export_as_pdf_and_json_and_audits_it(cast):
-    from django.urls import reverse
-
-    from audit.models import AuditEvent
-    from tests.casehub.factories import a_case
-    from tests.factories import verified_client
-
-    case = a_case(cast.owner, legal_name="Señora Ñandú", assigned=[cast.owner.caseworker])
-    client = verified_client(cast.owner.caseworker)
-    pdf = client.get(reverse("cases:export_pdf", kwargs={"case_uuid": case.uuid}))
-    data = client.get(reverse("cases:export_json", kwargs={"case_uuid": case.uuid}))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert "Señora Ñandú" in data.content.decode()
-    assert case.case_number in pdf["Content-Disposition"] and "Ñandú" not in pdf["Content-Disposition"]
-    assert AuditEvent.objects.filter(action="case.exported", actor=cast.owner.caseworker).count() == 2

@@ -110,8 +110,10 @@ def test_a_recipient_gets_refused_on_tabs_and_actions_outside_its_scope(cast):
     case, attachment = sentinel_case(cast.owner)
     a_share(cast.owner, case, cast.partner, groups=[fieldgroups.CASE_DETAILS])
     client = verified_client(cast.partner.coordinator)
-    for name in ("notes", "documents", "safety", "tasks", "history", "manage", "survivor_edit", "export_json"):
+    for name in ("notes", "documents", "safety", "tasks", "history", "manage", "survivor_edit"):
         assert client.get(reverse(f"cases:{name}", kwargs={"case_uuid": case.uuid})).status_code == 403, name
+    for fmt in ("pdf", "zip", "json"):
+        assert client.get(reverse(f"rights:case_export_{fmt}", kwargs={"case_uuid": case.uuid})).status_code == 403
     for name in ("note_add", "task_add", "assign", "close", "restrict", "document_add"):
         assert client.post(reverse(f"cases:{name}", kwargs={"case_uuid": case.uuid})).status_code == 403, name
     assert client.get(reverse("cases:details", kwargs={"case_uuid": case.uuid})).status_code == 200

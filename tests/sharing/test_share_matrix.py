@@ -276,8 +276,10 @@ CASE_RULES = {
     "cases:document_add": ("POST", 400, 400, 403),
     "cases:document_download": ("GET", 200, 200, for_documents(200)),
     "cases:history": PAGE,
-    "cases:export_pdf": PAGE,
-    "cases:export_json": PAGE,
+    # The survivor's copy (rights/urls.py): the owner's, never a recipient's.
+    "rights:case_export_pdf": PAGE,
+    "rights:case_export_zip": PAGE,
+    "rights:case_export_json": PAGE,
     "cases:manage": COORDINATOR_PAGE,
     "cases:assign": ("POST", 403, 302, 403),
     "cases:restrict": ("POST", 403, 302, 403),
@@ -313,6 +315,7 @@ CASE_RULES = {
     "api:case_document_download": ("GET", 200, 200, for_documents(200)),
     "api:case_export_json": ("GET", 200, 200, 403),
     "api:case_export_pdf": ("GET", 200, 200, 403),
+    "api:case_export_zip": ("GET", 200, 200, 403),
     # Sharing API (sharing/api_urls.py)
     "api:case_consents": ("GET", 200, 200, 403),
     "api:case_consent_withdraw": ("POST", when_state(200, withdrawn=400), when_state(200, withdrawn=400), 403),
@@ -427,6 +430,7 @@ def case_path(world_case: WorldCase, name: str) -> str:
         "api:case_document_download": f"{api}/documents/{world_case.attachment.uuid}/",
         "api:case_export_json": f"{api}/export.json",
         "api:case_export_pdf": f"{api}/export.pdf",
+        "api:case_export_zip": f"{api}/export.zip",
         "api:case_consents": f"{api}/consents/",
         "api:case_consent_withdraw": f"{api}/consents/{world_case.consent.uuid}/withdraw/",
         "api:case_shares": f"{api}/shares/",
