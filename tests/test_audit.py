@@ -149,3 +149,11 @@ def test_events_appended_together_continue_the_chain_in_order(chain):
 def test_appending_no_events_writes_nothing(chain):
     assert audit_record_many([]) == []
     assert AuditHead.objects.get().seq == 5
+
+
+def test_the_audit_trail_reads_as_labels_and_pairs_never_a_python_repr(cast):
+    audit_record("case.task_added", details={"task": "T-1", "fields": ["title", "due_on"], "to": {"from": "applied"}})
+    body = verified_client(cast.admin).get("/platform/audit/?action=case.task_added").content.decode()
+    assert "Case: task added" in body and "Done" in body
+    assert "task: T-1" in body and "fields: title, due_on" in body and "to: from: applied" in body
+    assert "{&#x27;" not in body and "[&#x27;" not in body and "{'" not in body
