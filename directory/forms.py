@@ -19,6 +19,7 @@ from directory.models import (
     Visibility,
 )
 from directory.services import WEEKDAYS, AreaInput, HoursInput, LocationInput, ServiceInput
+from orgs import codes
 
 WEEKDAY_CHOICES = list(
     zip(
@@ -71,8 +72,12 @@ class ServiceForm(forms.Form):
     intake_phone = forms.CharField(
         label=_("Intake phone"), max_length=40, required=False, help_text=_("Shown to other organizations.")
     )
-    languages = forms.CharField(
-        label=_("Languages spoken"), required=False, help_text=_("ISO 639 codes separated by commas: es, en, tl")
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        required=False,
+        choices=codes.language_choices,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
     )
     interpretation_available = forms.BooleanField(label=_("Interpretation available"), required=False)
     interpretation_services = forms.CharField(label=_("Interpretation (details)"), required=False)
@@ -140,7 +145,7 @@ class ServiceForm(forms.Form):
         initial.update(
             kind=service.kind_id,
             genders=service.genders_served,
-            languages=", ".join(service.languages.values_list("code", flat=True)),
+            languages=list(service.languages.values_list("code", flat=True)),
             locations=list(service.service_at_locations.values_list("location_id", flat=True)),
             areas="\n".join(
                 ", ".join(p for p in (a.region, a.country) if p) or a.name for a in service.service_areas.all()
@@ -170,7 +175,7 @@ class ServiceForm(forms.Form):
         return ServiceInput(
             hours=HoursInput(days=days, opens_at=opens_at, closes_at=closes_at) if days else None,
             kind=data.pop("kind"),
-            languages=[c.lower() for c in split_list(data.pop("languages"))],
+            languages=list(data.pop("languages")),
             location_ids=[loc.id for loc in data.pop("locations")],
             areas=parse_areas(data.pop("areas")),
             required_documents=[d.strip() for d in data.pop("required_documents").splitlines() if d.strip()],
@@ -202,7 +207,9 @@ class LocationForm(forms.Form):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     state_province = forms.CharField(label=_("State or province"), max_length=100, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
-    country = forms.CharField(label=_("Country (ISO 3166 code)"), max_length=2, required=False)
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=lambda: [("", "—")] + codes.country_choices()
+    )
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
 
     @staticmethod
@@ -246,7 +253,9 @@ class MatchForm(forms.Form):
         label=_("Languages"), required=False, help_text=_("ISO 639 codes separated by commas: es, en, tl")
     )
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
-    country = forms.CharField(label=_("Country (ISO 3166 code)"), max_length=2, required=False)
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=lambda: [("", "—")] + codes.country_choices()
+    )
     latitude = forms.FloatField(label=_("Latitude (rounded)"), min_value=-90, max_value=90, required=False)
     longitude = forms.FloatField(label=_("Longitude (rounded)"), min_value=-180, max_value=180, required=False)
     max_km = forms.IntegerField(label=_("Farthest distance (km)"), min_value=1, max_value=5000, required=False)

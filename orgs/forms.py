@@ -4,7 +4,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from orgs import fieldgroups, zones
+from orgs import codes, fieldgroups, zones
 from orgs.models import Organization, OrganizationStatus, Role, User
 from orgs.sizes import megabytes
 
@@ -102,7 +102,7 @@ ORGANIZATION_FIELDS = (
 class ApplicationForm(NewAccountForm):
     name = forms.CharField(label=_("Organization name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of organization"), choices=Organization._meta.get_field("kind").choices)
-    country = forms.CharField(label=_("Country (two-letter ISO code, e.g. MX)"), max_length=2, min_length=2)
+    country = forms.ChoiceField(label=_("Country"), choices=lambda: [("", "—")] + codes.country_choices())
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
     registration_number = forms.CharField(label=_("Registration number"), max_length=100, required=False)
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -112,8 +112,12 @@ class ApplicationForm(NewAccountForm):
     )
     contact_email = forms.EmailField(label=_("Organization contact e-mail"))
     contact_phone = forms.CharField(label=_("Organization contact phone"), max_length=40, required=False)
-    languages = forms.CharField(
-        label=_("Languages served (ISO codes, comma separated, e.g. en, es)"), max_length=200, required=False
+    languages = forms.MultipleChoiceField(
+        label=_("Languages served"),
+        required=False,
+        choices=codes.language_choices,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
     )
     description = forms.CharField(
         label=_("What your organization does"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
@@ -143,18 +147,8 @@ class ApplicationForm(NewAccountForm):
         self.fields["document_1"].help_text = limit
         self.fields["document_2"].help_text = limit
 
-    def clean_country(self):
-        country = self.cleaned_data["country"].upper()
-        if not country.isalpha():
-            raise ValidationError(_("Use the two-letter country code."))
-        return country
-
     def clean_languages(self):
-        codes = [code.strip().lower() for code in self.cleaned_data["languages"].split(",") if code.strip()]
-        for code in codes:
-            if not (code.isalpha() and 2 <= len(code) <= 3):
-                raise ValidationError(_("Use two- or three-letter language codes, e.g. en, es, ar."))
-        return codes
+        return list(self.cleaned_data["languages"])
 
     def _clean_document(self, name):
         upload = self.cleaned_data.get(name)

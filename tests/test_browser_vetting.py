@@ -24,12 +24,12 @@ def apply(page, base_url):
     page.goto(f"{base_url}/apply/")
     page.fill("#id_name", "Refugio Esperanza")
     page.select_option("#id_kind", "shelter")
-    page.fill("#id_country", "mx")
+    page.select_option("#id_country", "MX")
     page.fill("#id_region", "Oaxaca")
     page.fill("#id_registration_number", "OAX-2026-118")
     page.fill("#id_website", "https://refugio-esperanza.example.org")
     page.fill("#id_contact_email", "contacto@refugio-esperanza.example.org")
-    page.fill("#id_languages", "es, zap")
+    page.select_option("#id_languages", ["es", "zap"])
     page.fill("#id_description", "A shelter for women and girls leaving exploitation.")
     page.set_input_files(
         "#id_document_1",

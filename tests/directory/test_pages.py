@@ -9,7 +9,7 @@ VALID_SERVICE = {
     "kind": "",
     "status": "active",
     "accepting_referrals": "on",
-    "languages": "es, en",
+    "languages": ["es", "en"],
     "genders": ["female", "non_binary"],
     "areas": "Jalisco, MX",
 }

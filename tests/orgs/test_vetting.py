@@ -23,10 +23,10 @@ def application(cast, **overrides):
     data = {
         "name": "Refugio Norte",
         "kind": "shelter",
-        "country": "mx",
+        "country": "MX",
         "region": "Sonora",
         "contact_email": "contact@refugio.example.org",
-        "languages": "es, en",
+        "languages": ["es", "en"],
         "description": "Shelter for adult survivors.",
         "referee_1": cast.owner.organization.pk,
         "referee_2": cast.partner.organization.pk,
