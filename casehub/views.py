@@ -7,8 +7,6 @@ cases_listed), naming the field groups it showed.
 
 from __future__ import annotations
 
-import secrets
-import time
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casehub import coding, export, forms, responses, selectors, services, tabs
+from casehub import coding, export, forms, responses, searches, selectors, services, tabs
 from casehub.access import (
     CaseAction,
     Scope,
@@ -38,11 +36,6 @@ from casehub.models import CaseErasure, ErasureStatus
 from orgs import fieldgroups
 
 PAGE_SIZE = 25
-# A search is POSTed (it holds personal data) and answered by a redirect to a GET naming a random
-# search id, under which the session keeps the ids of the cases found (never the query) for a
-# while: Back and Refresh show the result again without sending the query again.
-SEARCH_TTL = 15 * 60
-SEARCHES_KEPT = 5
 # The duplicate check before intake shows its matches on one page.
 MATCHES_SHOWN = 100
 
@@ -76,9 +69,8 @@ def case_list(request):
         data = request.GET.copy()
         data.pop("q", None)  # never from a URL
         form = forms.CaseFilterForm(data or None, organization=organization)
-    found = _recalled_search(request, data.get("search"))
-    if data.get("search") and found is None:
-        messages.info(request, _("That search has ended. Search again."))
+    kept = _recall(request, "list", data.get("search"))
+    found = kept.ids if kept else None
     see_all = selectors.may_see_all_cases(user)
     scope = "all" if see_all and data.get("scope") == "all" else "mine"
     filters = form.to_filters()
@@ -115,47 +107,45 @@ def _list_url(request, form) -> str:
     params.pop("search", None)
     if form.cleaned_data["q"]:
         found = selectors.case_search(request.user, text=form.cleaned_data["q"]).ids()
-        params["search"] = _remember_search(request, found)
+        params["search"] = searches.remember(request, "list", found)
     return f"{reverse('cases:list')}?{urlencode(params)}"
 
 
-def _remember_search(request, case_ids) -> str:
-    now = time.time()
-    searches = {key: kept for key, kept in request.session.get("case_searches", {}).items() if kept["until"] > now}
-    newest = sorted(searches, key=lambda key: searches[key]["until"])[-(SEARCHES_KEPT - 1) :]
-    search_id = secrets.token_urlsafe(12)
-    request.session["case_searches"] = {
-        **{key: searches[key] for key in newest},
-        search_id: {"ids": sorted(case_ids), "until": now + SEARCH_TTL},
-    }
-    return search_id
+def _recall(request, kind: str, search_id: str | None):
+    kept = searches.recall(request, kind, search_id)
+    if search_id and kept is None:
+        messages.info(request, _("That search has ended. Search again."))
+    return kept
 
 
-def _recalled_search(request, search_id) -> list[int] | None:
-    kept = request.session.get("case_searches", {}).get(search_id or "")
-    return kept["ids"] if kept and kept["until"] > time.time() else None
-
-
-def _search_matches(user, search) -> list | None:
-    """The duplicate check before intake: the cases the user may open that match, nothing about others."""
-    if not search.is_bound or not search.is_valid():
+def _matches(user, kept) -> list | None:
+    """The duplicate check before intake: the cases the search found that the user may still open."""
+    if kept is None:
         return None
-    found = selectors.case_search(user, text=search.cleaned_data["q"])
+    found = selectors.case_list(user, scope=Scope.ORGANIZATION, filters={"ids": kept.ids})
     cases, order = selectors.ordered(found, "updated")
     return selectors.case_rows(user, cases.page(order=order, limit=MATCHES_SHOWN))
 
 
 @require_http_methods(["GET", "POST"])
 def case_new(request):
-    """Search first (by POST: the search holds personal data); then a short intake form."""
+    """Search first (POSTed, then shown by GET under a search id: the search holds personal
+    data); then a short intake form, prefilled from a search that found nothing."""
     _require_case_worker(request.user)
     user = request.user
     step = request.POST.get("step") if request.method == "POST" else None
-    search = forms.CaseSearchForm(request.POST if step == "search" or (step and request.POST.get("q")) else None)
-    matches = _search_matches(user, search)
+    search = forms.CaseSearchForm(request.POST if step == "search" else None)
+    if step == "search" and search.is_valid():
+        query = search.cleaned_data["q"]
+        found = selectors.case_search(user, text=query).ids()
+        prefill = None if found else forms.IntakeForm.initial_from_search(query)
+        search_id = searches.remember(request, "intake", found, prefill=prefill)
+        return redirect(f"{reverse('cases:new')}?{urlencode({'search': search_id})}")
+    search_id = request.POST.get("search") if step == "intake" else request.GET.get("search")
+    kept = _recall(request, "intake", search_id) if step != "search" else None
     intake = forms.IntakeForm(
         request.POST if step == "intake" else None,
-        initial=forms.IntakeForm.initial_from_search(search.cleaned_data["q"]) if matches == [] else None,
+        initial=kept.prefill if kept and not kept.ids else None,
         groups=actor_for(user).own_groups,
     )
     if step == "intake" and intake.is_valid():
@@ -169,7 +159,7 @@ def case_new(request):
     return render(
         request,
         "cases/new.html",
-        {"search": search, "matches": matches, "intake": intake},
+        {"search": search, "matches": _matches(user, kept), "intake": intake, "search_id": search_id if kept else ""},
         status=_status(search, intake),
     )
 

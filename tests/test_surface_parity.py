@@ -69,7 +69,7 @@ class Surfaces:
         return self.ids(self._post(reverse("cases:list"), {"q": name, "scope": "all"}, echo=name, follow=True))
 
     def duplicate_check(self, name: str) -> set[int]:
-        return self.ids(self._post(reverse("cases:new"), {"step": "search", "q": name}, echo=name))
+        return self.ids(self._post(reverse("cases:new"), {"step": "search", "q": name}, echo=name, follow=True))
 
     def groups_in(self, index: int, text: str) -> set[str]:
         return {group for group, value in texts(index).items() if value in text}

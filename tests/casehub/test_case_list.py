@@ -83,7 +83,7 @@ def test_a_word_of_a_name_alone_finds_the_case(people):
 
 def test_search_before_create_links_visible_matches_and_says_nothing_of_the_others(people):
     client = verified_client(people["cast"].owner.caseworker)
-    response = client.post(reverse("cases:new"), {"step": "search", "q": "maria jose perez"})
+    response = client.post(reverse("cases:new"), {"step": "search", "q": "maria jose perez"}, follow=True)
     page = response.content.decode()
     assert people["mine"].case_number in page
     assert people["hidden"].case_number not in page
@@ -97,7 +97,7 @@ def test_the_duplicate_check_answers_alike_whether_or_not_a_case_the_user_cannot
     client = verified_client(people["cast"].owner.caseworker)
 
     def answer(query):
-        response = client.post(reverse("cases:new"), {"step": "search", "q": query})
+        response = client.post(reverse("cases:new"), {"step": "search", "q": query}, follow=True)
         return response.content.decode().split('role="status">')[1].split("</div>")[0].replace(query, "Q")
 
     assert answer("la flaca") != answer("Nobody Known")  # the caseworker's own case matches "la flaca"
@@ -224,7 +224,7 @@ def test_an_intake_without_a_name_saves_nothing_and_keeps_what_was_typed(cast):
 def test_no_personal_field_reaches_a_log_line_or_an_audit_detail(cast, caplog):
     caplog.set_level(logging.DEBUG)
     client = verified_client(cast.owner.caseworker)
-    client.post(reverse("cases:new"), {"step": "search", "q": SENTINEL})
+    client.post(reverse("cases:new"), {"step": "search", "q": SENTINEL}, follow=True)
     client.post(
         reverse("cases:new"), {"step": "intake", "legal_name": SENTINEL, "age_band": "unknown", "risk_level": "low"}
     )
@@ -315,7 +315,7 @@ def test_only_an_admin_of_the_organization_changes_its_settings(cast):
 )
 def test_a_search_that_finds_nothing_prefills_the_intake_with_a_name_or_a_phone(cast, query, field):
     client = verified_client(cast.owner.caseworker)
-    response = client.post(reverse("cases:new"), {"step": "search", "q": query})
+    response = client.post(reverse("cases:new"), {"step": "search", "q": query}, follow=True)
     intake = response.context["intake"]
     assert intake[field.removeprefix("id_")].value() == query
     assert not intake.is_bound
@@ -323,7 +323,7 @@ def test_a_search_that_finds_nothing_prefills_the_intake_with_a_name_or_a_phone(
 
 def test_a_search_that_finds_a_case_prefills_nothing(people):
     client = verified_client(people["cast"].owner.caseworker)
-    response = client.post(reverse("cases:new"), {"step": "search", "q": "Majo"})
+    response = client.post(reverse("cases:new"), {"step": "search", "q": "Majo"}, follow=True)
     assert response.context["intake"]["legal_name"].value() is None
 
 

@@ -167,7 +167,7 @@ def test_the_result_can_be_refreshed_without_sending_the_query_again(cast, lucia
 def test_the_session_keeps_the_cases_found_never_the_query(cast, lucia):
     client = verified_client(cast.owner.coordinator)
     client.post(reverse("cases:list"), {"q": "Lucía Torres"})
-    kept = client.session["case_searches"]
+    kept = client.session["kept_searches"]["list"]
     assert "Torres" not in repr(kept) and "Luc" not in repr(kept)
     assert [entry["ids"] for entry in kept.values()] == [[lucia.pk]]
 
@@ -201,7 +201,7 @@ def test_the_policy_is_asked_again_when_a_search_is_revisited(cast, lucia):
 def test_the_duplicate_check_before_intake_finds_a_local_number_and_a_single_surname(cast, lucia):
     client = verified_client(cast.owner.coordinator)
     for query in ("33 1234 5678", "torres"):
-        page = client.post(reverse("cases:new"), {"step": "search", "q": query}).content.decode()
+        page = client.post(reverse("cases:new"), {"step": "search", "q": query}, follow=True).content.decode()
         assert lucia.case_number in page, query
 
 
@@ -238,3 +238,38 @@ def test_an_erased_case_is_found_by_no_term(cast, lucia):
     assert set(SearchTerm.objects.filter(case=lucia).values_list("value_index", flat=True)) == {None}
     for text in ("Torres", "33 1234 5678", "lucia.torres@example.org"):
         assert found(cast.owner.coordinator, text=text) == set(), text
+
+
+# The duplicate check before intake: post, redirect, get -----------------------------------------
+
+
+def test_the_duplicate_check_redirects_to_an_address_that_names_no_query_and_keeps_none_in_the_clear(cast):
+    client = verified_client(cast.owner.caseworker)
+    response = client.post(reverse("cases:new"), {"step": "search", "q": "Ana Lucía Quintanilla"})
+    assert response.status_code == 302 and "search=" in response.url and "Ana" not in response.url
+    kept = repr(dict(client.session))
+    assert "Ana" not in kept and "Quintanilla" not in kept and "Luc" not in kept
+    for _ in range(2):  # and Refresh shows the same prefilled intake
+        page = client.get(response.url)
+        assert page.context["intake"]["legal_name"].value() == "Ana Lucía Quintanilla"
+
+
+def test_a_duplicate_check_of_another_session_prefills_nothing(cast):
+    address = (
+        verified_client(cast.owner.caseworker)
+        .post(reverse("cases:new"), {"step": "search", "q": "Ana Lucía Quintanilla"})
+        .url
+    )
+    page = verified_client(cast.owner.caseworker).get(address, follow=True)
+    assert page.context["intake"]["legal_name"].value() is None
+    assert page.context["matches"] is None
+
+
+def test_an_intake_refused_for_its_input_still_shows_what_the_search_found(cast, lucia):
+    lucia.assigned_caseworkers.add(cast.owner.caseworker)
+    client = verified_client(cast.owner.caseworker)
+    address = client.post(reverse("cases:new"), {"step": "search", "q": "torres"}).url
+    search_id = address.split("search=")[1]
+    refused = client.post(reverse("cases:new"), {"step": "intake", "search": search_id, "age_band": "unknown"})
+    assert refused.status_code == 400
+    assert lucia.case_number in refused.content.decode()

@@ -228,7 +228,10 @@ def test_the_page_search_finds_no_case_by_a_phone_the_searcher_may_not_see(cast)
     assert case.case_number in client.post(reverse("cases:list"), {"q": PHONE}, follow=True).content.decode()
     hide(cast.owner, Role.CASEWORKER, fieldgroups.CONTACT)
     assert case.case_number not in client.post(reverse("cases:list"), {"q": PHONE}, follow=True).content.decode()
-    assert case.case_number not in client.post(reverse("cases:new"), {"step": "search", "q": PHONE}).content.decode()
+    assert (
+        case.case_number
+        not in client.post(reverse("cases:new"), {"step": "search", "q": PHONE}, follow=True).content.decode()
+    )
 
 
 def test_the_need_filter_lists_no_case_whose_details_the_role_may_not_see(cast):

@@ -466,7 +466,7 @@ def _page(name: str, case) -> str:
     return reverse(name, kwargs={"case_uuid": case})
 
 
-def send(world, client, method: str, path: str, name: str, body=None):
+def send(world, client, method: str, path: str, name: str, body=None, *, follow: bool = False):
     partner = str(world.cast.partner.organization.uuid)
     if body is None:
         body = BODIES.get(name, {})
@@ -492,7 +492,7 @@ def send(world, client, method: str, path: str, name: str, body=None):
         elif name.startswith("api:"):
             response = client.post(path, body, content_type="application/json")
         else:
-            response = client.post(path, body)
+            response = client.post(path, body, follow=follow)
         content = response.getvalue() if response.streaming else response.content
         transaction.set_rollback(True)
     return response.status_code, content.decode("utf-8", "replace")
@@ -666,7 +666,7 @@ def test_search_by_exact_name_phone_or_document_finds_only_the_owners_cases(worl
             api_code, api_content = send(world, client, "POST", "/api/v1/cases/search/", "api:cases_search", body)
             query = next(iter(body.values()))
             page_code, page_content = send(
-                world, client, "POST", "/cases/new/", "cases:new", {"step": "search", "q": query}
+                world, client, "POST", "/cases/new/", "cases:new", {"step": "search", "q": query}, follow=True
             )
             found = str(world_case.case.uuid) in api_content, str(world_case.case.uuid) in page_content
             if found != (actor in OWNERS, actor in OWNERS):
