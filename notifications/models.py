@@ -54,8 +54,8 @@ class Notification(models.Model):
     # What it is about, in words that name no one: a referral reference or a case number, what
     # changed (the English text of a coded label, translated when shown) and who acted (an
     # organization, never a person).
-    subject = models.CharField(max_length=40, blank=True)
-    change = models.CharField(max_length=60, blank=True)
+    subject = models.CharField(max_length=40, blank=True, default="", db_default="")
+    change = models.CharField(max_length=60, blank=True, default="", db_default="")
     by_organization = models.ForeignKey(
         "orgs.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -15,7 +15,7 @@ class User(AbstractUser):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     is_platform_admin = models.BooleanField(default=False)
     # An IANA time zone ("America/Mexico_City"); empty: the organization's.
-    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, default="", db_default="")
     # Bumped to end every session of this user at once (sign out everywhere, deactivation).
     session_generation = models.PositiveIntegerField(default=0)
 
@@ -69,7 +69,7 @@ class Organization(models.Model):
     description = models.TextField(_("description"), blank=True)
     # Its members' times are shown in this IANA time zone unless they choose another; empty: the
     # site's (TIME_ZONE).
-    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, default="", db_default="")
     status = models.CharField(max_length=20, choices=OrganizationStatus.choices, default=OrganizationStatus.APPLIED)
     status_changed_at = models.DateTimeField(default=timezone.now)
     status_changed_by = models.ForeignKey(

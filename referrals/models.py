@@ -48,8 +48,10 @@ class ServiceNeed(CaseRecord):
     provider_gender = models.CharField(_("provider gender"), max_length=20, choices=Gender.choices, blank=True)
     # Where the survivor needs help (a region, a country), never where they were identified, which
     # is a statistics field of the case: matching looks for providers here.
-    region = models.CharField(_("region where help is needed"), max_length=100, blank=True)
-    country = models.CharField(_("country where help is needed (ISO 3166 code)"), max_length=2, blank=True)
+    region = models.CharField(_("region where help is needed"), max_length=100, blank=True, default="", db_default="")
+    country = models.CharField(
+        _("country where help is needed (ISO 3166 code)"), max_length=2, blank=True, default="", db_default=""
+    )
     safety_flags = MultiChoiceField(choices_class=SafetyFlag, blank=True)
     status = models.CharField(max_length=10, choices=NeedStatus.choices, default=NeedStatus.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

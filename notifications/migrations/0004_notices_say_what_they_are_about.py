@@ -20,11 +20,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='notification',
             name='change',
-            field=models.CharField(blank=True, max_length=60),
+            field=models.CharField(blank=True, db_default='', default='', max_length=60),
         ),
         migrations.AddField(
             model_name='notification',
             name='subject',
-            field=models.CharField(blank=True, max_length=40),
+            field=models.CharField(blank=True, db_default='', default='', max_length=40),
         ),
     ]

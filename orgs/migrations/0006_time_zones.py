@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organization',
             name='time_zone',
-            field=models.CharField(blank=True, max_length=64, verbose_name='time zone'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=64, verbose_name='time zone'),
         ),
         migrations.AddField(
             model_name='user',
             name='time_zone',
-            field=models.CharField(blank=True, max_length=64, verbose_name='time zone'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=64, verbose_name='time zone'),
         ),
     ]

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='serviceneed',
             name='country',
-            field=models.CharField(blank=True, max_length=2, verbose_name='country where help is needed (ISO 3166 code)'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=2, verbose_name='country where help is needed (ISO 3166 code)'),
         ),
         migrations.AddField(
             model_name='serviceneed',
             name='region',
-            field=models.CharField(blank=True, max_length=100, verbose_name='region where help is needed'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=100, verbose_name='region where help is needed'),
         ),
     ]

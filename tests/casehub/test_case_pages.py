@@ -389,7 +389,7 @@ def test_an_empty_note_edit_changes_nothing_and_says_why(world):
     assert CaseNote.objects.get(pk=world["note"].pk).body == "Met at the clinic."
 
 
-def test_history_shows_old_and_new_codes_of_coded_fields_only(world):
+def test_history_shows_old_and_new_values_of_coded_fields_only(world):
     client = verified_client(world["cast"].owner.caseworker)
     case_uuid = world["case"].uuid
     client.post(
@@ -397,8 +397,8 @@ def test_history_shows_old_and_new_codes_of_coded_fields_only(world):
     )
     client.post(reverse("cases:survivor_edit", kwargs={"case_uuid": case_uuid}), {"legal_name": "Renamed Person"})
     page = client.get(reverse("cases:history", kwargs={"case_uuid": case_uuid})).content.decode()
-    assert "risk_level: medium → high" in page
-    assert "legal_name" in page
+    assert "Risk: Medium → High" in page
+    assert "Legal name" in page
     assert "Renamed Person" not in page.split("<h1>")[1].split("</h1>")[1]  # only the header shows the name
 
 
