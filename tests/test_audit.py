@@ -157,3 +157,11 @@ def test_the_audit_trail_reads_as_labels_and_pairs_never_a_python_repr(cast):
     assert "Case: task added" in body and "Done" in body
     assert "task: T-1" in body and "fields: title, due_on" in body and "to: from: applied" in body
     assert "{&#x27;" not in body and "[&#x27;" not in body and "{'" not in body
+
+
+def test_the_audit_trail_reads_in_spanish_for_a_spanish_reader(cast):
+    audit_record("case.task_added")
+    client = verified_client(cast.admin)
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    body = client.get("/platform/audit/?action=case.task_added").content.decode()
+    assert "Caso: tarea añadida" in body and "Terminado" in body
