@@ -69,6 +69,7 @@ def test_a_word_that_neither_spells_nor_sounds_like_a_name_finds_nothing(cast, l
     [
         ("Nguyễn Thị Hoa", "Nguyen Hoa"),
         ("สมชาย ใจดี", "Smchay"),
+        ("សុខ ដារ៉ា", "Sokh Dara"),
         ("Иван Петров", "Ivan Petrov"),
         ("Şükrü Öztürk", "Sukru Ozturk"),
     ],
