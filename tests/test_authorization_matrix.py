@@ -581,6 +581,8 @@ class World:
             "cases:reopen": {"reason": "Back."},
             "cases:erase_request": {"erase-reason": "survivor_request"},
             "rights:consent_withdraw": {"confirm": "on"},
+            "orgs:recovery_codes": {"confirm": "on"},
+            "orgs:sign_out_everywhere": {"confirm": "on"},
             "sharing:transfer_decide": {"decision": "decline"},
             "referrals:referral_action": {"action": "withdraw"},
             "referrals:referral_message": {"body": "Is there an interpreter?"},

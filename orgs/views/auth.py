@@ -24,7 +24,7 @@ from django_otp.util import random_hex
 from audit.services import audit_record
 from orgs import services, throttle
 from orgs.access import Access, access_state
-from orgs.forms import OtpForm, SignInForm
+from orgs.forms import ConfirmForm, OtpForm, SignInForm
 from orgs.models import OrganizationStatus
 
 NEXT_KEY = "orgs.after_sign_in"
@@ -134,6 +134,10 @@ def two_factor_setup(request):
 
 @require_POST
 def recovery_codes(request):
+    # The current codes stop working: asked first on the dashboard (?confirm=recovery-codes).
+    if not ConfirmForm(request.POST).is_valid():
+        messages.error(request, _("Confirm that your current recovery codes may stop working."))
+        return redirect("home")
     codes = services.recovery_codes_generate(user=request.user)
     return render(request, "orgs/recovery_codes.html", {"codes": codes, "first_time": False})
 
@@ -149,6 +153,10 @@ def sign_out(request):
 
 @require_POST
 def sign_out_everywhere(request):
+    # Every session ends, this one too: asked first in the footer (?confirm=sign-out-everywhere).
+    if request.user.is_authenticated and not ConfirmForm(request.POST).is_valid():
+        messages.error(request, _("Confirm that you want to sign out on every device."))
+        return redirect("home")
     if request.user.is_authenticated:
         services.user_sign_out_everywhere(user=request.user)
     logout(request)

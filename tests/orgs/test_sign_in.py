@@ -170,7 +170,7 @@ def test_an_active_session_stays_open(cast, settings):
 def test_sign_out_everywhere_ends_every_session(cast):
     laptop = verified_client(cast.owner.caseworker)
     phone = verified_client(cast.owner.caseworker)
-    laptop.post("/sign-out/everywhere/")
+    laptop.post("/sign-out/everywhere/", {"confirm": "on"})
     assert phone.get("/").url.startswith("/sign-in/")
 
 
@@ -227,3 +227,22 @@ def test_the_menu_stays_hidden_until_the_second_factor_is_verified(cast):
     sign_in(client, cast.owner.org_admin.username)
     body = client.get("/sign-in/second-factor/").content.decode()
     assert "/organization/members/" not in body
+
+
+def test_new_recovery_codes_are_made_only_once_confirmed(cast):
+    client = verified_client(cast.owner.caseworker)
+    asked = client.get("/?confirm=recovery-codes").content.decode()
+    assert "The ones you have now will stop working." in asked
+    refused = client.post("/account/recovery-codes/")
+    assert refused.status_code == 302 and refused.url == "/"
+    assert client.post("/account/recovery-codes/", {"confirm": "on"}).status_code == 200
+
+
+def test_signing_out_everywhere_is_asked_first_and_refused_without_confirmation(cast):
+    client = verified_client(cast.owner.caseworker)
+    assert (
+        "Sign out on every device, this one included?" in client.get("/?confirm=sign-out-everywhere").content.decode()
+    )
+    refused = client.post("/sign-out/everywhere/")
+    assert refused.url == "/"
+    assert client.get("/").status_code == 200  # still signed in
