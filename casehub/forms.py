@@ -109,9 +109,7 @@ class IntakeForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     gender = forms.ChoiceField(label=_("Gender"), choices=BLANK + coding.Gender.choices, required=False)
     age_band = forms.ChoiceField(label=_("Age"), choices=coding.AgeBand.choices, initial=coding.AgeBand.UNKNOWN)
-    primary_language = forms.ChoiceField(
-        label=_("Primary language"), required=False, choices=lambda: BLANK + codes.language_choices()
-    )
+    primary_language = codes.language_field(_("Primary language"))
     risk_level = forms.ChoiceField(label=_("Risk"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM)
     needs = _checkboxes(coding.Need, _("Needs"))
     do_not_contact_directly = forms.BooleanField(label=_("Do not contact directly"), required=False)
@@ -256,23 +254,9 @@ class CodedForm(forms.Form):
     needs = _checkboxes(coding.Need, _("Needs"))
     gender = forms.ChoiceField(label=_("Gender"), choices=BLANK + coding.Gender.choices, required=False)
     age_band = forms.ChoiceField(label=_("Age"), choices=coding.AgeBand.choices)
-    citizenship = forms.MultipleChoiceField(
-        label=_("Citizenship"),
-        required=False,
-        choices=codes.country_choices,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
-    )
-    primary_language = forms.ChoiceField(
-        label=_("Primary language"), required=False, choices=lambda: BLANK + codes.language_choices()
-    )
-    other_languages = forms.MultipleChoiceField(
-        label=_("Other languages"),
-        required=False,
-        choices=codes.language_choices,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
-    )
+    citizenship = codes.countries_field(_("Citizenship"))
+    primary_language = codes.language_field(_("Primary language"))
+    other_languages = codes.languages_field(_("Other languages"))
     trafficking_status = forms.ChoiceField(
         label=_("Trafficking status"), choices=BLANK + coding.TraffickingStatus.choices, required=False
     )
@@ -285,9 +269,7 @@ class CodedForm(forms.Form):
     recruitment_websites = _checkboxes(coding.WebsiteOrApp, _("Recruitment websites and apps"))
     control_methods = _checkboxes(coding.ControlMethod, _("Methods of control"))
     vulnerabilities = _checkboxes(coding.Vulnerability, _("Vulnerabilities"))
-    identified_country = forms.ChoiceField(
-        label=_("Country where identified"), required=False, choices=lambda: BLANK + codes.country_choices()
-    )
+    identified_country = codes.country_field(_("Country where identified"))
     identified_region = forms.CharField(label=_("Region where identified"), max_length=100, required=False)
 
     def clean_citizenship(self):

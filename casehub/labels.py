@@ -22,8 +22,8 @@ OTHER_LABELS = {
     "contact_instructions": gettext_lazy("Contact instructions"),
     "notes": gettext_lazy("Notes"),
     "tasks": gettext_lazy("Tasks"),
-    "documents": gettext_lazy("Documents"),
-    "assigned": gettext_lazy("Assigned workers"),
+    "attachments": gettext_lazy("Documents"),
+    "assigned_caseworkers": gettext_lazy("Assigned workers"),
     "restricted": gettext_lazy("Restricted"),
     "status": gettext_lazy("Status"),
 }

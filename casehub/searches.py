@@ -36,14 +36,14 @@ class Kept:
 def remember(request, kind: str, case_ids, *, prefill: dict | None = None) -> str:
     """Keep the cases a search found (and what it prefills) under a new search id, returned."""
     now = time.time()
-    kept = {key: entry for key, entry in _all(request).get(kind, {}).items() if entry["until"] > now}
+    searches = _all(request)
+    kept = {key: entry for key, entry in searches.get(kind, {}).items() if entry["until"] > now}
     newest = sorted(kept, key=lambda key: kept[key]["until"])[-(KEPT - 1) :]
     search_id = secrets.token_urlsafe(12)
     entry = {"ids": sorted(case_ids), "until": now + TTL_SECONDS}
     if prefill:
         key_id = key_provider().active_key_id
         entry.update(key=key_id, prefill=_seal(request, key_id, search_id, prefill))
-    searches = _all(request)
     searches[kind] = {**{key: kept[key] for key in newest}, search_id: entry}
     request.session[SESSION_KEY] = searches
     return search_id

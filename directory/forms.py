@@ -72,13 +72,7 @@ class ServiceForm(forms.Form):
     intake_phone = forms.CharField(
         label=_("Intake phone"), max_length=40, required=False, help_text=_("Shown to other organizations.")
     )
-    languages = forms.MultipleChoiceField(
-        label=_("Languages spoken"),
-        required=False,
-        choices=codes.language_choices,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
-    )
+    languages = codes.languages_field(_("Languages spoken"))
     interpretation_available = forms.BooleanField(label=_("Interpretation available"), required=False)
     interpretation_services = forms.CharField(label=_("Interpretation (details)"), required=False)
     locations = forms.ModelMultipleChoiceField(
@@ -207,9 +201,7 @@ class LocationForm(forms.Form):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     state_province = forms.CharField(label=_("State or province"), max_length=100, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
-    country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=lambda: [("", "—")] + codes.country_choices()
-    )
+    country = codes.country_field(_("Country"))
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
 
     @staticmethod
@@ -253,9 +245,7 @@ class MatchForm(forms.Form):
         label=_("Languages"), required=False, help_text=_("ISO 639 codes separated by commas: es, en, tl")
     )
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
-    country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=lambda: [("", "—")] + codes.country_choices()
-    )
+    country = codes.country_field(_("Country"))
     latitude = forms.FloatField(label=_("Latitude (rounded)"), min_value=-90, max_value=90, required=False)
     longitude = forms.FloatField(label=_("Longitude (rounded)"), min_value=-180, max_value=180, required=False)
     max_km = forms.IntegerField(label=_("Farthest distance (km)"), min_value=1, max_value=5000, required=False)

@@ -8,7 +8,9 @@ import re
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
+from django import forms
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 # Territory codes of CLDR that are not countries.
 NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
@@ -63,3 +65,33 @@ def is_country(code: str) -> bool:
 
 def is_language(code: str) -> bool:
     return any(code == known for known, _name in _languages("en"))
+
+
+# Form fields: codes stored, names shown, in the reader's language when the form is rendered.
+CHOOSE_MANY = _("Hold Ctrl (or Cmd) to choose more than one.")
+
+
+def country_field(label, *, blank="—", required=False) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, required=required, choices=lambda: [("", blank)] + country_choices())
+
+
+def language_field(label, *, blank="—") -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, required=False, choices=lambda: [("", blank)] + language_choices())
+
+
+def countries_field(label) -> forms.MultipleChoiceField:
+    return _many(label, country_choices)
+
+
+def languages_field(label) -> forms.MultipleChoiceField:
+    return _many(label, language_choices)
+
+
+def _many(label, choices) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        required=False,
+        choices=choices,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=CHOOSE_MANY,
+    )

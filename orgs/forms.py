@@ -102,7 +102,7 @@ ORGANIZATION_FIELDS = (
 class ApplicationForm(NewAccountForm):
     name = forms.CharField(label=_("Organization name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of organization"), choices=Organization._meta.get_field("kind").choices)
-    country = forms.ChoiceField(label=_("Country"), choices=lambda: [("", "—")] + codes.country_choices())
+    country = codes.country_field(_("Country"), required=True)
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
     registration_number = forms.CharField(label=_("Registration number"), max_length=100, required=False)
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -112,13 +112,7 @@ class ApplicationForm(NewAccountForm):
     )
     contact_email = forms.EmailField(label=_("Organization contact e-mail"))
     contact_phone = forms.CharField(label=_("Organization contact phone"), max_length=40, required=False)
-    languages = forms.MultipleChoiceField(
-        label=_("Languages served"),
-        required=False,
-        choices=codes.language_choices,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
-    )
+    languages = codes.languages_field(_("Languages served"))
     description = forms.CharField(
         label=_("What your organization does"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )

@@ -18,9 +18,7 @@ class NeedForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
-    language = forms.ChoiceField(
-        label=_("Language needed"), required=False, choices=lambda: [("", _("Any"))] + codes.language_choices()
-    )
+    language = codes.language_field(_("Language needed"), blank=_("Any"))
     provider_gender = forms.ChoiceField(
         label=_("Provider gender"), choices=[("", _("Any"))] + list(Gender.choices), required=False
     )
@@ -33,11 +31,7 @@ class NeedForm(forms.Form):
         max_length=100,
         help_text=_("A state or region, never an address. Leave empty to look in the whole country."),
     )
-    country = forms.ChoiceField(
-        label=_("Country where help is needed"),
-        required=False,
-        choices=lambda: [("", _("Your organization's country"))] + codes.country_choices(),
-    )
+    country = codes.country_field(_("Country where help is needed"), blank=_("Your organization's country"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,8 @@ from xml.sax.saxutils import escape
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from casehub.forms import CodedForm, SurvivorForm
+from casehub import labels
+from casehub.forms import CodedForm
 from casehub.grants import ConsentDecision, ConsentMethod, Purpose, ShareStatus
 from casehub.models import AttachmentKind, CaseStatus, IdentityDocumentKind, RiskLevel
 from casehub.selectors import EVENT_LABELS
@@ -72,14 +73,6 @@ def _labels(choices, codes) -> str:
     return ", ".join(_label(choices, code) for code in codes or [])
 
 
-def _language(code: str) -> str:
-    """A language code as its name in the copy's language, where Django knows it."""
-    try:
-        return str(translation.get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
-
-
 def _groups(codes) -> str:
     return ", ".join(str(fieldgroups.LABELS[code]) for code in fieldgroups.ordered(codes or []))
 
@@ -88,37 +81,9 @@ def _yes_no(value) -> str:
     return _("Yes") if value else _("No")
 
 
-def _field_label(name: str) -> str:
-    for form in (SurvivorForm, CodedForm):
-        if name in form.base_fields:
-            return str(form.base_fields[name].label)
-    return SURVIVOR_LABELS().get(name, name)
-
-
-def SURVIVOR_LABELS() -> dict:  # noqa: N802 (in the copy's language: built when asked, not at import)
-    return {
-        "safety_plan": _("Safety plan"),
-        "contact_instructions": _("Contact instructions"),
-        "do_not_contact_directly": _("Do not contact directly"),
-        "contact_only_through": _("Contact only through"),
-        "safe_times": _("Safe times"),
-        "safe_channels": _("Safe channels"),
-        # Records named in the history.
-        "notes": _("Notes"),
-        "tasks": _("Tasks"),
-        "attachments": _("Documents"),
-    }
-
-
 def _coded(name: str, value) -> str:
-    """A coded field's value through its choices' labels (and languages by name)."""
-    if name in ("primary_language", "other_languages"):
-        return ", ".join(_language(code) for code in (value if isinstance(value, list) else [value]) if code)
-    form_field = CodedForm.base_fields.get(name)
-    choices = getattr(form_field, "choices", None) or []
-    if isinstance(value, list):
-        return _labels(choices, value)
-    return _label(choices, value)
+    """A coded field's value as people read it (casehub.labels), "" for nothing."""
+    return labels.value_label(name, value) if value not in (None, "", []) else ""
 
 
 def survivor_rows(details: dict) -> list[tuple[str, str]]:
@@ -128,30 +93,21 @@ def survivor_rows(details: dict) -> list[tuple[str, str]]:
         if name == "risk_level":
             continue  # shown with the case
         if name in CodedForm.base_fields:
-            rows.append((_field_label(name), _coded(name, value)))
+            rows.append((labels.field_label(name), _coded(name, value)))
         elif name == "identity_documents":
             text = "\n".join(f"{_label(IdentityDocumentKind.choices, d['kind'])}: {d['number']}" for d in value or [])
-            rows.append((_field_label(name), text))
+            rows.append((labels.field_label(name), text))
         elif name == "contact_instructions":
-            labels = SURVIVOR_LABELS()
             for key, item in (value or {}).items():
                 text = _yes_no(item) if isinstance(item, bool) else str(item or "")
-                rows.append((str(labels.get(key, key)), text))
+                rows.append((labels.field_label(key), text))
         elif name == "date_of_birth":
-            rows.append((_field_label(name), day(value)))
+            rows.append((labels.field_label(name), day(value)))
         elif isinstance(value, list):
-            rows.append((_field_label(name), "\n".join(str(item) for item in value)))
+            rows.append((labels.field_label(name), "\n".join(str(item) for item in value)))
         else:
-            rows.append((_field_label(name), "" if value is None else str(value)))
+            rows.append((labels.field_label(name), "" if value is None else str(value)))
     return rows
-
-
-def _change(name: str, value) -> str:
-    if name == "risk_level":
-        return _label(RiskLevel.choices, value)
-    if name == "status":
-        return _label(CaseStatus.choices, value)
-    return _coded(name, value) if name in CodedForm.base_fields else str(value or "")
 
 
 # Layout ---------------------------------------------------------------------------------------------
@@ -428,9 +384,9 @@ def _history(out: _Layout, history: list) -> None:
     rows = []
     for event in history:
         what = str(EVENT_LABELS.get(event["action"], event["action"]))
-        fields = ", ".join(_field_label(name) for name in event["fields"])
+        fields = ", ".join(labels.field_label(name) for name in event["fields"])
         changes = "; ".join(
-            f"{_field_label(name)}: {_change(name, change.get('from')) or '—'} → {_change(name, change.get('to')) or '—'}"
+            f"{labels.field_label(name)}: {_coded(name, change.get('from')) or '—'} → {_coded(name, change.get('to')) or '—'}"
             for name, change in event["changes"].items()
             if isinstance(change, dict) and name != "assigned"
         )
