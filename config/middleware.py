@@ -1,8 +1,10 @@
 """Request-wide plumbing: request ids and addresses for the audit trail, CSP, refused-request
 audit, the reader's time zone."""
 
+import re
 import uuid
 
+from django.conf import settings
 from django.utils import timezone
 
 from audit.context import client_ip, request_meta
@@ -10,13 +12,24 @@ from audit.services import audit_record
 from casehub.access import actors_resolved_once
 from orgs.zones import zone_of
 
+# A proxy's request id: a UUID or a short token of letters, digits and dashes (the audit column holds 36).
+TRUSTED_REQUEST_ID = re.compile(r"[A-Za-z0-9-]{1,36}")
+
+
+def request_id_for(request) -> str:
+    """The proxy's X-Request-ID when CASEHUB_TRUST_REQUEST_ID is on and it is well formed, else a fresh one."""
+    given = request.headers.get("X-Request-ID", "")
+    if settings.CASEHUB_TRUST_REQUEST_ID and TRUSTED_REQUEST_ID.fullmatch(given):
+        return given
+    return str(uuid.uuid4())
+
 
 class RequestIdMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.request_id = str(uuid.uuid4())
+        request.request_id = request_id_for(request)
         request.client_ip = client_ip(request)
         with request_meta(request.request_id, request.client_ip), actors_resolved_once():
             response = self.get_response(request)

@@ -49,6 +49,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+# A load balancer probes health over plain HTTP, and Prometheus scrapes the workers directly.
+SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)$", r"^metrics$"]
 if env_bool("CASEHUB_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -89,10 +91,12 @@ INSTALLED_APPS = [
     "sharing",
     "rights",
     "notifications",
+    "ops",
     "config",  # its commands: run_schedule
 ]
 
 MIDDLEWARE = [
+    "ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.RequestIdMiddleware",
     "casehub.crypto.middleware.DataKeyScopeMiddleware",
@@ -268,7 +272,11 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders at 50% and 100% of a referral's deadline, expiry at 200%, follow-up shares ended.
     "referral-deadline-sweep": {"task": "referrals.tasks.referral_sweep", "schedule": 60},
     "notification-email-sweep": {"task": "notifications.tasks.email_sweep", "schedule": 5 * 60},
+    # Beat's pulse for /health/ready (ops/health.py).
+    "heartbeat": {"task": "ops.tasks.heartbeat", "schedule": 60},
 }
+# Workers log through LOGGING below (JSON lines with the task's id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A worker's claim on a notification e-mail (notifications/services.py): past it, a worker is
 # presumed dead and the e-mail may be sent by another. Keep it well above EMAIL_TIMEOUT.
 NOTIFICATION_EMAIL_LEASE_SECONDS = env_int("NOTIFICATION_EMAIL_LEASE_SECONDS", 10 * 60, minimum=1)
@@ -308,11 +316,23 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Observability (docs/observability.md). The request id comes from the proxy's X-Request-ID
+# only when trusted; otherwise every request gets a fresh one.
+CASEHUB_TRUST_REQUEST_ID = env_bool("CASEHUB_TRUST_REQUEST_ID", False)
+# /health/ready fails when the heartbeat task (scheduled every minute) is older than this.
+OPS_HEARTBEAT_MAX_AGE = env_int("OPS_HEARTBEAT_MAX_AGE", 5 * 60, minimum=120)
+# /metrics answers only a bearer of this token; unset, the page does not exist.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Ours: the request id on every line, exceptions by type and frames without their messages.
+    "formatters": {"plain": {"()": "ops.logs.PlainFormatter"}, "json": {"()": "ops.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's request logger prints request details on errors; keep it to WARNING
@@ -320,3 +340,10 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# Error reports (ops/errors.py): off unless SENTRY_DSN is set, and scrubbed of personal data.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from ops.errors import error_reporting_init
+
+    error_reporting_init(dsn=SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT"), release=env_str("SENTRY_RELEASE"))

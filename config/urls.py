@@ -61,5 +61,6 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("api/hsds/", include(("directory.hsds.urls", "hsds"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("", include("ops.urls")),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]

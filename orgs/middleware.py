@@ -17,6 +17,10 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # Probes and the metrics scrape: no session; /metrics checks its own bearer token.
+    "ops:live",
+    "ops:ready",
+    "ops:metrics",
 }
 # Pages a signed-in user may reach before the second factor is verified.
 BEFORE_SECOND_FACTOR = {"orgs:two_factor", "orgs:two_factor_setup", "orgs:logout"}

@@ -5,6 +5,7 @@ from statistics import median
 
 from django.db.models import Case as SqlCase
 from django.db.models import Count, F, IntegerField, QuerySet, Value, When
+from django.utils import timezone
 
 from casehub.access import Scope, cases_for_user
 from directory.models import Service
@@ -12,6 +13,7 @@ from orgs.access import member_role
 from orgs.models import Role, User
 from referrals.access import WORKING_ROLES, referral_reveals, referral_roles, referrals_for_user
 from referrals.models import (
+    OPEN_STATES,
     RECEIVED_QUEUE_STATES,
     SENT_QUEUE_STATES,
     DeclineReason,
@@ -110,6 +112,11 @@ def queue_roles(user, referrals: list[Referral]) -> dict[int, frozenset[str]]:
     return {
         referral.pk: referral_roles(user, referral, sees_case=referral.case_id in visible) for referral in referrals
     }
+
+
+def referrals_overdue_count() -> int:
+    """Open referrals whose running deadline has passed (a paused clock has none), network-wide."""
+    return Referral.objects.filter(state__in=OPEN_STATES, due_at__lte=timezone.now()).count()
 
 
 def network_figures() -> dict:

@@ -245,6 +245,11 @@ MATRIX = {
     "api:referral_act": ("POST", "401 401 200 200 404 404 403 403 404"),
     "api:referral_assign": ("POST", "401 401 403 403 404 404 403 403 404"),
     "api:referral_message_create": ("POST", "401 401 201 201 404 404 403 403 404"),
+    # Operations (ops/): probes are public and the same for everyone; ready fails here because
+    # no heartbeat task has run in this world. /metrics exists only for a bearer of METRICS_TOKEN.
+    "ops:live": ("GET", "200 200 200 200 200 200 200 200 200"),
+    "ops:ready": ("GET", "503 503 503 503 503 503 503 503 503"),
+    "ops:metrics": ("GET", "404 404 404 404 404 404 404 404 404"),
 }
 
 # JSON bodies for the JSON APIs' writes (their parsers take JSON only).

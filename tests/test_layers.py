@@ -12,7 +12,8 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Bottom first. An app may import the apps before it in this list, never one after it.
-FLOORS = ["audit", "orgs", "notifications", "directory", "casehub", "sharing", "referrals", "rights"]
+# ops (health, logs, metrics, error reports) watches every floor, so it is the top one.
+FLOORS = ["audit", "orgs", "notifications", "directory", "casehub", "sharing", "referrals", "rights", "ops"]
 ROOF = "config"
 
 
