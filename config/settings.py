@@ -332,7 +332,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     # Ours: the request id on every line, exceptions by type and frames without their messages.
     "formatters": {"plain": {"()": "ops.logs.PlainFormatter"}, "json": {"()": "ops.logs.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "filters": {"task_values": {"()": "ops.logs.TaskValuesFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["task_values"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's request logger prints request details on errors; keep it to WARNING

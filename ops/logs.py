@@ -59,7 +59,24 @@ class PlainFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         record.context = " ".join(value for value in context_fields().values() if value) or "-"
+        # Another handler may have cached the full traceback text, message included: make ours.
+        record.exc_text = None
         return super().format(record)
 
     def formatException(self, ei) -> str:  # noqa: N802 - logging's name
         return exception_summary(ei)
+
+
+class TaskValuesFilter(logging.Filter):
+    """Celery's task lines quote the exception, the return value and the arguments: keep the type only."""
+
+    HIDDEN = ("return_value", "args", "kwargs", "traceback")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("celery.") and isinstance(record.args, dict):
+            args = dict(record.args)
+            if "exc" in args:
+                args["exc"] = record.exc_info[0].__name__ if record.exc_info else "error"
+            args.update({key: "(not logged)" for key in self.HIDDEN if key in args})
+            record.args = args
+        return True
