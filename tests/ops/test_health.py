@@ -26,7 +26,8 @@ def test_live_answers_without_a_database_or_a_session():
     assert response.json() == {"status": "ok"}
 
 
-def test_ready_is_ok_when_every_check_passes(beating):
+def test_ready_is_ok_when_every_check_passes(beating, settings):
+    settings.CELERY_BROKER_URL = ""
     response = Client().get("/health/ready")
     assert response.status_code == 200
     assert response.json() == {
@@ -85,3 +86,12 @@ def test_probes_are_answered_over_plain_http_when_https_is_enforced(settings):
     client = Client()
     assert client.get("/health/live").status_code == 200
     assert client.get("/sign-in/").status_code == 301
+
+
+def test_ready_reaches_a_configured_broker(beating, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/13"
+    try:
+        health.broker()
+    except Exception:  # noqa: BLE001 - whatever kombu raises, there is no broker to test against
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    assert Client().get("/health/ready").json()["checks"]["broker"] == "ok"

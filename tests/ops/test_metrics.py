@@ -126,7 +126,8 @@ def test_the_queue_depth_is_read_from_a_redis_broker_at_scrape(db, token, settin
         broker.delete(queue)
 
 
-def test_without_a_broker_there_is_no_queue_depth(db, token):
+def test_without_a_broker_there_is_no_queue_depth(db, token, settings):
+    settings.CELERY_BROKER_URL = ""
     assert sample(scrape(), "casehub_celery_queue_depth") is None
 
 
