@@ -66,6 +66,9 @@ if HTTPS:
 # Idle timeout: the session expires this many seconds after the last request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
+# Absolute lifetime: a session ends this many seconds after sign-in, whatever its activity
+# (orgs.middleware.SessionLifetimeMiddleware).
+SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 12 * 60 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 INSTALLED_APPS = [
@@ -103,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "orgs.middleware.SessionLifetimeMiddleware",
     "orgs.middleware.AccessGateMiddleware",
     "config.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

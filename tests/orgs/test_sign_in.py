@@ -246,3 +246,31 @@ def test_signing_out_everywhere_is_asked_first_and_refused_without_confirmation(
     refused = client.post("/sign-out/everywhere/")
     assert refused.url == "/"
     assert client.get("/").status_code == 200  # still signed in
+
+
+def test_a_session_ends_at_its_absolute_lifetime_however_active(cast, settings):
+    client = verified_client(cast.owner.caseworker)
+    client.get("/")
+    start = timezone.now()
+    step = timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE * 0.6)
+    with time_machine.travel(start, tick=False) as traveller:
+        while timezone.now() - start <= timezone.timedelta(seconds=settings.SESSION_ABSOLUTE_LIFETIME):
+            traveller.shift(step)
+            response = client.get("/")
+    assert response.url.startswith("/sign-in/?next=")
+
+
+def test_a_session_within_its_absolute_lifetime_stays_open(cast, settings):
+    settings.SESSION_COOKIE_AGE = settings.SESSION_ABSOLUTE_LIFETIME * 2
+    client = verified_client(cast.owner.caseworker)
+    client.get("/")
+    with time_machine.travel(timezone.now() + timezone.timedelta(seconds=settings.SESSION_ABSOLUTE_LIFETIME - 30)):
+        assert client.get("/").status_code == 200
+
+
+def test_the_api_refuses_a_session_past_its_absolute_lifetime(cast, settings):
+    settings.SESSION_COOKIE_AGE = settings.SESSION_ABSOLUTE_LIFETIME * 2
+    client = verified_client(cast.owner.caseworker)
+    assert client.get("/api/v1/me/").status_code == 200
+    with time_machine.travel(timezone.now() + timezone.timedelta(seconds=settings.SESSION_ABSOLUTE_LIFETIME + 5)):
+        assert client.get("/api/v1/me/").status_code in {401, 403}
