@@ -55,7 +55,8 @@ def sign_in(request):
                 # The same answer whether or not the username exists.
                 form.add_error(None, _("That username and password do not match."))
             else:
-                throttle.login_succeeded(username)
+                # The failure count is kept until the second factor succeeds too: a stolen
+                # password must not reset the count of guessed codes.
                 login(request, user)
                 _remember_next(request)
                 audit_record("auth.sign_in", actor=user, details={"step": "password"})
@@ -85,6 +86,7 @@ def two_factor(request):
                 form.add_error("code", _("That code is not valid. Try the next code from your app."))
             else:
                 otp_login(request, device)
+                throttle.login_succeeded(request.user.username)
                 audit_record("auth.second_factor", actor=request.user, details={"device": device.__class__.__name__})
                 return redirect(request.session.pop(NEXT_KEY, None) or "home")
     return render(request, "orgs/two_factor.html", {"form": form})
@@ -119,6 +121,7 @@ def two_factor_setup(request):
         elif services.totp_enroll(user=user, device=device, token=form.cleaned_data["code"]):
             del request.session[SETUP_KEY]
             otp_login(request, device)
+            throttle.login_succeeded(user.username)
             codes = services.recovery_codes_generate(user=user)
             return render(request, "orgs/recovery_codes.html", {"codes": codes, "first_time": True})
         else:

@@ -274,3 +274,36 @@ def test_the_api_refuses_a_session_past_its_absolute_lifetime(cast, settings):
     assert client.get("/api/v1/me/").status_code == 200
     with time_machine.travel(timezone.now() + timezone.timedelta(seconds=settings.SESSION_ABSOLUTE_LIFETIME + 5)):
         assert client.get("/api/v1/me/").status_code in {401, 403}
+
+
+def test_second_factor_failures_outlast_a_right_password(cast, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    user = cast.owner.caseworker
+    for _ in range(3):
+        client = Client()
+        sign_in(client, user.username)
+        client.post("/sign-in/second-factor/", {"code": "000000"})
+    response = sign_in(Client(), user.username)
+    assert "Too many failed attempts" in response.content.decode()
+
+
+def test_wrong_recovery_codes_count_against_the_account(cast, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 2
+    client = Client()
+    sign_in(client, cast.owner.caseworker.username)
+    for _ in range(2):
+        client.post("/sign-in/second-factor/", {"code": "abcdef-123456"})
+    assert "Too many failed attempts" in sign_in(Client(), cast.owner.caseworker.username).content.decode()
+
+
+def test_a_complete_sign_in_clears_the_failures(cast, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    user = cast.owner.caseworker
+    for _ in range(2):
+        sign_in(Client(), user.username, "wrong password")
+    client = Client()
+    sign_in(client, user.username)
+    client.post("/sign-in/second-factor/", {"code": current_totp(authenticator(user))})
+    for _ in range(2):
+        sign_in(Client(), user.username, "wrong password")
+    assert sign_in(Client(), user.username).url == "/sign-in/second-factor/"
