@@ -48,6 +48,37 @@ class OtpForm(forms.Form):
         return self.cleaned_data["code"].strip().replace(" ", "")
 
 
+class PasswordAgainForm(forms.Form):
+    """Asks for the user's password again before a sensitive change (a new token or authenticator),
+    so that a session left open or stolen cannot make one."""
+
+    current_password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_current_password(self):
+        password = self.cleaned_data["current_password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("That is not your password."), code="wrong_password")
+        return password
+
+    @property
+    def wrong_password(self) -> bool:
+        return self.has_error("current_password", "wrong_password")
+
+
+class TotpEnrollForm(PasswordAgainForm):
+    code = OtpForm.base_fields["code"]
+    field_order = ["code", "current_password"]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().replace(" ", "")
+
+
 class NewAccountForm(forms.Form):
     """Username and password for a new account (applicant or invited member)."""
 
@@ -213,9 +244,10 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(PasswordAgainForm):
     name = forms.CharField(label=_("What will use this token"), max_length=100)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, initial=90)
+    field_order = ["name", "days", "current_password"]
 
     def clean_days(self):
         days = self.cleaned_data["days"]

@@ -364,8 +364,18 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> None:
 
 @transaction.atomic
 def user_sign_out_everywhere(*, user: User) -> None:
+    """Every session of the user ends, and every API token they hold is revoked."""
     _end_sessions(user)
     audit_record("auth.signed_out_everywhere", actor=user)
+    api_tokens_revoke_all(user=user, reason="signed_out_everywhere")
+
+
+@transaction.atomic
+def user_password_reset(*, user: User) -> None:
+    """After a password reset: the API tokens end with the old password (sessions end by themselves,
+    since the session hash covers the password)."""
+    audit_record("auth.password_reset", actor=user)
+    api_tokens_revoke_all(user=user, reason="password_reset")
 
 
 @transaction.atomic
@@ -426,6 +436,14 @@ def api_token_lookup(raw: str) -> ApiToken | None:
     if token is None or not secrets.compare_digest(token.token_hash, _hash_token(raw)) or not token.is_usable:
         return None
     return token
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User, reason: str) -> int:
+    """Revoke every usable token of the user; one audit event says how many and why."""
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record("api_token.revoked_all", actor=user, target=user, details={"reason": reason, "tokens": revoked})
+    return revoked
 
 
 @transaction.atomic

@@ -139,6 +139,7 @@ def test_an_applicant_is_vetted_and_signs_in_with_a_new_authenticator(
     page.wait_for_url("**/sign-in/second-factor/set-up/")
     screenshot(page, "3-two-factor-setup")
     page.fill("#id_code", totp_from_secret(page.locator("#totp-secret").inner_text()))
+    page.fill("#id_current_password", APPLICANT_PASSWORD)
     page.click("button:has-text('Confirm')")
     page.wait_for_load_state()
 

@@ -24,7 +24,7 @@ from django_otp.util import random_hex
 from audit.services import audit_record
 from orgs import services, throttle
 from orgs.access import Access, access_state
-from orgs.forms import ConfirmForm, OtpForm, SignInForm
+from orgs.forms import ConfirmForm, OtpForm, SignInForm, TotpEnrollForm
 from orgs.models import OrganizationStatus
 
 NEXT_KEY = "orgs.after_sign_in"
@@ -114,11 +114,14 @@ def two_factor_setup(request):
     key = request.session.get(SETUP_KEY) or random_hex(20)
     request.session[SETUP_KEY] = key
     device = TOTPDevice(user=user, name="authenticator", key=key, confirmed=False)
-    form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if not throttle.login_allowed(user.username, request.client_ip):
-            form.add_error(None, _("Too many failed attempts. Wait a few minutes, then try again."))
-        elif services.totp_enroll(user=user, device=device, token=form.cleaned_data["code"]):
+    form = TotpEnrollForm(request.POST or None, user=user)
+    if request.method == "POST" and not throttle.login_allowed(user.username, request.client_ip):
+        form.add_error(None, _("Too many failed attempts. Wait a few minutes, then try again."))
+    elif request.method == "POST" and form.wrong_password:
+        throttle.login_failed(user.username, request.client_ip)
+        audit_record("auth.2fa_enrollment", actor=user, outcome="failure", details={"reason": "password"})
+    elif request.method == "POST" and form.is_valid():
+        if services.totp_enroll(user=user, device=device, token=form.cleaned_data["code"]):
             del request.session[SETUP_KEY]
             otp_login(request, device)
             throttle.login_succeeded(user.username)
@@ -163,7 +166,7 @@ def sign_out_everywhere(request):
     if request.user.is_authenticated:
         services.user_sign_out_everywhere(user=request.user)
     logout(request)
-    messages.info(request, _("You are signed out on every device."))
+    messages.info(request, _("You are signed out on every device, and your API tokens are revoked."))
     return redirect("orgs:login")
 
 
@@ -190,5 +193,5 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         with transaction.atomic():
             response = super().form_valid(form)
-            audit_record("auth.password_reset", actor=form.user)
+            services.user_password_reset(user=form.user)
         return response

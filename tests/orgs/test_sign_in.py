@@ -67,7 +67,9 @@ def test_enrollment_confirms_the_authenticator_and_shows_recovery_codes(cast):
     sign_in(client, cast.owner.caseworker.username)
     client.get("/sign-in/second-factor/set-up/")
     device = TOTPDevice(key=client.session["orgs.totp_setup_key"])
-    response = client.post("/sign-in/second-factor/set-up/", {"code": current_totp(device)})
+    response = client.post(
+        "/sign-in/second-factor/set-up/", {"code": current_totp(device), "current_password": PASSWORD}
+    )
     assert response.status_code == 200
     assert "recovery-codes" in response.content.decode()
     assert TOTPDevice.objects.get(user=cast.owner.caseworker).confirmed
