@@ -168,6 +168,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
 LOGIN_COOL_OFF_SECONDS = env_int("LOGIN_COOL_OFF_SECONDS", 15 * 60, minimum=1)
+# Password reset e-mails per hour, per address asked for and per client address; past either,
+# the form answers as usual and sends nothing.
+PASSWORD_RESETS_PER_ACCOUNT = env_int("PASSWORD_RESETS_PER_ACCOUNT", 3, minimum=1)
+PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 10, minimum=1)
 APPLICATIONS_PER_ADDRESS_PER_HOUR = env_int("APPLICATIONS_PER_ADDRESS_PER_HOUR", 5, minimum=1)
 
 OTP_TOTP_ISSUER = "CaseHub"

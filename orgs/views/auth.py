@@ -2,9 +2,11 @@
 
 import base64
 from io import BytesIO
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
@@ -184,6 +186,35 @@ def suspended(request):
     if access_state(request.user) is not Access.SUSPENDED:
         return redirect("home")
     return render(request, "orgs/suspended.html", status=403)
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    """Django's reset form, throttled per address asked for and per client address, with links
+    built from SITE_URL: never from the request's Host header, which a client chooses."""
+
+    template_name = "orgs/password_reset_form.html"
+    email_template_name = "emails/password_reset.txt"
+    subject_template_name = "emails/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if not throttle.password_reset_allowed(email, self.request.client_ip):
+            # The same answer as a sent e-mail: the form never tells whether an address has an account.
+            audit_record("auth.password_reset_requested", outcome="denied", details={"reason": "throttled"})
+            return redirect(self.get_success_url())
+        throttle.password_reset_requested(email, self.request.client_ip)
+        site = urlsplit(settings.SITE_URL)
+        form.save(
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            extra_email_context={"site_url": settings.SITE_URL},
+        )
+        return redirect(self.get_success_url())
 
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):

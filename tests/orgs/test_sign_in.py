@@ -184,13 +184,13 @@ def test_sign_out_ends_this_session_only(cast):
     assert phone.get("/").status_code == 200
 
 
-def test_password_reset_mails_a_link_that_sets_a_new_password(cast):
+def test_password_reset_mails_a_link_that_sets_a_new_password(cast, settings):
     cast.owner.caseworker.email = "cw@example.org"
     cast.owner.caseworker.save()
     Client().post("/password-reset/", {"email": "cw@example.org"})
     (message,) = mail.outbox
     link = next(line for line in message.body.splitlines() if "/password-reset/" in line)
-    path = link.split("testserver", 1)[1]
+    path = link.split(settings.SITE_URL, 1)[1]
     client = Client()
     form_url = client.get(path).url
     new = "a fresh and unusual passphrase 8"
