@@ -82,6 +82,10 @@ class TotpEnrollForm(PasswordAgainForm):
 class NewAccountForm(forms.Form):
     """Username and password for a new account (applicant or invited member)."""
 
+    # The public application form accepts a taken username (orgs.services.organization_apply picks
+    # a free one and e-mails it), so that it never tells a stranger which usernames exist.
+    refuse_taken_username = True
+
     username = forms.CharField(label=_("Username"), max_length=150)
     password = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
@@ -93,7 +97,7 @@ class NewAccountForm(forms.Form):
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
         User.username_validator(username)
-        if User.objects.filter(username__iexact=username).exists():
+        if self.refuse_taken_username and User.objects.filter(username__iexact=username).exists():
             raise ValidationError(_("This username is taken; choose another."))
         return username
 
@@ -131,6 +135,8 @@ ORGANIZATION_FIELDS = (
 
 
 class ApplicationForm(NewAccountForm):
+    refuse_taken_username = False
+
     name = forms.CharField(label=_("Organization name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of organization"), choices=Organization._meta.get_field("kind").choices)
     country = codes.country_field(_("Country"), required=True)

@@ -85,6 +85,14 @@ def capabilities_set(*, organization: Organization, role: str, codenames) -> Non
     )
 
 
+def _free_username_suffix(wanted: str) -> str:
+    """"" when ``wanted`` is free, else a random suffix that makes it free."""
+    suffix = ""
+    while User.objects.filter(username__iexact=wanted[: 150 - len(suffix)] + suffix).exists():
+        suffix = f"-{secrets.token_hex(3)}"
+    return suffix
+
+
 @transaction.atomic
 def organization_apply(
     *,
@@ -95,13 +103,18 @@ def organization_apply(
     documents: list,
     referees: list[Organization],
 ) -> Organization:
-    """A new organization applies: the organization, its first admin, documents and references."""
+    """A new organization applies: the organization, its first admin, documents and references.
+
+    A taken username is not refused (that would tell anyone which usernames exist): the admin
+    gets it with a random suffix, which the e-mail to the applicant's address gives (the e-mail
+    names no one: it gives the suffix only)."""
     if len(set(referees)) != 2 or any(not referee.is_vetted for referee in referees):
         raise ValidationError(_("Choose two different vetted organizations as referees."))
     organization = Organization.objects.create(status=S.APPLIED, **organization_fields)
     OrganizationStatusChange.objects.create(organization=organization, to_status=S.APPLIED)
     organization_role_groups_create(organization=organization)
-    user = User.objects.create_user(username=username, email=email, password=password)
+    suffix = _free_username_suffix(username)
+    user = User.objects.create_user(username=username[: 150 - len(suffix)] + suffix, email=email, password=password)
     membership_add(organization=organization, user=user, role=Role.ORG_ADMIN, by=None)
     for upload in documents:
         ApplicationDocument.objects.create(
@@ -113,7 +126,7 @@ def organization_apply(
     for referee in referees:
         OrganizationReference.objects.create(applicant=organization, referee=referee)
     audit_record("organization.applied", actor=user, organization=organization, target=organization)
-    _email_on_commit([email], "application_received")
+    _email_on_commit([email], "application_received", {"username_suffix": suffix})
     for referee in referees:
         admins = referee.memberships.filter(role=Role.ORG_ADMIN, is_active=True).values_list("user__email", flat=True)
         _email_on_commit(list(admins), "reference_requested")
