@@ -246,6 +246,19 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
+class InvitationCodeForm(forms.Form):
+    token = forms.CharField(
+        label=_("Invitation link or code"),
+        max_length=500,
+        help_text=_("Paste the link from your invitation e-mail."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_token(self):
+        # A pasted link carries the token after its "#".
+        return self.cleaned_data["token"].strip().rpartition("#")[2].strip()
+
+
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 

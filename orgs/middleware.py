@@ -16,6 +16,7 @@ PUBLIC = {
     "orgs:login",
     "orgs:apply",
     "orgs:invitation_accept",
+    "orgs:invitation_open",
     "set_language",
     "password_reset",
     "password_reset_done",

@@ -86,7 +86,7 @@ def capabilities_set(*, organization: Organization, role: str, codenames) -> Non
 
 
 def _free_username_suffix(wanted: str) -> str:
-    """"" when ``wanted`` is free, else a random suffix that makes it free."""
+    """ "" when ``wanted`` is free, else a random suffix that makes it free."""
     suffix = ""
     while User.objects.filter(username__iexact=wanted[: 150 - len(suffix)] + suffix).exists():
         suffix = f"-{secrets.token_hex(3)}"
@@ -337,7 +337,8 @@ def invitation_create(*, organization: Organization, email: str, role: str, by: 
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     audit_record("invitation.created", actor=by, organization=organization, target=invitation, details={"role": role})
-    _email_on_commit([email], "invitation", {"url": f"{settings.SITE_URL}/invitations/{raw}/"})
+    # The token rides in the fragment, which browsers never send: static/js/invitation.js posts it.
+    _email_on_commit([email], "invitation", {"url": f"{settings.SITE_URL}/invitation/#{raw}"})
     return invitation, raw
 
 
