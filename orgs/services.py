@@ -13,14 +13,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
-from orgs import capabilities, fieldgroups, zones
+from orgs import capabilities, fieldgroups, sealing, zones
 from orgs.models import (
     ApiToken,
     ApplicationDocument,
+    Authenticator,
     Invitation,
     Membership,
     Organization,
@@ -29,9 +29,12 @@ from orgs.models import (
     OrganizationStatus,
     OrganizationStatusChange,
     OrgRoleGroup,
+    RecoveryCode,
+    RecoveryCodes,
     ReferenceStatus,
     Role,
     User,
+    recovery_code_hashes,
 )
 from orgs.tasks import send_email
 
@@ -394,31 +397,67 @@ def user_password_reset(*, user: User) -> None:
 
 @transaction.atomic
 def recovery_codes_generate(*, user: User) -> list[str]:
-    """Replace the user's recovery codes; each works once. Returns them to show once."""
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="recovery", defaults={"confirmed": True})
-    device.token_set.all().delete()
+    """Replace the user's recovery codes; each works once. Returns them to show once: only
+    their keyed hashes are kept."""
+    device, _created = RecoveryCodes.objects.get_or_create(user=user, name="recovery", defaults={"confirmed": True})
+    device.codes.all().delete()
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(settings.RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(device=device, code_hash=recovery_code_hashes(code)[0]) for code in codes]
+    )
     audit_record("auth.recovery_codes_generated", actor=user)
     return codes
 
 
 @transaction.atomic
-def totp_enroll(*, user: User, device: TOTPDevice, token: str) -> bool:
-    """Save a new authenticator once a code from it checks out; it replaces any earlier one."""
+def authenticator_add(*, user: User, bin_key: bytes, last_t: int = -1) -> Authenticator:
+    """Save an authenticator with its key sealed; it replaces any earlier one."""
+    Authenticator.objects.filter(user=user).delete()
+    device = Authenticator(user=user, name="authenticator", confirmed=True, last_t=last_t)
+    device.set_key(bin_key)
+    device.save()
+    return device
+
+
+@transaction.atomic
+def totp_enroll(*, user: User, device: TOTPDevice, token: str) -> Authenticator | None:
+    """Save a new authenticator once a code from it checks out; it replaces any earlier one.
+
+    ``device`` is the unsaved enrollment (its key waits in the session); what is saved is an
+    Authenticator with the key sealed."""
     if device.pk is not None or device.user_id != user.pk:
-        return False
-    # Checked with the OATH primitive: the model's verify_token() would save the unconfirmed device.
+        return None
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     if not (token.isdigit() and totp.verify(int(token), device.tolerance)):
         audit_record("auth.2fa_enrollment", actor=user, outcome="failure")
-        return False
-    TOTPDevice.objects.filter(user=user).delete()
-    device.last_t = totp.t()
-    device.confirmed = True
-    device.save()
+        return None
+    authenticator = authenticator_add(user=user, bin_key=device.bin_key, last_t=totp.t())
     audit_record("auth.2fa_enrolled", actor=user)
-    return True
+    return authenticator
+
+
+def authenticator_keys_reseal(*, batch_size: int = 500) -> int:
+    """Re-seal every authenticator key not sealed under the active master key (key rotation);
+    returns how many were re-sealed. Safe to run again."""
+    resealed = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Authenticator.objects.select_for_update(skip_locked=True)
+                .exclude(key_master_id=sealing.active_key_id())
+                .order_by("pk")[:batch_size]
+            )
+            for device in batch:
+                device.set_key(device.bin_key)
+            Authenticator.objects.bulk_update(batch, ["key_sealed", "key_master_id"])
+        resealed += len(batch)
+        if len(batch) < batch_size:
+            return resealed
+
+
+def authenticator_keys_under(key_id: str) -> bool:
+    """True while some authenticator key is still sealed under ``key_id``."""
+    return Authenticator.objects.filter(key_master_id=key_id).exists()
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ from audit.services import audit_record
 from orgs import services, throttle
 from orgs.access import Access, access_state
 from orgs.forms import ConfirmForm, OtpForm, SignInForm, TotpEnrollForm
-from orgs.models import OrganizationStatus
+from orgs.models import Authenticator, OrganizationStatus
 
 NEXT_KEY = "orgs.after_sign_in"
 
@@ -67,7 +67,7 @@ def sign_in(request):
 
 
 def _has_authenticator(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return Authenticator.objects.filter(user=user, confirmed=True).exists()
 
 
 @never_cache
@@ -123,9 +123,10 @@ def two_factor_setup(request):
         throttle.login_failed(user.username, request.client_ip)
         audit_record("auth.2fa_enrollment", actor=user, outcome="failure", details={"reason": "password"})
     elif request.method == "POST" and form.is_valid():
-        if services.totp_enroll(user=user, device=device, token=form.cleaned_data["code"]):
+        authenticator = services.totp_enroll(user=user, device=device, token=form.cleaned_data["code"])
+        if authenticator is not None:
             del request.session[SETUP_KEY]
-            otp_login(request, device)
+            otp_login(request, authenticator)
             throttle.login_succeeded(user.username)
             codes = services.recovery_codes_generate(user=user)
             return render(request, "orgs/recovery_codes.html", {"codes": codes, "first_time": True})

@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
 from orgs import services
-from orgs.models import ApiToken
+from orgs.models import ApiToken, Authenticator
 from tests.factories import PASSWORD, authenticator, current_totp, verified_client
 
 
@@ -43,7 +43,7 @@ def test_wrong_passwords_on_the_token_form_count_like_sign_in_failures(cast, set
 
 
 def start_enrollment(user):
-    TOTPDevice.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
     client = Client()
     client.post("/sign-in/", {"username": user.username, "password": PASSWORD})
     client.get("/sign-in/second-factor/set-up/")
@@ -56,7 +56,7 @@ def test_an_authenticator_is_not_enrolled_with_a_wrong_password(cast):
         "/sign-in/second-factor/set-up/", {"code": current_totp(device), "current_password": "not my password"}
     )
     assert "That is not your password." in response.content.decode()
-    assert not TOTPDevice.objects.filter(user=cast.owner.caseworker).exists()
+    assert not Authenticator.objects.filter(user=cast.owner.caseworker).exists()
 
 
 def test_a_verified_user_replacing_the_authenticator_gives_the_password_too(cast):
@@ -66,7 +66,7 @@ def test_a_verified_user_replacing_the_authenticator_gives_the_password_too(cast
     client.get("/sign-in/second-factor/set-up/")
     device = TOTPDevice(key=client.session["orgs.totp_setup_key"])
     client.post("/sign-in/second-factor/set-up/", {"code": current_totp(device), "current_password": "nope"})
-    assert list(TOTPDevice.objects.filter(user=user)) == [old]
+    assert list(Authenticator.objects.filter(user=user)) == [old]
 
 
 def test_wrong_passwords_at_enrollment_count_like_sign_in_failures(cast, settings):

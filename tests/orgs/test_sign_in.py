@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
-from orgs.models import User
+from orgs.models import Authenticator, User
 from tests.factories import PASSWORD, authenticator, current_totp, verified_client
 
 
@@ -54,7 +54,7 @@ def test_a_wrong_code_keeps_the_user_out(cast):
 
 
 def test_a_user_without_an_authenticator_must_enroll_before_anything_else(cast):
-    TOTPDevice.objects.filter(user=cast.owner.caseworker).delete()
+    Authenticator.objects.filter(user=cast.owner.caseworker).delete()
     client = Client()
     sign_in(client, cast.owner.caseworker.username)
     assert client.get("/sign-in/second-factor/").url == "/sign-in/second-factor/set-up/"
@@ -62,7 +62,7 @@ def test_a_user_without_an_authenticator_must_enroll_before_anything_else(cast):
 
 
 def test_enrollment_confirms_the_authenticator_and_shows_recovery_codes(cast):
-    TOTPDevice.objects.filter(user=cast.owner.caseworker).delete()
+    Authenticator.objects.filter(user=cast.owner.caseworker).delete()
     client = Client()
     sign_in(client, cast.owner.caseworker.username)
     client.get("/sign-in/second-factor/set-up/")
@@ -72,17 +72,17 @@ def test_enrollment_confirms_the_authenticator_and_shows_recovery_codes(cast):
     )
     assert response.status_code == 200
     assert "recovery-codes" in response.content.decode()
-    assert TOTPDevice.objects.get(user=cast.owner.caseworker).confirmed
+    assert Authenticator.objects.get(user=cast.owner.caseworker).confirmed
     assert AuditEvent.objects.filter(action="auth.2fa_enrolled", actor=cast.owner.caseworker).exists()
     assert client.get("/").status_code == 200
 
 
 def test_showing_the_enrollment_page_saves_no_device(cast):
-    TOTPDevice.objects.filter(user=cast.owner.caseworker).delete()
+    Authenticator.objects.filter(user=cast.owner.caseworker).delete()
     client = Client()
     sign_in(client, cast.owner.caseworker.username)
     client.get("/sign-in/second-factor/set-up/")
-    assert not TOTPDevice.objects.filter(user=cast.owner.caseworker).exists()
+    assert not Authenticator.objects.filter(user=cast.owner.caseworker).exists()
 
 
 def test_an_enrolled_user_cannot_enroll_a_new_authenticator_without_the_old_one(cast):
