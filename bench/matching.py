@@ -113,7 +113,6 @@ def build(organizations: int, services_per_org: int, rng: random.Random) -> None
 def coordinator_client():
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from orgs import services
     from orgs.models import Organization, OrganizationStatus, Role, User
@@ -128,7 +127,7 @@ def coordinator_client():
     services.organization_role_groups_create(organization=organization)
     user = User.objects.create_user(username="bench-coordinator", password=None)
     services.membership_add(organization=organization, user=user, role=Role.COORDINATOR, by=None)
-    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    device = services.authenticator_add(user=user, bin_key=os.urandom(20))
     client = Client()
     client.force_login(user)
     session = client.session

@@ -9,7 +9,7 @@ from config import views
 from directory import urls as directory_urls
 from notifications import urls as notifications_urls
 from orgs import api as orgs_api
-from orgs.views.auth import PasswordResetConfirm
+from orgs.views.auth import PasswordReset, PasswordResetConfirm
 from referrals import urls as referrals_urls
 from rights import urls as rights_urls
 from sharing import api_urls as sharing_api_urls
@@ -38,15 +38,7 @@ urlpatterns = [
     path("platform/audit/", views.audit_log, name="audit_log"),
     path("platform/keys/", crypto_views.key_rotation, name="key_rotation"),
     path("i18n/setlang/", set_language, name="set_language"),
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="orgs/password_reset_form.html",
-            email_template_name="emails/password_reset.txt",
-            subject_template_name="emails/password_reset_subject.txt",
-        ),
-        name="password_reset",
-    ),
+    path("password-reset/", PasswordReset.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="orgs/password_reset_done.html"),

@@ -48,8 +48,43 @@ class OtpForm(forms.Form):
         return self.cleaned_data["code"].strip().replace(" ", "")
 
 
+class PasswordAgainForm(forms.Form):
+    """Asks for the user's password again before a sensitive change (a new token or authenticator),
+    so that a session left open or stolen cannot make one."""
+
+    current_password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_current_password(self):
+        password = self.cleaned_data["current_password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("That is not your password."), code="wrong_password")
+        return password
+
+    @property
+    def wrong_password(self) -> bool:
+        return self.has_error("current_password", "wrong_password")
+
+
+class TotpEnrollForm(PasswordAgainForm):
+    code = OtpForm.base_fields["code"]
+    field_order = ["code", "current_password"]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().replace(" ", "")
+
+
 class NewAccountForm(forms.Form):
     """Username and password for a new account (applicant or invited member)."""
+
+    # The public application form accepts a taken username (orgs.services.organization_apply picks
+    # a free one and e-mails it), so that it never tells a stranger which usernames exist.
+    refuse_taken_username = True
 
     username = forms.CharField(label=_("Username"), max_length=150)
     password = forms.CharField(
@@ -62,7 +97,7 @@ class NewAccountForm(forms.Form):
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
         User.username_validator(username)
-        if User.objects.filter(username__iexact=username).exists():
+        if self.refuse_taken_username and User.objects.filter(username__iexact=username).exists():
             raise ValidationError(_("This username is taken; choose another."))
         return username
 
@@ -100,6 +135,8 @@ ORGANIZATION_FIELDS = (
 
 
 class ApplicationForm(NewAccountForm):
+    refuse_taken_username = False
+
     name = forms.CharField(label=_("Organization name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of organization"), choices=Organization._meta.get_field("kind").choices)
     country = codes.country_field(_("Country"), required=True)
@@ -209,13 +246,27 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
+class InvitationCodeForm(forms.Form):
+    token = forms.CharField(
+        label=_("Invitation link or code"),
+        max_length=500,
+        help_text=_("Paste the link from your invitation e-mail."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_token(self):
+        # A pasted link carries the token after its "#".
+        return self.cleaned_data["token"].strip().rpartition("#")[2].strip()
+
+
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(PasswordAgainForm):
     name = forms.CharField(label=_("What will use this token"), max_length=100)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, initial=90)
+    field_order = ["name", "days", "current_password"]
 
     def clean_days(self):
         days = self.cleaned_data["days"]

@@ -1,5 +1,9 @@
+import time
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +16,7 @@ PUBLIC = {
     "orgs:login",
     "orgs:apply",
     "orgs:invitation_accept",
+    "orgs:invitation_open",
     "set_language",
     "password_reset",
     "password_reset_done",
@@ -75,3 +80,33 @@ class AccessGateMiddleware:
             if is_api
             else render(request, "no_organization.html", status=403)
         )
+
+
+SIGNED_IN_AT = "orgs.signed_in_at"
+
+
+class SessionLifetimeMiddleware:
+    """End a session SESSION_ABSOLUTE_LIFETIME seconds after its sign-in, however active it is.
+
+    The clock starts at the first request a signed-in session makes (a moment after sign-in;
+    sessions that predate this middleware start theirs then too). Signing out flushes the
+    session, so the next sign-in starts a new clock.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated:
+            return None
+        started = request.session.setdefault(SIGNED_IN_AT, int(time.time()))
+        if time.time() - started <= settings.SESSION_ABSOLUTE_LIFETIME:
+            return None
+        logout(request)
+        if request.path_info.startswith("/api/"):
+            return None  # the API now sees no session and refuses as it does any anonymous request
+        messages.info(request, _("Your session has ended. Sign in again."))
+        return redirect(f"{reverse('orgs:login')}?{urlencode({'next': request.path})}")

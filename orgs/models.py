@@ -6,9 +6,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
+from django_otp.oath import TOTP
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from orgs import capabilities
+from orgs import capabilities, sealing
 
 
 class User(AbstractUser):
@@ -245,3 +247,77 @@ class OrganizationUserObjectPermission(UserObjectPermissionBase):
 
     def save(self, *args, **kwargs):
         raise ValueError("Organization capabilities are granted to role groups only.")
+
+
+class Authenticator(ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238): its key is sealed under the master key (orgs/sealing.py),
+    never stored in the clear."""
+
+    key_sealed = models.BinaryField()
+    key_master_id = models.CharField(max_length=16)
+    # The last time step a code was accepted for: a code is never accepted twice.
+    last_t = models.BigIntegerField(default=-1)
+
+    # The usual authenticator-app parameters, as django_otp's TOTPDevice defaults them.
+    step, t0, digits, drift, tolerance = 30, 0, 6, 0, 1
+
+    def _context(self) -> bytes:
+        return f"orgs.Authenticator:{self.user_id}".encode()
+
+    @property
+    def bin_key(self) -> bytes:
+        return sealing.unseal(self.key_sealed, key_id=self.key_master_id, context=self._context())
+
+    def set_key(self, bin_key: bytes) -> None:
+        self.key_master_id, self.key_sealed = sealing.seal(bin_key, context=self._context())
+
+    def get_throttle_factor(self):
+        return settings.OTP_TOTP_THROTTLE_FACTOR
+
+    def verify_token(self, token):
+        allowed, _reason = self.verify_is_allowed()
+        if not allowed:
+            return False
+        token = str(token)
+        totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+        if token.isdigit() and totp.verify(int(token), self.tolerance, self.last_t + 1):
+            self.last_t = totp.t()
+            self.throttle_reset(commit=False)
+            self.save()
+            return True
+        self.throttle_increment(commit=True)
+        return False
+
+
+def recovery_code_hashes(code: str) -> list[str]:
+    """The keyed hashes a recovery code may be stored under: one per SECRET_KEY still accepted
+    (SECRET_KEY, then SECRET_KEY_FALLBACKS), so rotating SECRET_KEY with a fallback keeps codes working."""
+    code = code.strip().lower()
+    return [
+        salted_hmac("orgs.RecoveryCode", code, secret=secret, algorithm="sha256").hexdigest()
+        for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    ]
+
+
+class RecoveryCodes(ThrottlingMixin, Device):
+    """A user's one-time recovery codes. Only keyed hashes are stored; the codes are shown once."""
+
+    def get_throttle_factor(self):
+        return settings.OTP_TOTP_THROTTLE_FACTOR
+
+    def verify_token(self, token):
+        allowed, _reason = self.verify_is_allowed()
+        if not allowed:
+            return False
+        # Deleting is the check: of two requests with the same code, only one deletes the row.
+        used, _by_model = self.codes.filter(code_hash__in=recovery_code_hashes(str(token))).delete()
+        if used:
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodes, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)

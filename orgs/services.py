@@ -13,14 +13,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
-from orgs import capabilities, fieldgroups, zones
+from orgs import capabilities, fieldgroups, sealing, zones
 from orgs.models import (
     ApiToken,
     ApplicationDocument,
+    Authenticator,
     Invitation,
     Membership,
     Organization,
@@ -29,9 +29,12 @@ from orgs.models import (
     OrganizationStatus,
     OrganizationStatusChange,
     OrgRoleGroup,
+    RecoveryCode,
+    RecoveryCodes,
     ReferenceStatus,
     Role,
     User,
+    recovery_code_hashes,
 )
 from orgs.tasks import send_email
 
@@ -85,6 +88,14 @@ def capabilities_set(*, organization: Organization, role: str, codenames) -> Non
     )
 
 
+def _free_username_suffix(wanted: str) -> str:
+    """ "" when ``wanted`` is free, else a random suffix that makes it free."""
+    suffix = ""
+    while User.objects.filter(username__iexact=wanted[: 150 - len(suffix)] + suffix).exists():
+        suffix = f"-{secrets.token_hex(3)}"
+    return suffix
+
+
 @transaction.atomic
 def organization_apply(
     *,
@@ -95,13 +106,18 @@ def organization_apply(
     documents: list,
     referees: list[Organization],
 ) -> Organization:
-    """A new organization applies: the organization, its first admin, documents and references."""
+    """A new organization applies: the organization, its first admin, documents and references.
+
+    A taken username is not refused (that would tell anyone which usernames exist): the admin
+    gets it with a random suffix, which the e-mail to the applicant's address gives (the e-mail
+    names no one: it gives the suffix only)."""
     if len(set(referees)) != 2 or any(not referee.is_vetted for referee in referees):
         raise ValidationError(_("Choose two different vetted organizations as referees."))
     organization = Organization.objects.create(status=S.APPLIED, **organization_fields)
     OrganizationStatusChange.objects.create(organization=organization, to_status=S.APPLIED)
     organization_role_groups_create(organization=organization)
-    user = User.objects.create_user(username=username, email=email, password=password)
+    suffix = _free_username_suffix(username)
+    user = User.objects.create_user(username=username[: 150 - len(suffix)] + suffix, email=email, password=password)
     membership_add(organization=organization, user=user, role=Role.ORG_ADMIN, by=None)
     for upload in documents:
         ApplicationDocument.objects.create(
@@ -113,7 +129,7 @@ def organization_apply(
     for referee in referees:
         OrganizationReference.objects.create(applicant=organization, referee=referee)
     audit_record("organization.applied", actor=user, organization=organization, target=organization)
-    _email_on_commit([email], "application_received")
+    _email_on_commit([email], "application_received", {"username_suffix": suffix})
     for referee in referees:
         admins = referee.memberships.filter(role=Role.ORG_ADMIN, is_active=True).values_list("user__email", flat=True)
         _email_on_commit(list(admins), "reference_requested")
@@ -324,7 +340,8 @@ def invitation_create(*, organization: Organization, email: str, role: str, by: 
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     audit_record("invitation.created", actor=by, organization=organization, target=invitation, details={"role": role})
-    _email_on_commit([email], "invitation", {"url": f"{settings.SITE_URL}/invitations/{raw}/"})
+    # The token rides in the fragment, which browsers never send: static/js/invitation.js posts it.
+    _email_on_commit([email], "invitation", {"url": f"{settings.SITE_URL}/invitation/#{raw}"})
     return invitation, raw
 
 
@@ -364,37 +381,83 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> None:
 
 @transaction.atomic
 def user_sign_out_everywhere(*, user: User) -> None:
+    """Every session of the user ends, and every API token they hold is revoked."""
     _end_sessions(user)
     audit_record("auth.signed_out_everywhere", actor=user)
+    api_tokens_revoke_all(user=user, reason="signed_out_everywhere")
+
+
+@transaction.atomic
+def user_password_reset(*, user: User) -> None:
+    """After a password reset: the API tokens end with the old password (sessions end by themselves,
+    since the session hash covers the password)."""
+    audit_record("auth.password_reset", actor=user)
+    api_tokens_revoke_all(user=user, reason="password_reset")
 
 
 @transaction.atomic
 def recovery_codes_generate(*, user: User) -> list[str]:
-    """Replace the user's recovery codes; each works once. Returns them to show once."""
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="recovery", defaults={"confirmed": True})
-    device.token_set.all().delete()
+    """Replace the user's recovery codes; each works once. Returns them to show once: only
+    their keyed hashes are kept."""
+    device, _created = RecoveryCodes.objects.get_or_create(user=user, name="recovery", defaults={"confirmed": True})
+    device.codes.all().delete()
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(settings.RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(device=device, code_hash=recovery_code_hashes(code)[0]) for code in codes]
+    )
     audit_record("auth.recovery_codes_generated", actor=user)
     return codes
 
 
 @transaction.atomic
-def totp_enroll(*, user: User, device: TOTPDevice, token: str) -> bool:
-    """Save a new authenticator once a code from it checks out; it replaces any earlier one."""
+def authenticator_add(*, user: User, bin_key: bytes, last_t: int = -1) -> Authenticator:
+    """Save an authenticator with its key sealed; it replaces any earlier one."""
+    Authenticator.objects.filter(user=user).delete()
+    device = Authenticator(user=user, name="authenticator", confirmed=True, last_t=last_t)
+    device.set_key(bin_key)
+    device.save()
+    return device
+
+
+@transaction.atomic
+def totp_enroll(*, user: User, device: TOTPDevice, token: str) -> Authenticator | None:
+    """Save a new authenticator once a code from it checks out; it replaces any earlier one.
+
+    ``device`` is the unsaved enrollment (its key waits in the session); what is saved is an
+    Authenticator with the key sealed."""
     if device.pk is not None or device.user_id != user.pk:
-        return False
-    # Checked with the OATH primitive: the model's verify_token() would save the unconfirmed device.
+        return None
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     if not (token.isdigit() and totp.verify(int(token), device.tolerance)):
         audit_record("auth.2fa_enrollment", actor=user, outcome="failure")
-        return False
-    TOTPDevice.objects.filter(user=user).delete()
-    device.last_t = totp.t()
-    device.confirmed = True
-    device.save()
+        return None
+    authenticator = authenticator_add(user=user, bin_key=device.bin_key, last_t=totp.t())
     audit_record("auth.2fa_enrolled", actor=user)
-    return True
+    return authenticator
+
+
+def authenticator_keys_reseal(*, batch_size: int = 500) -> int:
+    """Re-seal every authenticator key not sealed under the active master key (key rotation);
+    returns how many were re-sealed. Safe to run again."""
+    resealed = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Authenticator.objects.select_for_update(skip_locked=True)
+                .exclude(key_master_id=sealing.active_key_id())
+                .order_by("pk")[:batch_size]
+            )
+            for device in batch:
+                device.set_key(device.bin_key)
+            Authenticator.objects.bulk_update(batch, ["key_sealed", "key_master_id"])
+        resealed += len(batch)
+        if len(batch) < batch_size:
+            return resealed
+
+
+def authenticator_keys_under(key_id: str) -> bool:
+    """True while some authenticator key is still sealed under ``key_id``."""
+    return Authenticator.objects.filter(key_master_id=key_id).exists()
 
 
 @transaction.atomic
@@ -426,6 +489,14 @@ def api_token_lookup(raw: str) -> ApiToken | None:
     if token is None or not secrets.compare_digest(token.token_hash, _hash_token(raw)) or not token.is_usable:
         return None
     return token
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User, reason: str) -> int:
+    """Revoke every usable token of the user; one audit event says how many and why."""
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record("api_token.revoked_all", actor=user, target=user, details={"reason": reason, "tokens": revoked})
+    return revoked
 
 
 @transaction.atomic

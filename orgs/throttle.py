@@ -1,4 +1,4 @@
-"""Failure counters with a cool-off, for sign-in and the public application page.
+"""Failure counters with a cool-off, for sign-in, password reset and the public application page.
 
 Counts live in the cache under hashed keys (no usernames or addresses in cache keys). A key
 past its limit is refused until its window ends: a temporary cool-off, never a permanent
@@ -57,3 +57,15 @@ def application_allowed(ip: str | None) -> bool:
 
 def application_submitted(ip: str | None) -> None:
     _bump("apply-ip", ip or "-", 3600)
+
+
+def password_reset_allowed(email: str, ip: str | None) -> bool:
+    return (
+        _count("reset-account", email.strip().lower()) < settings.PASSWORD_RESETS_PER_ACCOUNT
+        and _count("reset-ip", ip or "-") < settings.PASSWORD_RESETS_PER_ADDRESS
+    )
+
+
+def password_reset_requested(email: str, ip: str | None) -> None:
+    _bump("reset-account", email.strip().lower(), 3600)
+    _bump("reset-ip", ip or "-", 3600)

@@ -1,16 +1,16 @@
 """Factories and the fixed cast of organizations and people that tests share."""
 
 import contextlib
+import os
 from dataclasses import dataclass, field
 
 import factory
 from django.db import transaction
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orgs import capabilities, services
-from orgs.models import Organization, OrganizationStatus, Role, User
+from orgs.models import Authenticator, Organization, OrganizationStatus, Role, User
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -48,9 +48,9 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
             services.organization_role_groups_create(organization=obj)
 
 
-def authenticator(user) -> TOTPDevice:
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+def authenticator(user) -> Authenticator:
+    device = Authenticator.objects.filter(user=user, confirmed=True).first()
+    return device or services.authenticator_add(user=user, bin_key=os.urandom(20))
 
 
 def member(organization, role: str, **user_fields) -> User:
@@ -78,7 +78,8 @@ def verified_client(user) -> Client:
     return client
 
 
-def current_totp(device: TOTPDevice) -> str:
+def current_totp(device) -> str:
+    """The code an app shows now for an Authenticator (or an unsaved TOTPDevice being enrolled)."""
     from django_otp.oath import totp
 
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"

@@ -1,10 +1,9 @@
 """In a real browser: an organization applies, is vouched for and approved, and its admin signs in with 2FA."""
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orgs import services
-from orgs.models import Organization, OrganizationReference, OrganizationStatus, Role
+from orgs.models import Authenticator, Organization, OrganizationReference, OrganizationStatus, Role
 from tests.browser import form_errors, messages, minimal_pdf, screenshot, sign_in, sign_out, totp_from_secret
 from tests.factories import PASSWORD, current_totp
 
@@ -52,7 +51,7 @@ def vouch_in_browser(page, base_url, referee_admin):
         base_url,
         username=referee_admin.username,
         password=PASSWORD,
-        code=current_totp(TOTPDevice.objects.get(user=referee_admin)),
+        code=current_totp(Authenticator.objects.get(user=referee_admin)),
     )
     page.click("header.site a:has-text('References')")
     card = page.locator("section.card", has_text="Refugio Esperanza")
@@ -70,7 +69,7 @@ def approve_in_browser(page, base_url, admin):
         base_url,
         username=admin.username,
         password=PASSWORD,
-        code=current_totp(TOTPDevice.objects.get(user=admin)),
+        code=current_totp(Authenticator.objects.get(user=admin)),
     )
     # A platform admin lands on the review queue.
     assert page.locator("h1").inner_text() == "Organizations"
@@ -139,6 +138,7 @@ def test_an_applicant_is_vetted_and_signs_in_with_a_new_authenticator(
     page.wait_for_url("**/sign-in/second-factor/set-up/")
     screenshot(page, "3-two-factor-setup")
     page.fill("#id_code", totp_from_secret(page.locator("#totp-secret").inner_text()))
+    page.fill("#id_current_password", APPLICANT_PASSWORD)
     page.click("button:has-text('Confirm')")
     page.wait_for_load_state()
 
@@ -151,4 +151,4 @@ def test_an_applicant_is_vetted_and_signs_in_with_a_new_authenticator(
     assert page.url == f"{base_url}/"
     assert page.locator("h1").inner_text() == "Refugio Esperanza"
     assert "You are signed in as Organization admin." in page.locator("main").inner_text()
-    assert TOTPDevice.objects.get(user__username=APPLICANT).confirmed
+    assert Authenticator.objects.get(user__username=APPLICANT).confirmed

@@ -1,6 +1,7 @@
 """Online key rotation, case re-keying and blind-index rebuilds.
 
-Master-key rotation only re-wraps data keys: no encrypted value is touched. It runs in small
+Master-key rotation only re-wraps data keys: no encrypted value is touched (except the few
+authenticator keys that orgs seals directly under the master key, re-sealed at the end). It runs in small
 batches, each in its own transaction that locks its rows with ``SELECT … FOR UPDATE SKIP
 LOCKED``, so the application keeps writing (new data keys are already wrapped under the new
 key; a data key being destroyed by an erasure is locked and skipped until it is gone). Work
@@ -26,6 +27,7 @@ from casehub.crypto.fields import encrypted_fields, encrypted_models, records_of
 from casehub.crypto.keyring import aead_for, data_key_assign, data_key_rewrap, forget_data_key
 from casehub.crypto.keys import key_provider
 from casehub.models import Case, KeyRotation, KeyRotationStatus
+from orgs.services import authenticator_keys_reseal, authenticator_keys_under
 
 Progress = Callable[[KeyRotation], None]
 BATCH_SIZE = 500
@@ -112,6 +114,8 @@ def master_key_rotation_run(
         time.sleep(LOCKED_ROWS_PAUSE)
     if rebuild_indexes:
         rotation.indexes_rebuilt = blind_indexes_rebuild(batch_size=batch_size)
+    # Authenticator (TOTP) keys are sealed directly under the master key (orgs/sealing.py).
+    authenticator_keys_reseal(batch_size=batch_size)
     with transaction.atomic():
         # total becomes what was actually re-wrapped: keys erased during the run drop out of it.
         KeyRotation.objects.filter(pk=rotation_id).update(
@@ -132,8 +136,11 @@ def master_key_rotation_run(
 
 
 def master_key_retirable(*, key_id: str) -> bool:
-    """True when no live data key is wrapped under ``key_id``, so it may be removed from the keys."""
-    return not Case._base_manager.filter(data_key_wrapped__isnull=False, data_key_master_id=key_id).exists()
+    """True when no live data key (and no authenticator key) is under ``key_id``, so it may be removed."""
+    return not (
+        Case._base_manager.filter(data_key_wrapped__isnull=False, data_key_master_id=key_id).exists()
+        or authenticator_keys_under(key_id)
+    )
 
 
 def blind_indexes_rebuild(*, model=None, batch_size: int = BATCH_SIZE) -> int:

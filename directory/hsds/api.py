@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,6 +26,7 @@ from directory.hsds.io import page
 from directory.hsds.jobs import directory_export_start, directory_import_start
 from directory.models import DirectoryJobKind, DirectoryJobStatus, Service, TaxonomyTerm
 from orgs.models import OrganizationStatus
+from orgs.parsers import JSONParser
 
 MAX_PER_PAGE = 200
 

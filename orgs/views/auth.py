@@ -2,9 +2,11 @@
 
 import base64
 from io import BytesIO
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
@@ -24,8 +26,8 @@ from django_otp.util import random_hex
 from audit.services import audit_record
 from orgs import services, throttle
 from orgs.access import Access, access_state
-from orgs.forms import ConfirmForm, OtpForm, SignInForm
-from orgs.models import OrganizationStatus
+from orgs.forms import ConfirmForm, OtpForm, SignInForm, TotpEnrollForm
+from orgs.models import Authenticator, OrganizationStatus
 
 NEXT_KEY = "orgs.after_sign_in"
 
@@ -55,7 +57,8 @@ def sign_in(request):
                 # The same answer whether or not the username exists.
                 form.add_error(None, _("That username and password do not match."))
             else:
-                throttle.login_succeeded(username)
+                # The failure count is kept until the second factor succeeds too: a stolen
+                # password must not reset the count of guessed codes.
                 login(request, user)
                 _remember_next(request)
                 audit_record("auth.sign_in", actor=user, details={"step": "password"})
@@ -64,7 +67,7 @@ def sign_in(request):
 
 
 def _has_authenticator(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return Authenticator.objects.filter(user=user, confirmed=True).exists()
 
 
 @never_cache
@@ -85,6 +88,7 @@ def two_factor(request):
                 form.add_error("code", _("That code is not valid. Try the next code from your app."))
             else:
                 otp_login(request, device)
+                throttle.login_succeeded(request.user.username)
                 audit_record("auth.second_factor", actor=request.user, details={"device": device.__class__.__name__})
                 return redirect(request.session.pop(NEXT_KEY, None) or "home")
     return render(request, "orgs/two_factor.html", {"form": form})
@@ -112,13 +116,18 @@ def two_factor_setup(request):
     key = request.session.get(SETUP_KEY) or random_hex(20)
     request.session[SETUP_KEY] = key
     device = TOTPDevice(user=user, name="authenticator", key=key, confirmed=False)
-    form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if not throttle.login_allowed(user.username, request.client_ip):
-            form.add_error(None, _("Too many failed attempts. Wait a few minutes, then try again."))
-        elif services.totp_enroll(user=user, device=device, token=form.cleaned_data["code"]):
+    form = TotpEnrollForm(request.POST or None, user=user)
+    if request.method == "POST" and not throttle.login_allowed(user.username, request.client_ip):
+        form.add_error(None, _("Too many failed attempts. Wait a few minutes, then try again."))
+    elif request.method == "POST" and form.wrong_password:
+        throttle.login_failed(user.username, request.client_ip)
+        audit_record("auth.2fa_enrollment", actor=user, outcome="failure", details={"reason": "password"})
+    elif request.method == "POST" and form.is_valid():
+        authenticator = services.totp_enroll(user=user, device=device, token=form.cleaned_data["code"])
+        if authenticator is not None:
             del request.session[SETUP_KEY]
-            otp_login(request, device)
+            otp_login(request, authenticator)
+            throttle.login_succeeded(user.username)
             codes = services.recovery_codes_generate(user=user)
             return render(request, "orgs/recovery_codes.html", {"codes": codes, "first_time": True})
         else:
@@ -160,7 +169,7 @@ def sign_out_everywhere(request):
     if request.user.is_authenticated:
         services.user_sign_out_everywhere(user=request.user)
     logout(request)
-    messages.info(request, _("You are signed out on every device."))
+    messages.info(request, _("You are signed out on every device, and your API tokens are revoked."))
     return redirect("orgs:login")
 
 
@@ -180,6 +189,35 @@ def suspended(request):
     return render(request, "orgs/suspended.html", status=403)
 
 
+class PasswordReset(auth_views.PasswordResetView):
+    """Django's reset form, throttled per address asked for and per client address, with links
+    built from SITE_URL: never from the request's Host header, which a client chooses."""
+
+    template_name = "orgs/password_reset_form.html"
+    email_template_name = "emails/password_reset.txt"
+    subject_template_name = "emails/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if not throttle.password_reset_allowed(email, self.request.client_ip):
+            # The same answer as a sent e-mail: the form never tells whether an address has an account.
+            audit_record("auth.password_reset_requested", outcome="denied", details={"reason": "throttled"})
+            return redirect(self.get_success_url())
+        throttle.password_reset_requested(email, self.request.client_ip)
+        site = urlsplit(settings.SITE_URL)
+        form.save(
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            extra_email_context={"site_url": settings.SITE_URL},
+        )
+        return redirect(self.get_success_url())
+
+
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     template_name = "orgs/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
@@ -187,5 +225,5 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         with transaction.atomic():
             response = super().form_valid(form)
-            audit_record("auth.password_reset", actor=form.user)
+            services.user_password_reset(user=form.user)
         return response

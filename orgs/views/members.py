@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from orgs import services
 from orgs.access import membership_for_admin, require_role
-from orgs.forms import ConfirmForm, InvitationForm, NewAccountForm, RoleForm
+from orgs.forms import ConfirmForm, InvitationCodeForm, InvitationForm, NewAccountForm, RoleForm
 from orgs.models import Invitation, Role
 
 
@@ -105,12 +105,32 @@ def invitation_revoke(request, invitation_id):
     return redirect("orgs:members")
 
 
+INVITATION_KEY = "orgs.invitation_token"
+
+
+@require_POST
+def invitation_open(request):
+    """Take the invitation token from the form (filled from the link's fragment by
+    static/js/invitation.js, or pasted) into the session: the token never travels in a URL, so
+    it stays out of server logs, proxies and browser history."""
+    form = InvitationCodeForm(request.POST)
+    if not form.is_valid() or services.invitation_for_token(form.cleaned_data["token"]) is None:
+        return render(request, "orgs/invitation_invalid.html", status=404)
+    request.session[INVITATION_KEY] = form.cleaned_data["token"]
+    return redirect("orgs:invitation_accept")
+
+
 @never_cache
 @sensitive_post_parameters("password", "password_again")
-def invitation_accept(request, token):
-    invitation = services.invitation_for_token(token)
+def invitation_accept(request):
+    """Without a token in the session: the page that reads it from the link. With one: the account form."""
+    token = request.session.get(INVITATION_KEY)
+    invitation = services.invitation_for_token(token) if token else None
     if invitation is None:
-        return render(request, "orgs/invitation_invalid.html", status=404)
+        request.session.pop(INVITATION_KEY, None)  # used, withdrawn or expired since it was opened
+        if request.method == "POST":
+            return render(request, "orgs/invitation_invalid.html", status=404)
+        return render(request, "orgs/invitation_open.html", {"form": InvitationCodeForm()})
     form = NewAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,6 +140,7 @@ def invitation_accept(request, token):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            del request.session[INVITATION_KEY]
             messages.success(request, _("Your account is ready. Sign in and set up your second factor."))
             return redirect("orgs:login")
     return render(request, "orgs/invitation_accept.html", {"form": form, "invitation": invitation})

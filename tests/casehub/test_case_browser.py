@@ -7,9 +7,9 @@ screenshots of the list, intake and case page at 1200 and 390 pixels wide (for l
 """
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casehub.models import Case, CaseAttachment, CaseNote, CaseStatus
+from orgs.models import Authenticator
 from tests.browser import messages, minimal_pdf, screenshot, sign_in, sign_out
 from tests.factories import PASSWORD, current_totp, make_cast
 
@@ -38,7 +38,7 @@ def sign_in_as(page, base_url, user) -> None:
         base_url,
         username=user.username,
         password=PASSWORD,
-        code=current_totp(TOTPDevice.objects.get(user=user)),
+        code=current_totp(Authenticator.objects.get(user=user)),
     )
 
 

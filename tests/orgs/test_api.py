@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from orgs import services
 from orgs.models import ApiToken
-from tests.factories import verified_client
+from tests.factories import PASSWORD, verified_client
 
 
 def bearer(raw):
@@ -78,7 +78,7 @@ def test_a_verified_session_must_send_the_csrf_token_to_write(cast):
 
 def test_the_token_page_shows_a_new_token_once(cast):
     client = verified_client(cast.owner.caseworker)
-    created = client.post("/account/tokens/", {"name": "hotline", "days": 30})
+    created = client.post("/account/tokens/", {"name": "hotline", "days": 30, "current_password": PASSWORD})
     raw = created.content.decode().split('id="new-token">')[1].split("<")[0]
     assert raw.startswith("chub_")
     assert raw not in client.get("/account/tokens/").content.decode()
@@ -86,7 +86,9 @@ def test_the_token_page_shows_a_new_token_once(cast):
 
 def test_a_token_longer_than_the_maximum_is_refused(cast, settings):
     settings.API_TOKEN_MAX_DAYS = 30
-    response = verified_client(cast.owner.caseworker).post("/account/tokens/", {"name": "hotline", "days": 31})
+    response = verified_client(cast.owner.caseworker).post(
+        "/account/tokens/", {"name": "hotline", "days": 31, "current_password": PASSWORD}
+    )
     assert response.status_code == 200
     assert not ApiToken.objects.exists()
 

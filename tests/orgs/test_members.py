@@ -20,14 +20,25 @@ def invite(cast, email="new@example.org", role="caseworker"):
     return Invitation.objects.get(email=email)
 
 
+def opened(token) -> Client:
+    """A client that opened the invitation link: the page's script posts the token from the fragment."""
+    client = Client()
+    client.post("/invitation/open/", {"token": token})
+    return client
+
+
 def accept(token, username="newcomer"):
-    return Client().post(
-        f"/invitations/{token}/", {"username": username, "password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
+    return opened(token).post(
+        "/invitation/", {"username": username, "password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
     )
 
 
+def link_from_mail():
+    return next(line for line in mail.outbox[-1].body.splitlines() if "/invitation/" in line).strip()
+
+
 def token_from_mail():
-    return mail.outbox[-1].body.split("/invitations/")[1].split("/")[0]
+    return link_from_mail().split("#", 1)[1]
 
 
 def test_an_invitation_mails_a_link_that_creates_a_member_with_the_role(cast, django_capture_on_commit_callbacks):
@@ -75,10 +86,60 @@ def test_an_invitation_with_a_weak_password_creates_nothing_and_keeps_the_userna
     _invitation, token = services.invitation_create(
         organization=cast.owner.organization, email="a@example.org", role="caseworker", by=cast.owner.org_admin
     )
-    response = Client().post(f"/invitations/{token}/", {"username": "kept", "password": "123", "password_again": "123"})
+    response = opened(token).post("/invitation/", {"username": "kept", "password": "123", "password_again": "123"})
     assert response.status_code == 200
     assert 'value="kept"' in response.content.decode()
     assert not Membership.objects.filter(user__username="kept").exists()
+
+
+def test_the_invitation_link_carries_its_token_only_in_the_fragment(cast, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(cast)
+    assert link_from_mail() == f"{settings.SITE_URL}/invitation/#{token_from_mail()}"
+
+
+def test_the_invitation_page_reads_the_fragment_with_a_script_of_its_own(cast):
+    body = Client().get("/invitation/").content.decode()
+    assert '<script src="/static/js/invitation.js" defer></script>' in body
+    assert 'id="invitation-open"' in body
+
+
+def test_an_opened_invitation_shows_the_account_form(cast):
+    _invitation, token = services.invitation_create(
+        organization=cast.owner.organization, email="a@example.org", role="caseworker", by=cast.owner.org_admin
+    )
+    client = Client()
+    response = client.post("/invitation/open/", {"token": token})
+    assert response.url == "/invitation/"
+    assert "Create my account" in client.get("/invitation/").content.decode()
+
+
+def test_a_pasted_link_opens_the_invitation(cast, settings):
+    _invitation, token = services.invitation_create(
+        organization=cast.owner.organization, email="a@example.org", role="caseworker", by=cast.owner.org_admin
+    )
+    client = Client()
+    client.post("/invitation/open/", {"token": f"{settings.SITE_URL}/invitation/#{token}"})
+    assert "Create my account" in client.get("/invitation/").content.decode()
+
+
+def test_an_unknown_token_is_refused_when_opened(cast):
+    assert Client().post("/invitation/open/", {"token": "not-a-token"}).status_code == 404
+
+
+def test_the_account_form_refuses_a_post_without_an_opened_invitation(cast):
+    response = Client().post(
+        "/invitation/", {"username": "nobody", "password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
+    )
+    assert response.status_code == 404
+    assert not Membership.objects.filter(user__username="nobody").exists()
+
+
+def test_the_old_token_in_the_path_is_gone(cast):
+    _invitation, token = services.invitation_create(
+        organization=cast.owner.organization, email="a@example.org", role="caseworker", by=cast.owner.org_admin
+    )
+    assert Client().get(f"/invitations/{token}/").status_code == 404
 
 
 def test_the_role_group_follows_the_membership(cast):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
-from orgs.models import User
+from orgs.models import Authenticator, User
 from tests.factories import PASSWORD, authenticator, current_totp, verified_client
 
 
@@ -54,7 +54,7 @@ def test_a_wrong_code_keeps_the_user_out(cast):
 
 
 def test_a_user_without_an_authenticator_must_enroll_before_anything_else(cast):
-    TOTPDevice.objects.filter(user=cast.owner.caseworker).delete()
+    Authenticator.objects.filter(user=cast.owner.caseworker).delete()
     client = Client()
     sign_in(client, cast.owner.caseworker.username)
     assert client.get("/sign-in/second-factor/").url == "/sign-in/second-factor/set-up/"
@@ -62,25 +62,27 @@ def test_a_user_without_an_authenticator_must_enroll_before_anything_else(cast):
 
 
 def test_enrollment_confirms_the_authenticator_and_shows_recovery_codes(cast):
-    TOTPDevice.objects.filter(user=cast.owner.caseworker).delete()
+    Authenticator.objects.filter(user=cast.owner.caseworker).delete()
     client = Client()
     sign_in(client, cast.owner.caseworker.username)
     client.get("/sign-in/second-factor/set-up/")
     device = TOTPDevice(key=client.session["orgs.totp_setup_key"])
-    response = client.post("/sign-in/second-factor/set-up/", {"code": current_totp(device)})
+    response = client.post(
+        "/sign-in/second-factor/set-up/", {"code": current_totp(device), "current_password": PASSWORD}
+    )
     assert response.status_code == 200
     assert "recovery-codes" in response.content.decode()
-    assert TOTPDevice.objects.get(user=cast.owner.caseworker).confirmed
+    assert Authenticator.objects.get(user=cast.owner.caseworker).confirmed
     assert AuditEvent.objects.filter(action="auth.2fa_enrolled", actor=cast.owner.caseworker).exists()
     assert client.get("/").status_code == 200
 
 
 def test_showing_the_enrollment_page_saves_no_device(cast):
-    TOTPDevice.objects.filter(user=cast.owner.caseworker).delete()
+    Authenticator.objects.filter(user=cast.owner.caseworker).delete()
     client = Client()
     sign_in(client, cast.owner.caseworker.username)
     client.get("/sign-in/second-factor/set-up/")
-    assert not TOTPDevice.objects.filter(user=cast.owner.caseworker).exists()
+    assert not Authenticator.objects.filter(user=cast.owner.caseworker).exists()
 
 
 def test_an_enrolled_user_cannot_enroll_a_new_authenticator_without_the_old_one(cast):
@@ -182,13 +184,13 @@ def test_sign_out_ends_this_session_only(cast):
     assert phone.get("/").status_code == 200
 
 
-def test_password_reset_mails_a_link_that_sets_a_new_password(cast):
+def test_password_reset_mails_a_link_that_sets_a_new_password(cast, settings):
     cast.owner.caseworker.email = "cw@example.org"
     cast.owner.caseworker.save()
     Client().post("/password-reset/", {"email": "cw@example.org"})
     (message,) = mail.outbox
     link = next(line for line in message.body.splitlines() if "/password-reset/" in line)
-    path = link.split("testserver", 1)[1]
+    path = link.split(settings.SITE_URL, 1)[1]
     client = Client()
     form_url = client.get(path).url
     new = "a fresh and unusual passphrase 8"
@@ -246,3 +248,64 @@ def test_signing_out_everywhere_is_asked_first_and_refused_without_confirmation(
     refused = client.post("/sign-out/everywhere/")
     assert refused.url == "/"
     assert client.get("/").status_code == 200  # still signed in
+
+
+def test_a_session_ends_at_its_absolute_lifetime_however_active(cast, settings):
+    client = verified_client(cast.owner.caseworker)
+    client.get("/")
+    start = timezone.now()
+    step = timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE * 0.6)
+    with time_machine.travel(start, tick=False) as traveller:
+        while timezone.now() - start <= timezone.timedelta(seconds=settings.SESSION_ABSOLUTE_LIFETIME):
+            traveller.shift(step)
+            response = client.get("/")
+    assert response.url.startswith("/sign-in/?next=")
+
+
+def test_a_session_within_its_absolute_lifetime_stays_open(cast, settings):
+    settings.SESSION_COOKIE_AGE = settings.SESSION_ABSOLUTE_LIFETIME * 2
+    client = verified_client(cast.owner.caseworker)
+    client.get("/")
+    with time_machine.travel(timezone.now() + timezone.timedelta(seconds=settings.SESSION_ABSOLUTE_LIFETIME - 30)):
+        assert client.get("/").status_code == 200
+
+
+def test_the_api_refuses_a_session_past_its_absolute_lifetime(cast, settings):
+    settings.SESSION_COOKIE_AGE = settings.SESSION_ABSOLUTE_LIFETIME * 2
+    client = verified_client(cast.owner.caseworker)
+    assert client.get("/api/v1/me/").status_code == 200
+    with time_machine.travel(timezone.now() + timezone.timedelta(seconds=settings.SESSION_ABSOLUTE_LIFETIME + 5)):
+        assert client.get("/api/v1/me/").status_code in {401, 403}
+
+
+def test_second_factor_failures_outlast_a_right_password(cast, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    user = cast.owner.caseworker
+    for _ in range(3):
+        client = Client()
+        sign_in(client, user.username)
+        client.post("/sign-in/second-factor/", {"code": "000000"})
+    response = sign_in(Client(), user.username)
+    assert "Too many failed attempts" in response.content.decode()
+
+
+def test_wrong_recovery_codes_count_against_the_account(cast, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 2
+    client = Client()
+    sign_in(client, cast.owner.caseworker.username)
+    for _ in range(2):
+        client.post("/sign-in/second-factor/", {"code": "abcdef-123456"})
+    assert "Too many failed attempts" in sign_in(Client(), cast.owner.caseworker.username).content.decode()
+
+
+def test_a_complete_sign_in_clears_the_failures(cast, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    user = cast.owner.caseworker
+    for _ in range(2):
+        sign_in(Client(), user.username, "wrong password")
+    client = Client()
+    sign_in(client, user.username)
+    client.post("/sign-in/second-factor/", {"code": current_totp(authenticator(user))})
+    for _ in range(2):
+        sign_in(Client(), user.username, "wrong password")
+    assert sign_in(Client(), user.username).url == "/sign-in/second-factor/"

@@ -1,5 +1,7 @@
 """Application → review → vetting → suspension → reinstatement, through the pages."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -38,6 +40,10 @@ def application(cast, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def without_csrf(body: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
 
 
 def apply(cast, **overrides):
@@ -97,6 +103,31 @@ class TestApplying:
         for message in mail.outbox:
             assert "Refugio" not in message.subject + message.body
             assert "refugio-admin" not in message.body
+
+    def test_a_taken_username_gets_the_same_page_as_a_free_one(self, cast):
+        free = apply(cast, username="a-free-name")
+        taken = apply(cast, name="Refugio Sur", username=cast.owner.caseworker.username)
+        assert taken.status_code == free.status_code == 200
+        assert without_csrf(taken.content.decode()) == without_csrf(free.content.decode())
+
+    def test_a_taken_username_is_not_mentioned_when_the_form_has_another_error(self, cast):
+        free = apply(cast, username="a-free-name", password_again="something else entirely 9")
+        taken = apply(cast, username=cast.owner.caseworker.username, password_again="something else entirely 9")
+        taken_page = without_csrf(taken.content.decode().replace(cast.owner.caseworker.username, "NAME"))
+        assert taken_page == without_csrf(free.content.decode().replace("a-free-name", "NAME"))
+
+    def test_a_taken_username_is_given_with_a_suffix_told_by_email(self, cast, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            apply(cast, username=cast.owner.caseworker.username)
+        admin = Organization.objects.get(name="Refugio Norte").memberships.get().user
+        suffix = admin.username.removeprefix(cast.owner.caseworker.username)
+        assert re.fullmatch(r"-[0-9a-f]{6}", suffix)
+        (message,) = [message for message in mail.outbox if message.to == ["admin@refugio.example.org"]]
+        assert f"followed by {suffix}" in message.body
+
+    def test_a_taken_username_leaves_the_existing_account_alone(self, cast):
+        apply(cast, username=cast.owner.caseworker.username)
+        assert User.objects.get(username=cast.owner.caseworker.username) == cast.owner.caseworker
 
     def test_it_refuses_a_file_that_is_not_a_pdf_or_image_and_saves_nothing(self, cast):
         fake = SimpleUploadedFile("registration.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")

@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from orgs.models import Authenticator
 from tests.browser import sign_in
 from tests.casehub.factories import a_case
 from tests.factories import PASSWORD, current_totp, make_cast
@@ -40,7 +40,7 @@ def test_a_caseworker_downloads_the_survivors_copy_from_the_case_page(chromium_p
         live_server.url,
         username=caseworker.username,
         password=PASSWORD,
-        code=current_totp(TOTPDevice.objects.get(user=caseworker)),
+        code=current_totp(Authenticator.objects.get(user=caseworker)),
     )
     page.goto(f"{live_server.url}/cases/{case.uuid}/")
     assert page.is_visible("#export-heading")

@@ -1,14 +1,14 @@
 """Demo data for `make run`: idempotent, and refused outside DEBUG unless forced."""
 
 import base64
+import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orgs import services
-from orgs.models import Membership, Organization, OrganizationReference, OrganizationStatus, Role, User
+from orgs.models import Authenticator, Membership, Organization, OrganizationReference, OrganizationStatus, Role, User
 
 DEMO_PASSWORD = "casehub-demo-2026"
 
@@ -45,9 +45,9 @@ class Command(BaseCommand):
         return user
 
     def _second_factor(self, user):
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = Authenticator.objects.filter(user=user, confirmed=True).first()
         if device is None:
-            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+            device = services.authenticator_add(user=user, bin_key=os.urandom(20))
         codes = services.recovery_codes_generate(user=user)
         return base64.b32encode(device.bin_key).decode(), codes
 
