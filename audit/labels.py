@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 SUBJECTS = {
     "api_token": _("API token"),
+    "auth": _("Account"),
     "case": _("Case"),
     "consent": _("Consent"),
     "crypto": _("Encryption keys"),
@@ -29,7 +30,10 @@ DEEDS = {
     "revoked": _("revoked"),
     "2fa_enrolled": _("second factor set up"),
     "2fa_enrollment": _("second factor setup"),
+    "password_changed": _("password changed"),
     "password_reset": _("password reset"),
+    "password_reset_requested": _("password reset asked for"),
+    "revoked_all": _("all revoked"),
     "recovery_codes_generated": _("recovery codes made"),
     "second_factor": _("second factor checked"),
     "sign_in": _("signed in"),

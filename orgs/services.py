@@ -388,6 +388,16 @@ def user_sign_out_everywhere(*, user: User) -> None:
 
 
 @transaction.atomic
+def user_password_change(*, user: User, password: str) -> None:
+    """The user sets a new password: their other sessions end (the session hash covers the
+    password) and so do their API tokens."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record("auth.password_changed", actor=user)
+    api_tokens_revoke_all(user=user, reason="password_changed")
+
+
+@transaction.atomic
 def user_password_reset(*, user: User) -> None:
     """After a password reset: the API tokens end with the old password (sessions end by themselves,
     since the session hash covers the password)."""

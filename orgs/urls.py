@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/recovery-codes/", auth.recovery_codes, name="recovery_codes"),
     path("sign-out/", auth.sign_out, name="logout"),
     path("sign-out/everywhere/", auth.sign_out_everywhere, name="sign_out_everywhere"),
+    path("account/password/", auth.password_change, name="password_change"),
     path("account/preferences/", preferences.preferences, name="preferences"),
     path("account/tokens/", tokens.token_list, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),

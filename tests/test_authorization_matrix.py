@@ -56,6 +56,7 @@ MATRIX = {
     "orgs:sign_out_everywhere": ("POST", "L 2 L L L L L L L"),
     "orgs:tokens": ("GET", "L 2 200 200 200 200 403 P 200"),
     "orgs:preferences": ("GET", "L 2 200 200 200 200 403 P 200"),
+    "orgs:password_change": ("GET", "L 2 200 200 200 200 403 P 200"),
     "orgs:token_revoke": ("POST", "L 2 R 404 404 404 403 P 404"),
     "orgs:pending": ("GET", "L 2 H H H H H 200 H"),
     "orgs:suspended": ("GET", "L 2 H H H H 403 H H"),

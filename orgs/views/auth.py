@@ -8,7 +8,8 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -17,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -171,6 +172,27 @@ def sign_out_everywhere(request):
     logout(request)
     messages.info(request, _("You are signed out on every device, and your API tokens are revoked."))
     return redirect("orgs:login")
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """A new password, with the current one asked first; this session stays, every other one and
+    every API token end. A wrong current password counts like a failed sign-in."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and not throttle.login_allowed(request.user.username, request.client_ip):
+        form.add_error(None, _("Too many failed attempts. Wait a few minutes, then try again."))
+    elif request.method == "POST" and form.is_valid():
+        services.user_password_change(user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(
+            request, _("Password changed. You are signed out on your other devices, and your API tokens are revoked.")
+        )
+        return redirect("home")
+    elif form.has_error("old_password", "password_incorrect"):
+        throttle.login_failed(request.user.username, request.client_ip)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "orgs/password_change.html", {"form": form}, status=status)
 
 
 def pending(request):
