@@ -131,7 +131,21 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'casehub.sqlite3'}"))}
+# PostgreSQL: persistent connections kept DATABASE_CONN_MAX_AGE seconds, or, with DATABASE_POOL=1,
+# a psycopg pool per process (DATABASE_POOL_MIN_SIZE to _MAX_SIZE connections; size the database's
+# max_connections for every web and worker process at the maximum).
+DATABASES = {
+    "default": database_from_url(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'casehub.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        pool={
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
+        }
+        if env_bool("DATABASE_POOL", False)
+        else None,
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
