@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from casehub.crypto.errors import KeyConfigurationError
 from casehub.crypto.keys import master_keys_from_environment
@@ -94,6 +95,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files answer here, before sessions and the database: hashed names cached for a
+    # year, gzip when asked (docs/deploy.md). Pages still get their CSP below.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestIdMiddleware",
     "casehub.crypto.middleware.DataKeyScopeMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
@@ -234,6 +238,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# `manage.py collectstatic` writes hashed, compressed copies and a manifest; with DEBUG off the
+# pages link the hashed names (DEBUG serves the sources as they are, without collectstatic).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Source maps are for developers' tools, not browsers: compressing them took most of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded files are never served from MEDIA_URL; views stream them after an access check.
 MEDIA_URL = "/private-media/"
