@@ -64,9 +64,9 @@ if HTTPS:
     SESSION_COOKIE_NAME = "__Host-casehub-session"
     CSRF_COOKIE_NAME = "__Host-casehub-csrf"
 
-# Idle timeout: the session expires this many seconds after the last request.
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle timeout: the session expires this many seconds after the last request (to within a
+# minute: config/sessions.py saves it at most once a minute, not on every request).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=120)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 INSTALLED_APPS = [
@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "casehub.crypto.middleware.DataKeyScopeMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.sessions.SessionIdleRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -292,8 +293,13 @@ CELERY_BEAT_SCHEDULE = {
     # Reads check expiry themselves; this only tidies up ended shares' grants and says so.
     "retire-expired-shares": {"task": "sharing.tasks.retire_expired_shares", "schedule": 5 * 60},
     # Reminders at 50% and 100% of a referral's deadline, expiry at 200%, follow-up shares ended.
-    "referral-deadline-sweep": {"task": "referrals.tasks.referral_sweep", "schedule": 60},
+    "referral-deadline-sweep": {
+        "task": "referrals.tasks.referral_sweep",
+        "schedule": env_int("REFERRAL_SWEEP_SECONDS", 60, minimum=1),
+    },
     "notification-email-sweep": {"task": "notifications.tasks.email_sweep", "schedule": 5 * 60},
+    # Sessions are saved at most once a minute and never deleted by use: expired ones go here.
+    "clear-expired-sessions": {"task": "orgs.tasks.clear_expired_sessions", "schedule": 60 * 60},
 }
 # A worker's claim on a notification e-mail (notifications/services.py): past it, a worker is
 # presumed dead and the e-mail may be sent by another. Keep it well above EMAIL_TIMEOUT.
