@@ -1,31 +1,21 @@
 """gunicorn's settings for CaseHub (the Procfile's web process and deploy/systemd/casehub-web.service).
 
-Read from the environment like Django's settings; see .env.example.
+Read from the environment by the same readers as Django's settings (config/env.py); see .env.example.
 """
 
-import os
-
-
-def _whole_number(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise SystemExit(f"{name} must be a whole number of at least 1; got {raw!r}")
-    return int(raw)
-
+from config.env import env_int, env_list, env_str
 
 wsgi_app = "config.wsgi:application"
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
-workers = _whole_number("WEB_CONCURRENCY", 3)
-timeout = _whole_number("GUNICORN_TIMEOUT", 30)
+bind = env_list("GUNICORN_BIND", ["127.0.0.1:8000"])
+workers = env_int("WEB_CONCURRENCY", 3, minimum=1)
+timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
 # A worker is replaced after this many requests (with jitter, so not all at once): a slow leak
 # cannot grow for ever.
-max_requests = _whole_number("GUNICORN_MAX_REQUESTS", 1000)
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 1000, minimum=0)
 max_requests_jitter = max_requests // 10
 # The proxy in front (deploy/Caddyfile, deploy/nginx.conf) is the only one trusted to say the
 # scheme; Django reads it under CASEHUB_BEHIND_PROXY=1.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 accesslog = "-"
 errorlog = "-"
