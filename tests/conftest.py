@@ -9,7 +9,14 @@ from config.celery import app as celery_app
 from tests.crypto.models import TEST_MODELS
 from tests.factories import cast_from_keys, cast_keys, make_cast, module_world
 
-STATIC_FILES_AS_THEY_ARE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+# Pages link static files by plain name, as without collectstatic (tests/test_static_files.py
+# collects them and serves the hashed names); nothing collected, nothing for WhiteNoise to scan.
+# Set before any fixture: the live server's handler is made once per session.
+django_settings.STORAGES = {
+    **django_settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+django_settings.STATIC_ROOT = None
 
 # Unit tests run tasks in-process; tests marked `worker` switch to a real worker themselves.
 celery_app.conf.task_always_eager = True
@@ -35,10 +42,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _fast_and_isolated(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    # Pages link static files by plain name, as without collectstatic (tests/test_static_files.py
-    # runs collectstatic and serves the hashed names); nothing collected, nothing for WhiteNoise to scan.
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": STATIC_FILES_AS_THEY_ARE}}
-    settings.STATIC_ROOT = None
     cache.clear()
     yield
     cache.clear()
