@@ -17,8 +17,12 @@ max_requests_jitter = max_requests // 10
 # scheme; Django reads it under CASEHUB_BEHIND_PROXY=1.
 forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
+# No control socket: systemd (or honcho) manages the processes, and its default path in the home
+# directory would be shared by every gunicorn of one user.
+control_socket_disable = True
+
 accesslog = "-"
 errorlog = "-"
 # The path without its query string (%(U)s, never %(r)s): a query can carry search words, which
 # are personal data. No client address either: the proxy's log and the audit trail have it.
-access_log_format = '"%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
