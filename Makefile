@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The production environment (SECRET_KEY, master keys, DATABASE_URL…): a copy of .env.example.
+ENV_FILE ?= .env
 
-.PHONY: run test bench-smoke lint format messages clean
+.PHONY: run prod test bench-smoke lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +31,15 @@ run: $(VENV)/.runtime
 	DEBUG=1 $(BIN)/python manage.py run_schedule & schedule=$$!; \
 	trap 'kill $$schedule 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The production stack in one command (docs/deploy.md): static files collected, migrations
+# applied, then gunicorn, one Celery worker and exactly one beat from the Procfile, all reading
+# ENV_FILE. Stop with Ctrl-C; systemd units for a server are in deploy/systemd/.
+prod: $(VENV)/.runtime
+	mkdir -p var
+	$(BIN)/honcho -e $(ENV_FILE) run $(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/honcho -e $(ENV_FILE) run $(BIN)/python manage.py migrate --noinput
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -e $(ENV_FILE) start
 
 # A full run spreads the test modules over both cores (pytest-xdist; a module stays on one worker,
 # so a module-scoped world is built once) in random order (pytest-randomly prints the seed:

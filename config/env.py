@@ -3,8 +3,8 @@
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -62,41 +62,35 @@ def env_mapping(name: str) -> dict[str, str]:
     return mapping
 
 
-def database_from_url(url: str) -> dict:
-    """Turn sqlite:///path or postgres://user:pass@host:port/name into a DATABASES entry."""
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        # sqlite:///relative/path and sqlite:////absolute/path, as dj-database-url reads them.
-        path = parts.path[1:] if parts.path.startswith("/") else parts.path
-        if not path:
-            raise ImproperlyConfigured("DATABASE_URL for sqlite needs a file path: sqlite:///var/db.sqlite3")
+def database_from_url(url: str, *, conn_max_age: int = 60, pool: dict | None = None) -> dict:
+    """A DATABASES entry from sqlite:///path or postgres://… (dj-database-url), query options kept.
+
+    PostgreSQL query parameters pass through as connection options (``?sslmode=require``), and a
+    socket directory goes in the host (``postgres://%2Fvar%2Frun%2Fpostgresql/casehub``). With
+    ``pool`` (psycopg_pool's arguments, e.g. min_size and max_size) each process keeps a
+    connection pool; Django refuses a pool beside persistent connections, so the age is then 0.
+    """
+    scheme = url.partition("://")[0]
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ImproperlyConfigured("DATABASE_URL must start with sqlite:// or postgres://")
+    try:
+        entry = dj_database_url.parse(url)
+    except ValueError as error:  # dj_database_url.ParseError among them
+        raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {type(error).__name__}") from None
+    if entry.get("NAME") in {None, "", ":memory:"}:
+        raise ImproperlyConfigured("DATABASE_URL needs a database name (or, for sqlite, a file path)")
+    if scheme == "sqlite":
         # IMMEDIATE: a transaction takes the write lock when it begins, so a second writer waits
         # (up to the timeout) instead of failing with "database is locked" when it would upgrade
         # a read lock: two tabs opening a case at once each append an audit event.
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": path,
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
-        }
-    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
-        name = parts.path.lstrip("/")
-        if not name:
-            raise ImproperlyConfigured("DATABASE_URL for PostgreSQL needs a database name")
-        try:
-            port = parts.port
-        except ValueError:
-            raise ImproperlyConfigured("DATABASE_URL has an invalid port") from None
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(name),
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(port or ""),
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
-        }
-    raise ImproperlyConfigured("DATABASE_URL must start with sqlite:// or postgres://")
+        entry["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE", **entry.get("OPTIONS", {})}
+        return dict(entry)
+    entry["CONN_HEALTH_CHECKS"] = True
+    entry["CONN_MAX_AGE"] = conn_max_age
+    if pool is not None:
+        entry["OPTIONS"] = {**entry.get("OPTIONS", {}), "pool": pool}
+        entry["CONN_MAX_AGE"] = 0
+    return dict(entry)
 
 
 def secret_from_file(path: Path, *, nbytes: int = 50) -> str:

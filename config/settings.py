@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from casehub.crypto.errors import KeyConfigurationError
 from casehub.crypto.keys import master_keys_from_environment
@@ -65,9 +66,9 @@ if HTTPS:
     SESSION_COOKIE_NAME = "__Host-casehub-session"
     CSRF_COOKIE_NAME = "__Host-casehub-csrf"
 
-# Idle timeout: the session expires this many seconds after the last request.
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle timeout: the session expires this many seconds after the last request (to within a
+# minute: config/sessions.py saves it at most once a minute, not on every request).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=120)
 # Absolute lifetime: a session ends this many seconds after sign-in, whatever its activity
 # (orgs.middleware.SessionLifetimeMiddleware).
 SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 12 * 60 * 60, minimum=60)
@@ -101,10 +102,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files answer here, before sessions and the database: hashed names cached for a
+    # year, gzip when asked (docs/deploy.md). Pages still get their CSP below.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestIdMiddleware",
     "casehub.crypto.middleware.DataKeyScopeMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.sessions.SessionIdleRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,7 +144,21 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'casehub.sqlite3'}"))}
+# PostgreSQL: persistent connections kept DATABASE_CONN_MAX_AGE seconds, or, with DATABASE_POOL=1,
+# a psycopg pool per process (DATABASE_POOL_MIN_SIZE to _MAX_SIZE connections; size the database's
+# max_connections for every web and worker process at the maximum).
+DATABASES = {
+    "default": database_from_url(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'casehub.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        pool={
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
+        }
+        if env_bool("DATABASE_POOL", False)
+        else None,
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
@@ -232,6 +251,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# `manage.py collectstatic` writes hashed, compressed copies and a manifest; with DEBUG off the
+# pages link the hashed names (DEBUG serves the sources as they are, without collectstatic).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Source maps are for developers' tools, not browsers: compressing them took most of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded files are never served from MEDIA_URL; views stream them after an access check.
 MEDIA_URL = "/private-media/"
@@ -278,10 +305,15 @@ CELERY_BEAT_SCHEDULE = {
     # Reads check expiry themselves; this only tidies up ended shares' grants and says so.
     "retire-expired-shares": {"task": "sharing.tasks.retire_expired_shares", "schedule": 5 * 60},
     # Reminders at 50% and 100% of a referral's deadline, expiry at 200%, follow-up shares ended.
-    "referral-deadline-sweep": {"task": "referrals.tasks.referral_sweep", "schedule": 60},
+    "referral-deadline-sweep": {
+        "task": "referrals.tasks.referral_sweep",
+        "schedule": env_int("REFERRAL_SWEEP_SECONDS", 60, minimum=1),
+    },
     "notification-email-sweep": {"task": "notifications.tasks.email_sweep", "schedule": 5 * 60},
     # Beat's pulse for /health/ready (ops/health.py).
     "heartbeat": {"task": "ops.tasks.heartbeat", "schedule": 60},
+    # Sessions are saved at most once a minute and never deleted by use: expired ones go here.
+    "clear-expired-sessions": {"task": "orgs.tasks.clear_expired_sessions", "schedule": 60 * 60},
 }
 # Workers log through LOGGING below (JSON lines with the task's id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

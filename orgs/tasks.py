@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,3 +15,10 @@ def send_email(to: list[str], template: str, context: dict) -> None:
     text = render_to_string(f"emails/{template}.txt", {"site_url": settings.SITE_URL, **context})
     subject, _, body = text.strip().partition("\n")
     send_mail(subject.strip(), body.strip() + "\n", None, recipients)
+
+
+@shared_task
+def clear_expired_sessions() -> None:
+    """Delete the sessions past their expiry, as `manage.py clearsessions` does (run by beat)."""
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()

@@ -9,6 +9,15 @@ from config.celery import app as celery_app
 from tests.crypto.models import TEST_MODELS
 from tests.factories import cast_from_keys, cast_keys, make_cast, module_world
 
+# Pages link static files by plain name, as without collectstatic (tests/test_static_files.py
+# collects them and serves the hashed names); nothing collected, nothing for WhiteNoise to scan.
+# Set before any fixture: the live server's handler is made once per session.
+django_settings.STORAGES = {
+    **django_settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+django_settings.STATIC_ROOT = None
+
 # Unit tests run tasks in-process; tests marked `worker` switch to a real worker themselves.
 celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True

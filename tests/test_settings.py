@@ -62,7 +62,7 @@ def test_a_postgres_url_becomes_a_database_entry():
         "user",
         "p@ss",
         "db.example.org",
-        "6543",
+        6543,
     )
 
 
@@ -118,3 +118,46 @@ def test_an_unknown_directory_timezone_fails_the_system_check(settings):
 def test_sqlite_transactions_take_the_write_lock_at_once_so_concurrent_writers_wait():
     entry = env.database_from_url("sqlite:///var/x.sqlite3")
     assert entry["OPTIONS"]["transaction_mode"] == "IMMEDIATE" and entry["OPTIONS"]["timeout"] >= 5
+
+
+def test_a_postgres_url_keeps_its_tls_mode_and_options():
+    entry = env.database_from_url("postgres://u@db/casehub?sslmode=verify-full&sslrootcert=/etc/ca.pem")
+    assert entry["OPTIONS"] == {"sslmode": "verify-full", "sslrootcert": "/etc/ca.pem"}
+
+
+def test_a_postgres_url_may_name_a_socket_directory_as_its_host():
+    entry = env.database_from_url("postgres://%2Fvar%2Frun%2Fpostgresql/casehub")
+    assert (entry["HOST"], entry["NAME"]) == ("/var/run/postgresql", "casehub")
+
+
+def test_postgres_connections_live_as_long_as_configured():
+    entry = env.database_from_url("postgres://u@db/casehub", conn_max_age=300)
+    assert (entry["CONN_MAX_AGE"], entry["CONN_HEALTH_CHECKS"]) == (300, True)
+
+
+def test_a_pooled_postgres_entry_keeps_no_persistent_connections_beside_the_pool():
+    entry = env.database_from_url(
+        "postgres://u@db/casehub?sslmode=require", conn_max_age=300, pool={"min_size": 2, "max_size": 8}
+    )
+    assert entry["OPTIONS"] == {"sslmode": "require", "pool": {"min_size": 2, "max_size": 8}}
+    assert entry["CONN_MAX_AGE"] == 0
+
+
+def test_a_database_url_without_a_database_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="database name"):
+        env.database_from_url("postgres://u@db/")
+
+
+def test_the_pool_is_configured_from_the_environment():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; d = settings.DATABASES['default']; print(d['OPTIONS'], d['CONN_MAX_AGE'])",
+        environment={
+            **PRODUCTION,
+            "DATABASE_URL": "postgres://u@db/casehub",
+            "DATABASE_POOL": "1",
+            "DATABASE_POOL_MAX_SIZE": "4",
+        },
+    )
+    assert result.stdout.strip().splitlines()[-1] == "{'pool': {'min_size': 2, 'max_size': 4}} 0", result.stderr

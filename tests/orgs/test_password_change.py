@@ -10,9 +10,7 @@ NEW_PASSWORD = "a-new-long-passphrase-2026"
 
 
 def change(client, old, new=NEW_PASSWORD, again=None):
-    return client.post(
-        "/account/password/", {"old_password": old, "new_password1": new, "new_password2": again or new}
-    )
+    return client.post("/account/password/", {"old_password": old, "new_password1": new, "new_password2": again or new})
 
 
 def test_it_changes_the_password_with_the_current_one(cast):
