@@ -273,6 +273,10 @@ CELERY_BEAT_SCHEDULE = {
 # presumed dead and the e-mail may be sent by another. Keep it well above EMAIL_TIMEOUT.
 NOTIFICATION_EMAIL_LEASE_SECONDS = env_int("NOTIFICATION_EMAIL_LEASE_SECONDS", 10 * 60, minimum=1)
 
+# Audit trail: independent hash-chain lanes, so concurrent writers do not queue behind one lock
+# (audit/services.py). Lowering it later is safe: old lanes keep verifying.
+AUDIT_LANES = env_int("AUDIT_LANES", 16, minimum=1, maximum=256)
+
 # Sharing: a share's default and longest life, and the longest emergency override.
 CASEHUB_SHARE_DEFAULT_DAYS = env_int("CASEHUB_SHARE_DEFAULT_DAYS", 30)
 CASEHUB_SHARE_MAX_DAYS = env_int("CASEHUB_SHARE_MAX_DAYS", 180)
