@@ -3,6 +3,8 @@
 import contextlib
 import importlib
 import threading
+from datetime import UTC, datetime
+from unittest import mock
 
 import pytest
 from django.apps import apps as django_apps
@@ -272,6 +274,12 @@ def test_a_writer_takes_a_free_lane_while_another_writer_holds_one(settings):
         holder.join()
     # then it took the other lane instead of waiting
     assert event.lane != held_lanes[0]
+
+
+def test_an_event_written_on_a_whole_second_verifies(chain):
+    with mock.patch("audit.services.timezone.now", return_value=datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)):
+        audit_record("test.on_the_second")
+    assert audit_verify(full=True).ok
 
 
 def test_new_events_use_the_version_2_digest(lanes):
