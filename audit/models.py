@@ -83,3 +83,21 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self):
         return f"lane {self.lane} verified to #{self.seq}"
+
+
+class AuditRefusalTally(models.Model):
+    """Repeats of one refusal (same actor, organization, method, view, outcome) since the first was
+    recorded: written to the trail as one counted event once the window has passed, so a member
+    who keeps knocking cannot flood the trail, and no knock goes uncounted."""
+
+    key = models.CharField(max_length=64, unique=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey("orgs.Organization", null=True, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=10)
+    view = models.CharField(max_length=200)
+    outcome = models.CharField(max_length=10, choices=AuditOutcome.choices)
+    started_at = models.DateTimeField()
+    repeats = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.method} {self.view}: {self.repeats} repeats"
