@@ -143,6 +143,12 @@ def test_events_carry_the_request_id_and_address(cast):
     assert event.request_id == response["X-Request-ID"]
 
 
+def test_events_with_an_address_and_a_request_id_verify(cast):
+    Client(REMOTE_ADDR="2001:db8::23").post("/sign-in/", {"username": "x", "password": "y"})
+    Client(REMOTE_ADDR="198.51.100.23").post("/sign-in/", {"username": "x", "password": "y"})
+    assert audit_verify(full=True).ok
+
+
 def test_a_refused_request_is_audited(cast):
     verified_client(cast.owner.caseworker).get("/organization/members/")
     event = AuditEvent.objects.get(action="request.refused")
