@@ -187,8 +187,10 @@ def _make_lanes(lanes: int) -> None:
     """Create heads for lanes the trail never had. A lane once made is never made again: the
     sealed lane count makes the verifier require it, so a deleted lane stays reported."""
     had = AuditHead.objects.aggregate(lanes=models.Max("lanes"))["lanes"] or 0
+    # The single chain's head was row 1 and made without the id sequence: numbering each lane's
+    # head lane + 1 keeps new heads off it, so a conflict can only mean the lane exists.
     new = [
-        AuditHead(lane=lane, lanes=lanes, seq=0, hash=GENESIS, seal=_seal(lane, lanes, 0, GENESIS))
+        AuditHead(pk=lane + 1, lane=lane, lanes=lanes, seq=0, hash=GENESIS, seal=_seal(lane, lanes, 0, GENESIS))
         for lane in range(had, lanes)
     ]
     AuditHead.objects.bulk_create(new, ignore_conflicts=True)

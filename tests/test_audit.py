@@ -298,7 +298,7 @@ def test_events_of_the_single_chain_still_verify_as_lane_0(db):
     event.hash = _event_digest(event)
     event.save(force_insert=True)
     old_seal = salted_hmac("casehub.audit.head", f"1:{event.hash}", algorithm="sha256").hexdigest()
-    AuditHead.objects.create(lane=0, lanes=1, seq=1, hash=event.hash, seal=old_seal)
+    AuditHead.objects.create(pk=1, lane=0, lanes=1, seq=1, hash=event.hash, seal=old_seal)
     # when the migration reseals the head as lane 0
     lanes_migration.reseal_head_as_lane_0(django_apps, None)
     # then the chain verifies, and continues

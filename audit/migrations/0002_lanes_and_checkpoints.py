@@ -1,7 +1,7 @@
 """The single chain becomes lane 0 of several: its events keep their sequence numbers and hashes
 (digest version 1), its head is resealed over (lane, lane count, seq, hash) if, and only if, its old seal is
 valid, so a forged head stays forged. Sequence numbers become unique per lane, and pages order by
-id instead of seq."""
+id instead of seq. Going back works only while every event is still in lane 0."""
 
 import hmac
 
