@@ -380,7 +380,7 @@ def case_read_log(case: Case, *, limit: int = 100):
             action__in=["case.viewed", "case.attachment_viewed"],
         )
         .select_related("actor")
-        .order_by("-seq")[:limit]
+        .order_by("-id")[:limit]
     )
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from audit.context import client_ip, request_meta
-from audit.services import audit_record
+from audit.refusals import audit_refusal
 from casehub.access import actors_resolved_once
 from orgs.zones import zone_of
 
@@ -56,7 +56,8 @@ class ContentSecurityPolicyMiddleware:
 
 
 class AuditRefusalsMiddleware:
-    """Write an audit event for every refused (403) request, wherever the refusal came from."""
+    """Account for every refused (403) request in the audit trail, wherever the refusal came from:
+    identical repeats within a window are counted into one event (audit/refusals.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -67,12 +68,11 @@ class AuditRefusalsMiddleware:
             user = getattr(request, "user", None)
             match = getattr(request, "resolver_match", None)
             membership = user.membership if user is not None and user.is_authenticated else None
-            audit_record(
-                "request.refused",
+            audit_refusal(
                 actor=user,
                 organization=membership.organization if membership else None,
-                outcome="denied",
-                details={"method": request.method, "view": match.view_name if match else ""},
+                method=request.method,
+                view=match.view_name if match else "",
             )
         return response
 

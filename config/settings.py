@@ -302,6 +302,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "audit.tasks.verify_audit_chain", "schedule": 6 * 60 * 60},
+    # Counted repeats of refused requests reach the trail within a window of their first.
+    "audit-refusal-sweep": {"task": "audit.tasks.refusal_sweep", "schedule": 60},
     # Reads check expiry themselves; this only tidies up ended shares' grants and says so.
     "retire-expired-shares": {"task": "sharing.tasks.retire_expired_shares", "schedule": 5 * 60},
     # Reminders at 50% and 100% of a referral's deadline, expiry at 200%, follow-up shares ended.
@@ -320,6 +322,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A worker's claim on a notification e-mail (notifications/services.py): past it, a worker is
 # presumed dead and the e-mail may be sent by another. Keep it well above EMAIL_TIMEOUT.
 NOTIFICATION_EMAIL_LEASE_SECONDS = env_int("NOTIFICATION_EMAIL_LEASE_SECONDS", 10 * 60, minimum=1)
+
+# Audit trail: independent hash-chain lanes, so concurrent writers do not queue behind one lock
+# (audit/services.py). Lowering it later is safe: old lanes keep verifying.
+AUDIT_LANES = env_int("AUDIT_LANES", 16, minimum=1, maximum=256)
+# Identical refused requests within this many seconds are one event plus one counted event.
+AUDIT_REFUSAL_WINDOW_SECONDS = env_int("AUDIT_REFUSAL_WINDOW_SECONDS", 60, minimum=1)
 
 # Sharing: a share's default and longest life, and the longest emergency override.
 CASEHUB_SHARE_DEFAULT_DAYS = env_int("CASEHUB_SHARE_DEFAULT_DAYS", 30)

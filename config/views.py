@@ -77,7 +77,7 @@ def audit_log(request):
             events = events.filter(created_at__gte=_day_start(data["since"]))
         if data["until"]:
             events = events.filter(created_at__lt=_day_start(data["until"]) + timezone.timedelta(days=1))
-    page = Paginator(events.order_by("-seq"), 100).get_page(request.GET.get("page"))
+    page = Paginator(events.order_by("-id"), 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit_log.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -144,7 +144,7 @@ class ShareAccessesApi(APIView):
                 created_at__gte=share.created_at,
             )
             .select_related("actor")
-            .order_by("-seq")[:ACCESS_LIMIT]
+            .order_by("-id")[:ACCESS_LIMIT]
         )
         return Response(AccessOutput(events, many=True).data)
 

@@ -57,7 +57,7 @@ def case_shares(case: Case, *, access_limit: int = 200) -> list[CaseShare]:
             organization_id__in=recipients,
         )
         .select_related("actor")
-        .order_by("-seq")[: access_limit * max(len(shares), 1)]
+        .order_by("-id")[: access_limit * max(len(shares), 1)]
     )
     for share in shares:
         until = share.ended_at or share.ends_at

@@ -1,15 +1,24 @@
 """The audit trail's hash chain, its verifier, and its append-only guard on PostgreSQL."""
 
 import contextlib
+import importlib
+import threading
+from datetime import UTC, datetime
+from unittest import mock
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from audit.models import AuditEvent, AuditHead
-from audit.services import audit_record, audit_record_many, audit_verify
+from audit.models import AuditCheckpoint, AuditEvent, AuditHead
+from audit.services import GENESIS, _event_digest, audit_record, audit_record_many, audit_verify
 from tests.factories import make_cast, verified_client
+
+lanes_migration = importlib.import_module("audit.migrations.0002_lanes_and_checkpoints")
 
 
 @contextlib.contextmanager
@@ -35,8 +44,22 @@ def cast(db):
 
 
 @pytest.fixture
-def chain(db):
+def chain(db, settings):
+    settings.AUDIT_LANES = 1  # one lane, so the events follow each other
     return [audit_record("test.event", details={"n": n}) for n in range(5)]
+
+
+@pytest.fixture
+def lanes(db, settings):
+    """Twenty events spread over four lanes, each lane holding some."""
+    settings.AUDIT_LANES = 4
+    events = [audit_record("test.event", details={"n": n}) for n in range(40)]
+    assert {event.lane for event in events} == {0, 1, 2, 3}
+    return events
+
+
+def busiest_lane(events):
+    return max({0, 1, 2, 3}, key=lambda lane: sum(event.lane == lane for event in events))
 
 
 def test_an_untouched_chain_verifies(chain):
@@ -54,13 +77,13 @@ def test_an_edited_event_is_named(chain):
         AuditEvent.objects.filter(seq=3).update(details={"n": 99})
     report = audit_verify()
     assert not report.ok
-    assert "event #3 was edited" in report.problem
+    assert "event #3 of lane 0 was edited" in report.problem
 
 
 def test_a_deleted_event_is_named(chain):
     with tampering():
         AuditEvent.objects.filter(seq=2).delete()
-    assert "event #2 is missing" in audit_verify().problem
+    assert "event #2 of lane 0 is missing" in audit_verify().problem
 
 
 def test_reordered_events_are_caught(chain):
@@ -68,30 +91,30 @@ def test_reordered_events_are_caught(chain):
         AuditEvent.objects.filter(seq=4).update(seq=100)
         AuditEvent.objects.filter(seq=3).update(seq=4)
         AuditEvent.objects.filter(seq=100).update(seq=3)
-    assert "event #3 does not follow event #2" in audit_verify().problem
+    assert "event #3 of lane 0 does not follow event #2" in audit_verify().problem
 
 
 def test_a_cut_tail_is_caught(chain):
     with tampering():
         AuditEvent.objects.filter(seq__gte=4).delete()
-    assert "the tail was cut" in audit_verify().problem
+    assert "the tail of lane 0 was cut" in audit_verify().problem
 
 
 def test_a_forged_head_is_caught(chain):
-    AuditHead.objects.filter(pk=1).update(seq=3, hash=chain[2].hash)
-    assert "seal is invalid" in audit_verify().problem
+    AuditHead.objects.filter(lane=0).update(seq=3, hash=chain[2].hash)
+    assert "the head of lane 0 has an invalid seal" in audit_verify().problem
 
 
 def test_verify_audit_exits_non_zero_and_names_the_event(chain):
     with tampering():
         AuditEvent.objects.filter(seq=2).update(action="something.else")
-    with pytest.raises(CommandError, match="event #2 was edited"):
+    with pytest.raises(CommandError, match="event #2 of lane 0 was edited"):
         call_command("verify_audit")
 
 
 def test_verify_audit_reports_an_intact_chain(chain, capsys):
     call_command("verify_audit")
-    assert "intact: 5 events" in capsys.readouterr().out
+    assert "intact: 5 events checked" in capsys.readouterr().out
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL")
@@ -120,6 +143,12 @@ def test_events_carry_the_request_id_and_address(cast):
     assert event.request_id == response["X-Request-ID"]
 
 
+def test_events_with_an_address_and_a_request_id_verify(cast):
+    Client(REMOTE_ADDR="2001:db8::23").post("/sign-in/", {"username": "x", "password": "y"})
+    Client(REMOTE_ADDR="198.51.100.23").post("/sign-in/", {"username": "x", "password": "y"})
+    assert audit_verify(full=True).ok
+
+
 def test_a_refused_request_is_audited(cast):
     verified_client(cast.owner.caseworker).get("/organization/members/")
     event = AuditEvent.objects.get(action="request.refused")
@@ -143,12 +172,202 @@ def test_events_appended_together_continue_the_chain_in_order(chain):
     # then
     assert [event.seq for event in events] == [6, 7, 8]
     assert events[0].prev_hash == chain[-1].hash and events[2].hash == AuditEvent.objects.get(seq=9).prev_hash
-    assert audit_verify().ok and audit_verify().checked == 9
+    report = audit_verify()
+    assert report.ok and report.checked == 9
+
+
+def test_events_spread_over_lanes_verify(lanes):
+    report = audit_verify()
+    assert report.ok
+    assert report.checked == 40
+
+
+def test_each_lane_chains_its_own_events_in_sequence(lanes):
+    lane = [event for event in lanes if event.lane == busiest_lane(lanes)]
+    assert [event.seq for event in lane] == list(range(1, len(lane) + 1))
+    assert [event.prev_hash for event in lane[1:]] == [event.hash for event in lane[:-1]]
+
+
+def test_an_edited_event_in_a_lane_is_named(lanes):
+    lane = busiest_lane(lanes)
+    with tampering():
+        AuditEvent.objects.filter(lane=lane, seq=2).update(details={"n": 99})
+    assert f"event #2 of lane {lane} was edited" in audit_verify().problem
+
+
+def test_a_deleted_event_in_a_lane_is_named(lanes):
+    lane = busiest_lane(lanes)
+    with tampering():
+        AuditEvent.objects.filter(lane=lane, seq=2).delete()
+    assert f"event #2 of lane {lane} is missing" in audit_verify().problem
+
+
+def test_reordered_events_in_a_lane_are_caught(lanes):
+    lane = busiest_lane(lanes)
+    with tampering():
+        AuditEvent.objects.filter(lane=lane, seq=3).update(seq=100)
+        AuditEvent.objects.filter(lane=lane, seq=2).update(seq=3)
+        AuditEvent.objects.filter(lane=lane, seq=100).update(seq=2)
+    assert f"event #2 of lane {lane} does not follow event #1" in audit_verify().problem
+
+
+def test_an_event_moved_to_another_lane_is_caught(lanes):
+    with tampering():
+        AuditEvent.objects.filter(lane=1, seq=1).update(lane=0, seq=1000)
+    problem = audit_verify().problem
+    assert "event #1 of lane 1 is missing" in problem
+
+
+def test_a_cut_lane_tail_is_caught(lanes):
+    lane = busiest_lane(lanes)
+    with tampering():
+        AuditEvent.objects.filter(lane=lane, seq__gte=2).delete()
+    assert f"the tail of lane {lane} was cut" in audit_verify().problem
+
+
+def test_a_forged_lane_head_is_caught(lanes):
+    AuditHead.objects.filter(lane=2).update(seq=1, hash=AuditEvent.objects.get(lane=2, seq=1).hash)
+    assert "the head of lane 2 has an invalid seal" in audit_verify().problem
+
+
+def test_a_deleted_lane_is_caught(lanes):
+    with tampering():
+        AuditEvent.objects.filter(lane=3).delete()
+    AuditHead.objects.filter(lane=3).delete()
+    assert "the head of lane 3 is missing" in audit_verify().problem
+
+
+def test_a_deleted_last_lane_is_caught_even_after_fewer_lanes_are_configured(lanes, settings):
+    settings.AUDIT_LANES = 3
+    audit_record("test.after")
+    with tampering():
+        AuditEvent.objects.filter(lane=3).delete()
+    AuditHead.objects.filter(lane=3).delete()
+    assert "the head of lane 3 is missing" in audit_verify().problem
+
+
+def test_an_event_inserted_past_a_lane_head_is_caught(lanes):
+    last = AuditEvent.objects.filter(lane=1).order_by("-seq").first()
+    last.pk, last.seq = None, last.seq + 1
+    last.save(force_insert=True)
+    assert f"event #{last.seq} of lane 1 lies past the lane's head" in audit_verify().problem
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_takes_a_free_lane_while_another_writer_holds_one(settings):
+    # given two lanes, one held by a writer whose transaction is still open
+    settings.AUDIT_LANES = 2
+    audit_record("test.first")
+    holding, release, held_lanes = threading.Event(), threading.Event(), []
+
+    def hold_a_lane():
+        with transaction.atomic():
+            held_lanes.append(audit_record("test.holder").lane)
+            holding.set()
+            release.wait(10)
+        connection.close()
+
+    holder = threading.Thread(target=hold_a_lane)
+    holder.start()
+    holding.wait(10)
+    # when another writer appends
+    try:
+        with transaction.atomic():
+            event = audit_record("test.other")
+    finally:
+        release.set()
+        holder.join()
+    # then it took the other lane instead of waiting
+    assert event.lane != held_lanes[0]
+
+
+def test_an_event_written_on_a_whole_second_verifies(chain):
+    with mock.patch("audit.services.timezone.now", return_value=datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)):
+        audit_record("test.on_the_second")
+    assert audit_verify(full=True).ok
+
+
+def test_new_events_use_the_version_2_digest(lanes):
+    assert {event.digest_version for event in lanes} == {2}
+
+
+def test_events_of_the_single_chain_still_verify_as_lane_0(db):
+    # given a version-1 event and its head sealed as the single chain sealed it
+    event = AuditEvent(lane=0, seq=1, digest_version=1, created_at=timezone.now(), action="x", prev_hash=GENESIS)
+    event.hash = _event_digest(event)
+    event.save(force_insert=True)
+    old_seal = salted_hmac("casehub.audit.head", f"1:{event.hash}", algorithm="sha256").hexdigest()
+    AuditHead.objects.create(pk=1, lane=0, lanes=1, seq=1, hash=event.hash, seal=old_seal)
+    # when the migration reseals the head as lane 0
+    lanes_migration.reseal_head_as_lane_0(django_apps, None)
+    # then the chain verifies, and continues
+    audit_record("test.after")
+    assert audit_verify().ok
+
+
+def test_the_migration_leaves_a_forged_head_forged(db):
+    AuditHead.objects.create(lane=0, lanes=1, seq=3, hash=GENESIS, seal="0" * 64)
+    lanes_migration.reseal_head_as_lane_0(django_apps, None)
+    assert AuditHead.objects.get(lane=0).seal == "0" * 64
+
+
+def test_verification_records_a_sealed_checkpoint_for_each_lane(lanes):
+    audit_verify()
+    checkpoints = {checkpoint.lane: checkpoint for checkpoint in AuditCheckpoint.objects.all()}
+    heads = {head.lane: head for head in AuditHead.objects.all()}
+    assert {lane: (c.seq, c.hash) for lane, c in checkpoints.items()} == {
+        lane: (h.seq, h.hash) for lane, h in heads.items()
+    }
+
+
+def test_the_next_verification_reads_only_events_after_the_checkpoints(lanes):
+    audit_verify()
+    audit_record_many([{"action": "test.after"} for _ in range(3)])
+    report = audit_verify()
+    assert report.ok
+    assert report.checked == 3
+
+
+def test_a_forged_checkpoint_is_reported_and_its_lane_reread(lanes):
+    audit_verify()
+    AuditCheckpoint.objects.filter(lane=1).update(seq=1, hash=AuditEvent.objects.get(lane=1, seq=1).hash)
+    report = audit_verify()
+    assert "the checkpoint of lane 1 has an invalid seal" in report.problem
+    assert report.checked == AuditEvent.objects.filter(lane=1).count()
+
+
+def test_a_full_run_replaces_a_forged_checkpoint(lanes):
+    audit_verify()
+    AuditCheckpoint.objects.filter(lane=1).update(seq=0)
+    assert audit_verify(full=True).ok
+    assert audit_verify().ok
+
+
+def test_an_edit_before_a_checkpoint_is_found_by_a_full_run_only(lanes):
+    audit_verify()
+    with tampering():
+        AuditEvent.objects.filter(lane=0, seq=1).update(details={"n": 99})
+    assert audit_verify().ok
+    assert "event #1 of lane 0 was edited" in audit_verify(full=True).problem
+
+
+def test_a_tail_cut_back_before_a_checkpoint_is_caught(chain):
+    audit_verify()
+    with tampering():
+        AuditEvent.objects.filter(seq__gte=4).delete()
+    assert "the tail of lane 0 was cut" in audit_verify().problem
+
+
+def test_verify_audit_full_rereads_every_event(lanes, capsys):
+    call_command("verify_audit")
+    call_command("verify_audit", "--full")
+    assert capsys.readouterr().out.splitlines()[-1] == "audit chain intact: 40 events checked"
 
 
 def test_appending_no_events_writes_nothing(chain):
     assert audit_record_many([]) == []
-    assert AuditHead.objects.get().seq == 5
+    assert AuditHead.objects.get(lane=0).seq == 5
 
 
 def test_the_audit_trail_reads_as_labels_and_pairs_never_a_python_repr(cast):

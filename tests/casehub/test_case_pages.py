@@ -158,7 +158,7 @@ def test_editing_a_note_keeps_its_earlier_text_and_shows_it(world):
 def test_a_case_page_view_is_audited_with_the_field_groups_shown(world):
     client = verified_client(world["cast"].owner.caseworker)
     client.get(reverse("cases:notes", kwargs={"case_uuid": world["case"].uuid}))
-    event = AuditEvent.objects.filter(action="case.viewed").order_by("-seq").first()
+    event = AuditEvent.objects.filter(action="case.viewed").order_by("-id").first()
     assert event.target_id == str(world["case"].uuid)
     assert event.details == {"groups": ["case_details", "identity", "notes"]}  # the header shows name and risk
 

@@ -117,7 +117,7 @@ def test_the_sweep_ends_a_share_whose_consent_ended_and_audits_it(cast):
     share.refresh_from_db()
     assert share.end_reason == ShareEnd.CONSENT_EXPIRED
     assert not share.grants.exists()
-    ended = AuditEvent.objects.filter(action="share.ended").order_by("-seq").first()
+    ended = AuditEvent.objects.filter(action="share.ended").order_by("-id").first()
     assert ended.details["reason"] == ShareEnd.CONSENT_EXPIRED
 
 

@@ -273,5 +273,5 @@ def test_each_export_is_audited_with_its_format_and_language(cast, case):
     client = verified_client(cast.owner.caseworker)
     client.get(export_url(case, "pdf", lang="es"))
     client.get(export_url(case, "json"))
-    details = [e.details for e in AuditEvent.objects.filter(action="case.exported").order_by("seq")]
+    details = [e.details for e in AuditEvent.objects.filter(action="case.exported").order_by("id")]
     assert [(d["format"], d.get("language")) for d in details] == [("pdf", "es"), ("json", None)]
