@@ -35,6 +35,7 @@ import csv
 import json
 import os
 import random
+import resource
 import secrets
 import signal
 import subprocess
@@ -412,11 +413,13 @@ def locust_step(stack: Stack, env: dict, users: int, seconds: int, prefix: Path)
         "--exit-code-on-error",
         "0",
     ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = stack.start(command, env, prefix.with_suffix(".log"))
     if process.wait() != 0:
         raise SystemExit(f"bench: locust failed:\n{prefix.with_suffix('.log').read_text()[-3000:]}")
     stack.processes.remove(process)
-    rows = {}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rows = {"locust_cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime}
     with open(f"{prefix}_stats.csv") as stats:
         for row in csv.DictReader(stats):
             rows[row["Name"]] = {
@@ -464,6 +467,14 @@ class LockSampler(threading.Thread):
         )
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a process and its children (gunicorn's workers)."""
+    import psutil
+
+    root = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [root, *root.children(recursive=True)])
+
+
 def load_average() -> str:
     return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
@@ -471,7 +482,9 @@ def load_average() -> str:
 def report(users: int, rows: dict) -> None:
     print(f"{users} users:")
     print(f"  {'action':<22} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'errors':>7}")
-    for name, row in sorted(rows.items(), key=lambda item: (item[0] == "Aggregated", item[0])):
+    for name, row in sorted(
+        ((k, v) for k, v in rows.items() if k != "locust_cpu"), key=lambda item: (item[0] == "Aggregated", item[0])
+    ):
         label = "all" if name == "Aggregated" else name
         print(
             f"  {label:<22} {row['requests']:>9} {row['rps']:>7.1f} {row['p50']:>7.0f} {row['p95']:>7.0f}"
@@ -556,9 +569,17 @@ def main() -> None:
             plan()
             sampler = LockSampler(url, name)
             sampler.start()
+            app = cpu_seconds(gunicorn.pid)
             results[users] = locust_step(stack, locust_env, users, duration, VAR / f"bench-load-{users}")
+            app = cpu_seconds(gunicorn.pid) - app
             report(users, results[users])
             print(sampler.summary())
+            count = max(1, results[users]["Aggregated"]["requests"])
+            locust = results[users]["locust_cpu"]
+            print(
+                f"  CPU per request: gunicorn {app / count * 1000:.1f} ms, locust {locust / count * 1000:.1f} ms;"
+                f" gunicorn used {app / duration:.2f} cores; load average {load_average()}"
+            )
     finally:
         stack.stop()
     print(f"load average after: {load_average()}")

@@ -18,7 +18,7 @@ import os
 import random
 from collections import deque
 
-from locust import HttpUser, between, constant, task
+from locust import FastHttpUser, between, constant, task
 
 PLAN = json.loads(open(os.environ["LOAD_PLAN"]).read())  # noqa: SIM115
 ORGANIZATIONS = PLAN["organizations"]
@@ -30,7 +30,7 @@ THINK = float(os.environ.get("LOAD_THINK", "0"))
 NOTE = "Called the survivor; next appointment agreed with the legal-aid team."
 
 
-class Member(HttpUser):
+class Member(FastHttpUser):
     abstract = True
     wait_time = between(THINK / 2, THINK * 1.5) if THINK else constant(0)
     counter = None
@@ -41,7 +41,7 @@ class Member(HttpUser):
         self.organization = ORGANIZATIONS[n % len(ORGANIZATIONS)]
         members = self.organization[self.role]
         member = members[(n // len(ORGANIZATIONS)) % len(members)]
-        self.client.headers["Authorization"] = f"Bearer {member['token']}"
+        self.auth = {"Authorization": f"Bearer {member['token']}"}
         self.cases = member["cases"] or self.organization["cases"]
         self.rng = random.Random(n)
 
@@ -50,23 +50,25 @@ class Member(HttpUser):
 
     @task(30)
     def case_list(self):
-        self.client.get("/api/v1/cases/", name="case list")
+        self.client.get("/api/v1/cases/", name="case list", headers=self.auth)
 
     @task(25)
     def case_view(self):
-        self.client.get(f"/api/v1/cases/{self.case()[0]}/", name="case view")
+        self.client.get(f"/api/v1/cases/{self.case()[0]}/", name="case view", headers=self.auth)
 
     @task(15)
     def search(self):
-        self.client.post("/api/v1/cases/search/", json={"name": self.case()[1]}, name="search")
+        self.client.post("/api/v1/cases/search/", json={"name": self.case()[1]}, name="search", headers=self.auth)
 
     @task(10)
     def notifications(self):
-        self.client.get("/api/v1/notifications/", name="notifications")
+        self.client.get("/api/v1/notifications/", name="notifications", headers=self.auth)
 
     @task(10)
     def add_note(self):
-        self.client.post(f"/api/v1/cases/{self.case()[0]}/notes/create/", json={"body": NOTE}, name="add note")
+        self.client.post(
+            f"/api/v1/cases/{self.case()[0]}/notes/create/", json={"body": NOTE}, name="add note", headers=self.auth
+        )
 
 
 class Coordinator(Member):
@@ -78,15 +80,20 @@ class Coordinator(Member):
     def referral(self):
         pools = WAITING[str(self.organization["id"])]
         if self.rng.random() < 0.5 or not (pools["sent"] or pools["acknowledged"]):
-            self.client.get("/api/v1/referrals/incoming/", name="referral queue")
+            self.client.get("/api/v1/referrals/incoming/", name="referral queue", headers=self.auth)
         elif pools["acknowledged"] and (self.rng.random() < 0.5 or not pools["sent"]):
             referral = pools["acknowledged"].popleft()
             body = {"action": "decline", "reason": "no_capacity"}
-            self.client.post(f"/api/v1/referrals/{referral}/act/", json=body, name="referral decline")
+            self.client.post(
+                f"/api/v1/referrals/{referral}/act/", json=body, name="referral decline", headers=self.auth
+            )
         else:
             referral = pools["sent"].popleft()
             self.client.post(
-                f"/api/v1/referrals/{referral}/act/", json={"action": "acknowledge"}, name="referral acknowledge"
+                f"/api/v1/referrals/{referral}/act/",
+                json={"action": "acknowledge"},
+                name="referral acknowledge",
+                headers=self.auth,
             )
             pools["acknowledged"].append(referral)
 
@@ -98,4 +105,4 @@ class Caseworker(Member):
 
     @task(10)
     def own_cases(self):
-        self.client.get("/api/v1/cases/", name="case list")
+        self.client.get("/api/v1/cases/", name="case list", headers=self.auth)
