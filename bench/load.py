@@ -494,10 +494,10 @@ def report(users: int, rows: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="5,000 cases over 10 organizations, 4 s steps")
+    parser.add_argument("--quick", action="store_true", help="5,000 cases over 10 organizations, 3 s steps")
     parser.add_argument("--rebuild", action="store_true", help="build the database again even if it is there")
-    parser.add_argument("--duration", type=int, default=None, help="seconds per step (60; --quick 4)")
-    parser.add_argument("--warmup", type=int, default=None, help="seconds of warm-up at 10 users (10; --quick 2)")
+    parser.add_argument("--duration", type=int, default=None, help="seconds per step (60; --quick 3)")
+    parser.add_argument("--warmup", type=int, default=None, help="seconds of warm-up at 10 users (10; --quick 1)")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (2 * cores + 1)")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (above 1: gthread)")
     parser.add_argument("--pending", type=int, default=None, help="referrals waiting per organization (100)")
@@ -509,8 +509,8 @@ def main() -> None:
         print("bench: set DATABASE_URL to a PostgreSQL database (postgres://...)", file=sys.stderr)
         raise SystemExit(2)
     organizations, cases = (10, 500) if args.quick else (100, 1000)
-    duration = args.duration or (4 if args.quick else 60)
-    warmup = args.warmup if args.warmup is not None else (2 if args.quick else 10)
+    duration = args.duration or (3 if args.quick else 60)
+    warmup = args.warmup if args.warmup is not None else (1 if args.quick else 10)
     workers = args.workers or 2 * (os.cpu_count() or 1) + 1
     pending = args.pending or (40 if args.quick else 100)
     rng = random.Random(args.seed)
@@ -546,6 +546,7 @@ def main() -> None:
         connections.close_all()
 
     stack = Stack()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     results = {}
     try:
