@@ -11,20 +11,21 @@ each with two coordinators and four caseworkers (API tokens), a legal-aid servic
 (--quick: 500) with a fresh data key each, an encrypted legal name (a third also a preferred
 name), phone and narrative, and their search terms (casehub.search, blind-indexed), each case
 assigned to a caseworker; referrals from other organizations' cases (history, and pending ones
-topped up to --pending per organization before every run, so each run has referrals to act
+topped up to --pending per organization before every locust run, so each has referrals to act
 on) and notifications for every member.
 
 Then it starts gunicorn on 127.0.0.1:8201 with production settings (DEBUG=0, CASEHUB_HTTPS=0,
 CACHE_URL=redis://127.0.0.1:6379/9, no CELERY_BROKER_URL: tasks run eagerly inside the
-request, e-mail to the dummy backend), waits until it answers, and runs locust
-(bench/loadtest/locustfile.py) headless: a warm-up, then steps of 10, 25 and 50 concurrent
-users, each for --duration seconds, with no think time (--think S: S seconds between requests on
-average). Each user is a member of one organization
-acting through the REST API with its own token (the mix is in the locustfile). Per step it
-prints requests/s, p50 and p95 overall and per action, and the errors (any non-2xx/3xx answer
-or connection error), and what PostgreSQL was doing, sampled: queries running and queries
-waiting for a lock, above all the audit chain's head row. gunicorn and locust are stopped on exit, on Ctrl-C and on failure. The
-last line is
+request, e-mail to the dummy backend; sync workers, 2 * cores + 1, as measured best in
+docs/BENCHMARKS.md), waits until it answers, and runs locust (bench/loadtest/locustfile.py)
+headless: a warm-up, then steps of 10, 25 and 50 concurrent users, each for --duration
+seconds, with no think time (--think S: S seconds between requests on average). Each user is a
+member of one organization acting through the REST API with its own token (the mix is in the
+locustfile). Per step it prints requests/s, p50 and p95 overall and per action, the errors (any
+non-2xx/3xx answer or connection error), what PostgreSQL was doing (sampled: queries running,
+queries waiting for a lock, above all for the audit chain's head row) and the CPU time per
+request of gunicorn and of locust. gunicorn and locust are stopped on exit, on Ctrl-C and on
+failure. The last line is
 
     bench: load rps_10=… p95_ms_10=… rps_25=… p95_ms_25=… rps_50=… p50_ms_50=… p95_ms_50=… errors=…
 """
