@@ -126,18 +126,25 @@ def _identifiers(case: Case, groups=(fieldgroups.IDENTITY, fieldgroups.CONTACT))
     """Names and document numbers (identity) and phone numbers (contact) of the groups given."""
     found = {}
     if fieldgroups.IDENTITY in groups:
-        names = list(SurvivorName.objects.filter(case=case).order_by("id"))
+        names = _of_case(SurvivorName, case)
         found.update(
             legal_name=next((n.value for n in names if n.kind == NameKind.LEGAL), ""),
             preferred_name=next((n.value for n in names if n.kind == NameKind.PREFERRED), ""),
             aliases=[n.value for n in names if n.kind == NameKind.ALIAS],
-            identity_documents=[
-                {"kind": d.kind, "number": d.value} for d in SurvivorDocument.objects.filter(case=case).order_by("id")
-            ],
+            identity_documents=[{"kind": d.kind, "number": d.value} for d in _of_case(SurvivorDocument, case)],
         )
     if fieldgroups.CONTACT in groups:
-        found["phones"] = [p.value for p in SurvivorPhone.objects.filter(case=case).order_by("id")]
+        found["phones"] = [p.value for p in _of_case(SurvivorPhone, case)]
     return found
+
+
+def _of_case(model, case: Case) -> list:
+    """The case's rows of ``model``, each handed the case row: its data key is unwrapped from the
+    columns already loaded with the case, not looked up again."""
+    rows = list(model.objects.filter(case=case).order_by("id"))
+    for row in rows:
+        row.case = case
+    return rows
 
 
 def _replace_identifiers(case: Case, name: str, value) -> None:

@@ -2,9 +2,12 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
 from audit.services import audit_verify
+from casehub.crypto.keyring import clear_data_keys
 from casehub.models import Case, CaseEvent, CaseStatus, SurvivorName
 from casehub.services import (
     case_assign,
@@ -51,6 +54,15 @@ def test_a_case_keeps_its_details_encrypted_and_gives_them_back(cast):
     assert sorted(details["needs"]) == ["legal", "shelter"]
     stored = SurvivorName.objects.filter(case=case).values_list("value_sealed", flat=True)
     assert all(SENTINEL.encode() not in bytes(blob) for blob in stored)
+
+
+def test_the_details_unwrap_the_data_key_the_case_row_carries_without_loading_it_again(cast):
+    case = a_case(cast.owner, aliases=["La Flaca"], phones=["123456"])
+    loaded = Case.objects.get(pk=case.pk)
+    clear_data_keys()
+    with CaptureQueriesContext(connection) as queries:
+        survivor_details(loaded, ALL)
+    assert not [q["sql"] for q in queries if 'FROM "casehub_case"' in q["sql"]]
 
 
 def test_only_the_asked_field_groups_are_decrypted(cast):
