@@ -15,6 +15,8 @@ NOT_FOR_OPERATORS = {
     "CASEHUB_REQUIRE_WORKER": "tests: CI fails instead of skipping when no Celery broker answers",
     "CASEHUB_SCREENSHOT_DIR": "tests: where the browser tests leave screenshots",
     "CASEHUB_TEST_MAILBOX": "tests: the file mailbox a test worker delivers to",
+    "LOAD_PLAN": "bench/load.py: tells its locust users where the plan of organizations and tokens is",
+    "LOAD_THINK": "bench/load.py: the think time it hands its locust users",
     "SOME_FLAG": "tests/test_settings.py: a made-up name for testing the readers",
     "SOME_NUMBER": "tests/test_settings.py: a made-up name for testing the readers",
     "SOME_MAPPING": "tests/test_settings.py: a made-up name for testing the readers",
