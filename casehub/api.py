@@ -36,6 +36,7 @@ from casehub.serializers import (
     TaskUpdateInput,
 )
 from orgs import fieldgroups
+from orgs.idempotency import idempotent
 from orgs.models import User
 
 # Helpers --------------------------------------------------------------------------------------
@@ -134,8 +135,16 @@ class CaseSearchApi(APIView):
         return Response(CaseListOutput(rows, many=True).data)
 
 
+def _case_replayed(request, case_id) -> Response:
+    """A replayed intake answers with the case as the caller may see it now, audited as a read."""
+    case = access.case_for_user(request.user, case_id, action=CaseAction.VIEW)
+    services.case_viewed(case=case, by=request.user, groups=access.case_field_groups(request.user, case))
+    return _case_response(case, request.user)
+
+
 class CaseCreateApi(APIView):
     @extend_schema(request=CaseInput, responses={201: CaseOutput}, summary="Open a case (an intake)")
+    @idempotent(replay=_case_replayed)
     def post(self, request):
         if not access.may_create_cases(request.user):
             raise PermissionDenied
@@ -179,6 +188,7 @@ class NoteListApi(APIView):
 
 class NoteCreateApi(APIView):
     @extend_schema(request=NoteInput, responses={201: NoteOutput}, summary="Add a note to a case")
+    @idempotent()
     def post(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.NOTE)
         serializer = NoteInput(data=request.data)
@@ -220,6 +230,7 @@ class TaskListApi(APIView):
 
 class TaskCreateApi(APIView):
     @extend_schema(request=TaskInput, responses={201: TaskOutput}, summary="Add a task to a case")
+    @idempotent()
     def post(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.TASK)
         serializer = TaskInput(data=request.data)
@@ -278,6 +289,7 @@ class DocumentUploadApi(APIView):
         responses={201: DocumentOutput},
         summary="Upload a document or photo (stored encrypted)",
     )
+    @idempotent()
     def post(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.DOCUMENT)
         serializer = DocumentInput(data=request.data)

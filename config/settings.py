@@ -203,6 +203,8 @@ RECOVERY_CODE_COUNT = 10
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1, maximum=60)
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365, minimum=1)
+# How long the answer to an API create stays replayable for its Idempotency-Key.
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24, minimum=1)
 APPLICATION_DOCUMENT_MAX_BYTES = env_int("APPLICATION_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 
 # Service directory: capacity not confirmed for this many days is shown (and ranked) as stale.
@@ -316,6 +318,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ops.tasks.heartbeat", "schedule": 60},
     # Sessions are saved at most once a minute and never deleted by use: expired ones go here.
     "clear-expired-sessions": {"task": "orgs.tasks.clear_expired_sessions", "schedule": 60 * 60},
+    "delete-expired-idempotency-keys": {"task": "orgs.tasks.delete_expired_idempotency_keys", "schedule": 60 * 60},
 }
 # Workers log through LOGGING below (JSON lines with the task's id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -24,6 +24,7 @@ from directory.models import (
     Visibility,
 )
 from directory.services import WEEKDAYS, AreaInput, HoursInput, LocationInput, ServiceInput
+from orgs.idempotency import idempotent
 
 
 class AreaSerializer(serializers.Serializer):
@@ -236,6 +237,7 @@ def _service_response(service, request, code=status.HTTP_200_OK):
 
 class ServiceCreateApi(APIView):
     @extend_schema(request=ServiceInputSerializer, responses={201: ServiceOutput}, summary="Add a service")
+    @idempotent()
     def post(self, request):
         organization = access.editor_organization(request.user)
         serializer = ServiceInputSerializer(data=request.data)
@@ -276,6 +278,7 @@ class LocationListApi(ListAPIView):
 
 class LocationCreateApi(APIView):
     @extend_schema(request=LocationInputSerializer, responses={201: LocationOutput}, summary="Add a location")
+    @idempotent()
     def post(self, request):
         organization = access.editor_organization(request.user)
         serializer = LocationInputSerializer(data=request.data)

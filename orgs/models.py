@@ -229,6 +229,31 @@ class ApiToken(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
+class IdempotencyKey(models.Model):
+    """A client's Idempotency-Key on one API create, with enough of the first answer to replay it.
+
+    No status yet means the first request is still running. The answer is either the created
+    object's id (the view re-renders it through the access rules on replay) or its body sealed
+    under the master key: a created record's answer can hold decrypted personal data.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    endpoint = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    sealed_body = models.BinaryField(null=True, blank=True)
+    sealed_with = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key", "endpoint"], name="idempotency_key_once_per_endpoint")
+        ]
+
+
 class OrganizationGroupObjectPermission(GroupObjectPermissionBase):
     """A role group's capability on its own organization (direct foreign key, guardian)."""
 

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from casehub.access import CaseAction, case_for_user
 from directory.models import Gender, Service
 from orgs.access import member_role
+from orgs.idempotency import idempotent
 from orgs.models import Role, User
 from referrals.access import (
     OFFER_FIELDS,
@@ -179,6 +180,7 @@ def _referral_data(referral, request, code=status.HTTP_200_OK) -> Response:
 
 class NeedCreateApi(APIView):
     @extend_schema(request=NeedInput, responses={201: NeedOutput}, summary="Record a service need of a case")
+    @idempotent()
     def post(self, request, case_id):
         case = case_for_user(request.user, case_id, action=CaseAction.EDIT)
         data = NeedInput(data=request.data)
@@ -193,6 +195,7 @@ class ReferralCreateApi(APIView):
         responses={201: ReferralOutput},
         summary="Refer a need to a service (and send it, or wait for consent)",
     )
+    @idempotent()
     def post(self, request):
         _working(request.user)
         data = ReferralCreateInput(data=request.data)
@@ -279,6 +282,7 @@ class ReferralMessagesApi(APIView):
 
 class ReferralMessageCreateApi(APIView):
     @extend_schema(request=MessageInput, responses={201: MessageOutput}, summary="Write to the other organization")
+    @idempotent()
     def post(self, request, referral_id):
         referral = referral_thread_for_user(request.user, referral_id)
         data = MessageInput(data=request.data)

@@ -23,6 +23,7 @@ from casehub.grants import CaseTransfer
 from casehub.models import Case
 from casehub.pagination import CURSOR_PARAMETERS, CaseCursor, paginated_schema
 from orgs import fieldgroups
+from orgs.idempotency import idempotent
 from orgs.models import Organization
 from sharing import selectors, services
 from sharing.access import override_for_user, share_for_user, transfer_for_user
@@ -80,6 +81,7 @@ class ConsentListApi(APIView):
     @extend_schema(
         request=ConsentInput, responses={201: ConsentOutput}, summary="Record the survivor's consent, or refusal"
     )
+    @idempotent()
     def post(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.CONSENT)
         data = _input(ConsentInput, request)
@@ -112,6 +114,7 @@ class ShareListApi(APIView):
         responses={201: ShareOutput, 400: RefusalOutput},
         summary="Share a case within the survivor's consent",
     )
+    @idempotent()
     def post(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.SHARE)
         data = _input(ShareInput, request)
@@ -156,6 +159,7 @@ class OverrideRequestApi(APIView):
     @extend_schema(
         request=OverrideInput, responses={201: OverrideOutput}, summary="Ask for emergency access without consent"
     )
+    @idempotent()
     def post(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.SHARE)
         data = _input(OverrideInput, request)
@@ -192,6 +196,7 @@ class TransferOfferApi(APIView):
         responses={201: TransferOutput, 400: RefusalOutput},
         summary="Offer the case to another organization",
     )
+    @idempotent()
     def post(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.TRANSFER)
         data = _input(TransferInput, request)
