@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,10 +22,10 @@ from casehub.pagination import CURSOR_PARAMETERS, CaseCursor, paginated_schema
 from casehub.serializers import (
     SEARCH_LIMIT,
     CaseFilterInput,
-    CaseInput,
     CaseListOutput,
     CaseOutput,
     CaseSearchInput,
+    CaseWriteInput,
     DocumentInput,
     DocumentOutput,
     NoteDetailOutput,
@@ -52,6 +52,12 @@ def _member(user_uuid, field: str):
     return user
 
 
+class ExternalReferenceConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("Another case of your organization already has this external reference.")
+    default_code = "external_reference_taken"
+
+
 def _case_response(case, user, code=status.HTTP_200_OK) -> Response:
     case_access = access.case_access(user, case)
     groups = case_access.groups
@@ -60,6 +66,7 @@ def _case_response(case, user, code=status.HTTP_200_OK) -> Response:
         "groups": sorted(groups),
         # Who works on a case is the owner organization's business, not a recipient's.
         "assigned": [] if case_access.shared else case.assigned_caseworkers.order_by("username"),
+        "external_reference": None if case_access.shared else case.external_reference,
         "details": services.survivor_details(case, groups),
     }
     body = CaseOutput(data).data
@@ -110,6 +117,7 @@ def _listed_cases(user, query: dict) -> access.CaseSet:
         "need": query.get("needs", ""),
         "exploitation_type": query.get("exploitation_type", ""),
         "assigned": query.get("assigned"),
+        "external_reference": query.get("external_reference", ""),
     }
     return selectors.case_list(user, scope=query.get("scope", "all"), filters=filters)
 
@@ -143,16 +151,19 @@ def _case_replayed(request, case_id) -> Response:
 
 
 class CaseCreateApi(APIView):
-    @extend_schema(request=CaseInput, responses={201: CaseOutput}, summary="Open a case (an intake)")
+    @extend_schema(request=CaseWriteInput, responses={201: CaseOutput}, summary="Open a case (an intake)")
     @idempotent(replay=_case_replayed)
     def post(self, request):
         if not access.may_create_cases(request.user):
             raise PermissionDenied
-        serializer = CaseInput(data=request.data)
+        serializer = CaseWriteInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = services.case_create(
-            organization=request.user.membership.organization, by=request.user, **serializer.validated_data
-        )
+        try:
+            case = services.case_create(
+                organization=request.user.membership.organization, by=request.user, **serializer.validated_data
+            )
+        except services.ExternalReferenceTaken:
+            raise ExternalReferenceConflict from None
         return _case_response(case, request.user, status.HTTP_201_CREATED)
 
 
@@ -165,12 +176,15 @@ class CaseDetailApi(APIView):
 
 
 class CaseUpdateApi(APIView):
-    @extend_schema(request=CaseInput, responses=CaseOutput, summary="Change some details of a case")
+    @extend_schema(request=CaseWriteInput, responses=CaseOutput, summary="Change some details of a case")
     def patch(self, request, case_id):
         case = access.case_for_user(request.user, case_id, action=CaseAction.EDIT)
-        serializer = CaseInput(data=request.data, partial=True)
+        serializer = CaseWriteInput(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.case_update(case=case, by=request.user, **serializer.validated_data)
+        try:
+            services.case_update(case=case, by=request.user, **serializer.validated_data)
+        except services.ExternalReferenceTaken:
+            raise ExternalReferenceConflict from None
         return _case_response(case, request.user)
 
 

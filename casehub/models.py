@@ -45,6 +45,9 @@ class Case(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="cases")
     case_number = models.CharField(max_length=32)
+    # The partner's own id for the case (a hotline's ticket number), unique in the organization.
+    # In the clear: it is the partner's identifier, not the survivor's personal data.
+    external_reference = models.CharField(max_length=100, blank=True, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now)
     # The case's own 256-bit data key, stored only wrapped (AES-GCM) under a master key, on the
     # case row itself (no second row to insert or join). ``data_key_id`` is a random 63-bit id
@@ -99,7 +102,12 @@ class Case(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organization", "case_number"], name="unique_case_number_per_org")
+            models.UniqueConstraint(fields=["organization", "case_number"], name="unique_case_number_per_org"),
+            models.UniqueConstraint(
+                fields=["organization", "external_reference"],
+                condition=~Q(external_reference=""),
+                name="unique_external_reference_per_org",
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "-updated_at", "-id"], name="case_org_updated"),

@@ -211,11 +211,12 @@ def case_list(user, *, scope: str = Scope.ALL, filters: dict | None = None) -> C
     """The cases of a list, filtered: ``status``; ``risk``, ``need``, ``exploitation_type`` (coded
     fields: only among cases whose case details the user may read), ``assigned`` (a user id: the
     own organization's cases only, who works on a case being its business) and ``ids`` (the cases
-    a search found: see case_search). Sorting by risk, like a filter on a coded field, lists only cases whose case
+    a search found: see case_search), ``external_reference`` (the own organization's cases only, the
+    partner's id being its business). Sorting by risk, like a filter on a coded field, lists only cases whose case
     details the user may read. Encrypted columns are not even read."""
     filters = filters or {}
     coded = any(filters.get(name) for name in ("risk", "need", "exploitation_type")) or filters.get("sort") == "risk"
-    if filters.get("assigned") is not None:
+    if filters.get("assigned") is not None or filters.get("external_reference"):
         scope = {Scope.ALL: Scope.ORGANIZATION, Scope.SHARED: None}.get(scope, scope)
     if scope is None:
         return CaseSet([])
@@ -231,6 +232,8 @@ def case_list(user, *, scope: str = Scope.ALL, filters: dict | None = None) -> C
     if filters.get("assigned") is not None:
         assigned = Case.assigned_caseworkers.through.objects.filter(user__uuid=filters["assigned"])
         cases = cases.filter(pk__in=assigned.values("case_id"))
+    if filters.get("external_reference"):
+        cases = cases.filter(external_reference=filters["external_reference"])
     if filters.get("ids") is not None:
         cases = cases.filter(pk__in=filters["ids"])
     return CaseSet([part.only(*LISTED_COLUMNS) for part in cases.parts])

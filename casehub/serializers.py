@@ -65,6 +65,12 @@ class CaseInput(serializers.Serializer):
     risk_level = serializers.ChoiceField(RiskLevel.choices, required=False)
 
 
+class CaseWriteInput(CaseInput):
+    """A case's details and the partner's own reference for it (blank for none)."""
+
+    external_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
 SCOPES = [
     ("all", "Every case I may open"),
     ("organization", "My organization's cases"),
@@ -80,6 +86,9 @@ class CaseFilterInput(serializers.Serializer):
     needs = serializers.ChoiceField(coding.Need.choices, required=False, help_text="Cases with this need")
     exploitation_type = serializers.ChoiceField(coding.ExploitationType.choices, required=False)
     assigned = serializers.UUIDField(required=False, help_text="Cases assigned to this user (id)")
+    external_reference = serializers.CharField(
+        max_length=100, required=False, help_text="The organization's case with this external reference"
+    )
 
 
 class CaseSearchInput(serializers.Serializer):
@@ -171,6 +180,9 @@ class CaseListOutput(CodedOutput):
 
     id = serializers.UUIDField(source="case.uuid")
     case_number = serializers.CharField(source="case.case_number")
+    external_reference = serializers.CharField(
+        allow_null=True, help_text="The partner's own id for the case; null on another organization's case"
+    )
     status = serializers.CharField(source="case.status")
     risk_level = serializers.CharField(source="case.risk_level")
     shared = serializers.BooleanField(help_text="Another organization's case, shared with mine")
@@ -189,6 +201,7 @@ class CaseListOutput(CodedOutput):
             data["risk_level"] = case.risk_level
             data.update((name, getattr(case, name)) for name in self.CODED)
         data["shared"] = row.shared
+        data["external_reference"] = None if row.shared else case.external_reference
         if row.name is not None:
             data["display_name"] = row.name
         return data
@@ -222,6 +235,9 @@ class DetailsOutput(PresentOnly, CodedOutput, CaseInput):
 class CaseOutput(serializers.Serializer):
     id = serializers.UUIDField(source="case.uuid")
     case_number = serializers.CharField(source="case.case_number")
+    external_reference = serializers.CharField(
+        allow_null=True, help_text="The partner's own id for the case; null on another organization's case"
+    )
     status = serializers.CharField(source="case.status")
     risk_level = serializers.CharField(source="case.risk_level")
     restricted = serializers.BooleanField(source="case.restricted")

@@ -11,7 +11,7 @@ import uuid
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -232,12 +232,27 @@ def _touch(case: Case, by) -> None:
     case.updated_by = by
 
 
+class ExternalReferenceTaken(Exception):
+    """Another case of the organization has this external reference."""
+
+
+def _check_external_reference(organization, reference: str, *, case: Case | None = None) -> None:
+    others = Case.objects.filter(organization=organization, external_reference=reference)
+    if case is not None:
+        others = others.exclude(pk=case.pk)
+    if reference and others.exists():
+        raise ExternalReferenceTaken
+
+
 @transaction.atomic
-def case_create(*, organization, by=None, case_number: str | None = None, **details) -> Case:
+def case_create(
+    *, organization, by=None, case_number: str | None = None, external_reference: str = "", **details
+) -> Case:
     """Open a case with its own fresh data key; the creating caseworker is assigned to it.
 
     Refused (PermissionDenied) when ``by`` may not open cases, or gives details of a field group
-    their role may not see: nobody writes what they could not read back.
+    their role may not see: nobody writes what they could not read back. ExternalReferenceTaken
+    when another case of the organization has ``external_reference``.
     """
     if by is not None:
         actor = actor_for(by)
@@ -245,9 +260,11 @@ def case_create(*, organization, by=None, case_number: str | None = None, **deta
             raise PermissionDenied
         if any(name in DETAIL_GROUP and DETAIL_GROUP[name] not in actor.own_groups for name in details):
             raise PermissionDenied(_("Some of these fields are outside what you may see."))
+    _check_external_reference(organization, external_reference)
     case = Case(
         organization=organization,
         case_number=case_number or case_number_next(organization),
+        external_reference=external_reference,
         created_by=by,
         updated_by=by,
     )
@@ -255,7 +272,7 @@ def case_create(*, organization, by=None, case_number: str | None = None, **deta
     changed, _changes = _apply_details(
         case, {k: v for k, v in details.items() if k not in IDENTIFIER_FIELDS}, creating=True
     )
-    case.save(force_insert=True)
+    _save_with_reference(case, force_insert=True)
     for name in IDENTIFIER_FIELDS:
         if name in details:
             _replace_identifiers(case, name, details[name])
@@ -269,6 +286,16 @@ def case_create(*, organization, by=None, case_number: str | None = None, **deta
     return case
 
 
+def _save_with_reference(case: Case, **save_options) -> None:
+    """Save; a concurrent writer that took the same external reference first is a refusal too."""
+    try:
+        with transaction.atomic():
+            case.save(**save_options)
+    except IntegrityError:
+        _check_external_reference(case.organization, case.external_reference, case=case)
+        raise
+
+
 @transaction.atomic
 def case_update(*, case: Case, by, **details) -> list[str]:
     """Change survivor or coded details; returns the names of the fields that changed.
@@ -280,14 +307,22 @@ def case_update(*, case: Case, by, **details) -> list[str]:
     groups = case_field_groups(by, case)
     if any(DETAIL_GROUP.get(name) not in groups for name in details if name in DETAIL_GROUP):
         raise PermissionDenied(_("Some of these fields are outside what you may see."))
+    reference = details.pop("external_reference", case.external_reference)
     changed, changes = _apply_details(case, details, creating=False)
+    if reference != case.external_reference:
+        # The partner's id is the owner organization's business, as its case number is.
+        if case.organization_id != by.membership.organization_id:
+            raise PermissionDenied
+        _check_external_reference(case.organization, reference, case=case)
+        case.external_reference = reference
+        changed.append("external_reference")
     if not changed:
         return []
     for name in IDENTIFIER_FIELDS:
         if name in changed:
             _replace_identifiers(case, name, details[name])
     _touch(case, by)
-    case.save()
+    _save_with_reference(case)
     if SEARCHED_FIELDS & set(changed):
         search.reindex(case)
     _event(case, actor=by, action="updated", fields=changed, changes=changes)
