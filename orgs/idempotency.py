@@ -22,6 +22,8 @@ from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
@@ -31,6 +33,14 @@ from orgs.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
+
+
+KEY_PARAMETER = OpenApiParameter(
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Send the same key to retry safely: the first answer is replayed (docs/api.md).",
+)
 
 
 class KeyInUse(APIException):
@@ -79,7 +89,7 @@ def idempotent(replay=None):
                 raise
             return response
 
-        return wrapper
+        return extend_schema(parameters=[KEY_PARAMETER])(wrapper)
 
     return decorate
 

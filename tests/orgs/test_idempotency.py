@@ -15,6 +15,7 @@ from casehub.models import Case, CaseAttachment, CaseNote
 from orgs import services as org_services
 from orgs.models import IdempotencyKey
 from orgs.tasks import delete_expired_idempotency_keys
+from tests.factories import verified_client
 
 CREATE = "/api/v1/cases/create/"
 INTAKE = {"legal_name": "Zz-sentinel Ana", "needs": ["shelter"]}
@@ -173,3 +174,9 @@ def test_the_sweep_deletes_expired_answers_only(client):
 def test_the_sweep_is_scheduled(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "orgs.tasks.delete_expired_idempotency_keys" in tasks
+
+
+def test_the_schema_documents_the_header_on_creates(cast):
+    response = verified_client(cast.owner.caseworker).get("/api/schema/", HTTP_ACCEPT="application/json")
+    create = response.json()["paths"]["/api/v1/cases/create/"]["post"]
+    assert "Idempotency-Key" in [parameter["name"] for parameter in create.get("parameters", [])]
