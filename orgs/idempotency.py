@@ -33,6 +33,9 @@ from orgs.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
+# A claim still without an answer this long after it was made belongs to a request whose process
+# died (gunicorn kills a request after GUNICORN_TIMEOUT, 30 s by default): a retry takes it over.
+ABANDONED_AFTER = timedelta(minutes=10)
 
 
 KEY_PARAMETER = OpenApiParameter(
@@ -135,6 +138,7 @@ def _claim(user, key: str, endpoint: str, fingerprint: str) -> tuple[Idempotency
     now = timezone.now()
     found = {"user": user, "key": key, "endpoint": endpoint}
     IdempotencyKey.objects.filter(**found, expires_at__lte=now).delete()
+    IdempotencyKey.objects.filter(**found, status__isnull=True, created_at__lte=now - ABANDONED_AFTER).delete()
     expires_at = now + timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
     try:
         with transaction.atomic():

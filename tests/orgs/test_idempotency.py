@@ -104,6 +104,23 @@ def test_a_retry_while_the_first_request_runs_is_a_conflict(client, monkeypatch)
     assert (first.status_code, answers, Case.objects.count()) == (201, [409], 1)
 
 
+def test_a_claim_left_by_a_request_whose_process_died_is_taken_over(client):
+    # given a claim without an answer, made longer ago than any request may run
+    post(client, CREATE, INTAKE)
+    IdempotencyKey.objects.update(status=None, object_id="", created_at=timezone.now() - timedelta(minutes=11))
+    Case.objects.all().delete()
+    # when the client retries
+    response = post(client, CREATE, INTAKE)
+    # then the request runs again instead of waiting out the key's day
+    assert (response.status_code, Case.objects.count()) == (201, 1)
+
+
+def test_a_recent_claim_without_an_answer_is_still_a_conflict(client):
+    post(client, CREATE, INTAKE)
+    IdempotencyKey.objects.update(status=None, object_id="", created_at=timezone.now() - timedelta(minutes=9))
+    assert post(client, CREATE, INTAKE).status_code == 409
+
+
 def test_a_replayed_case_is_audited_as_a_read(client):
     post(client, CREATE, INTAKE)
     post(client, CREATE, INTAKE)
