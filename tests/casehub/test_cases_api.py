@@ -25,6 +25,7 @@ from orgs import capabilities, fieldgroups
 from orgs import services as org_services
 from orgs.models import Role
 from tests.factories import caseworkers_see_all_cases, make_cast, member, verified_client
+from tests.problems import error_fields
 
 pytestmark = pytest.mark.long
 
@@ -370,7 +371,7 @@ def test_a_rejected_file_is_a_400_and_stores_nothing(owner, case):
         f"/api/v1/cases/{case.uuid}/documents/upload/", {"file": SimpleUploadedFile("x.exe", b"MZ\x90\x00" * 10)}
     )
     assert response.status_code == 400
-    assert "file" in response.json()
+    assert "file" in error_fields(response)
     assert counts() == before
 
 

@@ -3,6 +3,7 @@ import pytest
 from directory.models import Service, Visibility
 from tests.directory.factories import LocationFactory, directory_service, street_address
 from tests.factories import verified_client
+from tests.problems import error_fields
 
 
 @pytest.mark.django_db
@@ -24,7 +25,7 @@ def test_an_unknown_kind_is_a_400_and_nothing_is_saved(cast):
         "/api/v1/directory/services/create/", {"kind": "spa", "name": "Spa"}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert "kind" in response.json()
+    assert "kind" in error_fields(response)
     assert not Service.objects.exists()
 
 
@@ -72,7 +73,7 @@ def test_a_location_with_half_coordinates_is_a_400_and_nothing_is_saved(cast):
         "/api/v1/directory/locations/create/", {"name": "Office", "latitude": 20.5}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert "longitude" in response.json()
+    assert "longitude" in error_fields(response)
     assert not Location.objects.exists()
 
 

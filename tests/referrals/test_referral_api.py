@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from referrals.models import Referral, ReferralState
 from referrals.workflow import need_create, referral_act, referral_create
 from tests.factories import verified_client
+from tests.problems import error_fields
 from tests.referrals.factories import a_referral, a_scene
 
 
@@ -38,7 +39,7 @@ def test_an_action_without_its_reason_is_a_400_and_changes_nothing(cast):
     referral = a_referral(scene, send=True)
     client = verified_client(scene.provider.coordinator)
     response = post(client, f"/api/v1/referrals/{referral.uuid}/act/", {"action": "decline"})
-    assert response.status_code == 400 and "reason" in response.json()
+    assert response.status_code == 400 and "reason" in error_fields(response)
     assert Referral.objects.get(pk=referral.pk).state == ReferralState.SENT
 
 
