@@ -36,6 +36,7 @@ from casehub.serializers import (
     TaskUpdateInput,
 )
 from orgs import fieldgroups
+from orgs.api_location import location_of
 from orgs.models import User
 
 # Helpers --------------------------------------------------------------------------------------
@@ -51,7 +52,7 @@ def _member(user_uuid, field: str):
     return user
 
 
-def _case_response(case, user, code=status.HTTP_200_OK) -> Response:
+def _case_response(case, user, code=status.HTTP_200_OK, headers=None) -> Response:
     case_access = access.case_access(user, case)
     groups = case_access.groups
     data = {
@@ -64,7 +65,7 @@ def _case_response(case, user, code=status.HTTP_200_OK) -> Response:
     body = CaseOutput(data).data
     if fieldgroups.CASE_DETAILS not in groups:
         del body["risk_level"]
-    return Response(body, status=code)
+    return Response(body, status=code, headers=headers)
 
 
 # Cases ----------------------------------------------------------------------------------------
@@ -144,7 +145,8 @@ class CaseCreateApi(APIView):
         case = services.case_create(
             organization=request.user.membership.organization, by=request.user, **serializer.validated_data
         )
-        return _case_response(case, request.user, status.HTTP_201_CREATED)
+        headers = location_of(request, "api:case", case_id=case.uuid)
+        return _case_response(case, request.user, status.HTTP_201_CREATED, headers)
 
 
 class CaseDetailApi(APIView):
@@ -184,7 +186,8 @@ class NoteCreateApi(APIView):
         serializer = NoteInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         note = services.note_add(case=case, by=request.user, body=serializer.validated_data["body"])
-        return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
+        headers = location_of(request, "api:case_note", case_id=case.uuid, note_id=note.uuid)
+        return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED, headers=headers)
 
 
 class NoteDetailApi(APIView):
@@ -289,7 +292,8 @@ class DocumentUploadApi(APIView):
             )
         except AttachmentRejected as exc:
             raise serializers.ValidationError({"file": [str(exc)]}) from None
-        return Response(DocumentOutput(attachment).data, status=status.HTTP_201_CREATED)
+        headers = location_of(request, "api:case_document_download", case_id=case.uuid, document_id=attachment.uuid)
+        return Response(DocumentOutput(attachment).data, status=status.HTTP_201_CREATED, headers=headers)
 
 
 class DocumentDownloadApi(APIView):

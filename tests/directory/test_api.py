@@ -119,3 +119,15 @@ def test_opening_hours_are_set_through_the_api(cast):
         content_type="application/json",
     )
     assert response.json()["hours"] == {"days": ["MO", "SU"], "opens_at": "00:00", "closes_at": "23:59"}
+
+
+@pytest.mark.django_db
+def test_a_created_service_has_a_location_where_it_is_read(cast):
+    client = verified_client(cast.owner.org_admin)
+    created = client.post(
+        "/api/v1/directory/services/create/",
+        {"kind": "legal_aid.labour", "name": "Wage claims", "languages": ["es"]},
+        content_type="application/json",
+    )
+    assert created["Location"] == f"http://testserver/api/v1/directory/services/{created.json()['id']}/"
+    assert client.get(created["Location"]).json()["id"] == created.json()["id"]

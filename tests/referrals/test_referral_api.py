@@ -104,3 +104,12 @@ def test_the_outgoing_queue_takes_as_many_queries_for_many_referrals_as_for_one(
     # then
     assert len(rows) == 5 and all("withdraw" in row["actions"] for row in rows)
     assert len(five) == len(one)
+
+
+def test_a_created_referral_has_a_location_where_it_is_read(cast):
+    scene = a_scene(cast)
+    client = verified_client(scene.shelter.caseworker)
+    need = post(client, f"/api/v1/referrals/cases/{scene.case.uuid}/needs/create/", {"kind": "legal_aid"}).json()
+    created = post(client, "/api/v1/referrals/create/", {"need": need["id"], "service": str(scene.service.id)})
+    assert created["Location"] == f"http://testserver/api/v1/referrals/{created.json()['id']}/"
+    assert client.get(created["Location"]).json()["id"] == created.json()["id"]
