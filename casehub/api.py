@@ -36,6 +36,7 @@ from casehub.serializers import (
     TaskUpdateInput,
 )
 from orgs import fieldgroups
+from orgs.api_location import location_of
 from orgs.idempotency import idempotent
 from orgs.models import User
 
@@ -58,7 +59,7 @@ class ExternalReferenceConflict(APIException):
     default_code = "external_reference_taken"
 
 
-def _case_response(case, user, code=status.HTTP_200_OK) -> Response:
+def _case_response(case, user, code=status.HTTP_200_OK, headers=None) -> Response:
     case_access = access.case_access(user, case)
     groups = case_access.groups
     data = {
@@ -72,7 +73,7 @@ def _case_response(case, user, code=status.HTTP_200_OK) -> Response:
     body = CaseOutput(data).data
     if fieldgroups.CASE_DETAILS not in groups:
         del body["risk_level"]
-    return Response(body, status=code)
+    return Response(body, status=code, headers=headers)
 
 
 # Cases ----------------------------------------------------------------------------------------
@@ -164,7 +165,8 @@ class CaseCreateApi(APIView):
             )
         except services.ExternalReferenceTaken:
             raise ExternalReferenceConflict from None
-        return _case_response(case, request.user, status.HTTP_201_CREATED)
+        headers = location_of(request, "api:case", case_id=case.uuid)
+        return _case_response(case, request.user, status.HTTP_201_CREATED, headers)
 
 
 class CaseDetailApi(APIView):
@@ -208,7 +210,8 @@ class NoteCreateApi(APIView):
         serializer = NoteInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         note = services.note_add(case=case, by=request.user, body=serializer.validated_data["body"])
-        return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
+        headers = location_of(request, "api:case_note", case_id=case.uuid, note_id=note.uuid)
+        return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED, headers=headers)
 
 
 class NoteDetailApi(APIView):
@@ -315,7 +318,8 @@ class DocumentUploadApi(APIView):
             )
         except AttachmentRejected as exc:
             raise serializers.ValidationError({"file": [str(exc)]}) from None
-        return Response(DocumentOutput(attachment).data, status=status.HTTP_201_CREATED)
+        headers = location_of(request, "api:case_document_download", case_id=case.uuid, document_id=attachment.uuid)
+        return Response(DocumentOutput(attachment).data, status=status.HTTP_201_CREATED, headers=headers)
 
 
 class DocumentDownloadApi(APIView):

@@ -359,6 +359,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_PERMISSIONS": ["orgs.api_auth.IsVerifiedAndAllowed"],
+    # Every operation's error responses as RFC 9457 problems (config/schema.py, docs/api.md).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.problem_responses"],
     # One name for a choice set that several inputs use (share purposes; directory genders served
     # and referral constraints).
     "ENUM_NAME_OVERRIDES": {

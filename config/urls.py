@@ -56,3 +56,6 @@ urlpatterns = [
     path("", include("ops.urls")),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
+
+handler404 = "config.api.handler404"
+handler500 = "config.api.handler500"

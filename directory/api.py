@@ -24,6 +24,7 @@ from directory.models import (
     Visibility,
 )
 from directory.services import WEEKDAYS, AreaInput, HoursInput, LocationInput, ServiceInput
+from orgs.api_location import location_of
 from orgs.idempotency import idempotent
 
 
@@ -229,10 +230,10 @@ class ServiceDetailApi(APIView):
         )
 
 
-def _service_response(service, request, code=status.HTTP_200_OK):
+def _service_response(service, request, code=status.HTTP_200_OK, headers=None):
     context = {"viewer": request.user.membership.organization}
     fresh = _with_related(type(service).objects.select_related("kind", "organization").filter(pk=service.pk)).get()
-    return Response(ServiceOutput(fresh, context=context).data, status=code)
+    return Response(ServiceOutput(fresh, context=context).data, status=code, headers=headers)
 
 
 class ServiceCreateApi(APIView):
@@ -243,7 +244,8 @@ class ServiceCreateApi(APIView):
         serializer = ServiceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         service = services.service_create(organization=organization, by=request.user, data=serializer.to_input())
-        return _service_response(service, request, status.HTTP_201_CREATED)
+        headers = location_of(request, "api:directory_service", service_id=service.pk)
+        return _service_response(service, request, status.HTTP_201_CREATED, headers)
 
 
 class ServiceUpdateApi(APIView):

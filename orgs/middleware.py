@@ -4,12 +4,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from orgs.access import Access, access_state
+from orgs.problems import problem_response
 
 # Pages anyone may open, signed in or not.
 PUBLIC = {
@@ -39,7 +39,7 @@ WHILE_BLOCKED = BEFORE_SECOND_FACTOR | {
 
 
 def _refuse_api(message):
-    return JsonResponse({"detail": message}, status=403)
+    return problem_response(403, "permission_denied", message)
 
 
 class AccessGateMiddleware:

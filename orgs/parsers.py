@@ -38,9 +38,9 @@ class JSONParser(parsers.JSONParser):
             text = codecs.decode(raw, encoding)
             data = json.loads(text, parse_constant=json.strict_constant if self.strict else None)
         except RecursionError:
-            raise ParseError(_("The JSON is nested too deeply.")) from None
-        except ValueError as exc:
-            raise ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from None
+            raise ParseError(_("The JSON is nested too deeply."), code="too_deep") from None
+        except ValueError:
+            raise ParseError(_("The request body is not valid JSON."), code="invalid_json") from None
         if _depth_exceeds(data, MAX_DEPTH):
-            raise ParseError(_("The JSON is nested too deeply."))
+            raise ParseError(_("The JSON is nested too deeply."), code="too_deep")
         return data

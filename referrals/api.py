@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from casehub.access import CaseAction, case_for_user
 from directory.models import Gender, Service
 from orgs.access import member_role
+from orgs.api_location import location_of
 from orgs.idempotency import idempotent
 from orgs.models import Role, User
 from referrals.access import (
@@ -170,12 +171,12 @@ def _working(user) -> None:
         raise PermissionDenied
 
 
-def _referral_data(referral, request, code=status.HTTP_200_OK) -> Response:
+def _referral_data(referral, request, code=status.HTTP_200_OK, headers=None) -> Response:
     referral = Referral.objects.select_related("from_organization", "to_organization", "assigned_to", "consent").get(
         pk=referral.pk
     )
     referral.reveals = referral_reveals(request.user, referral)
-    return Response(ReferralOutput(referral, context={"request": request}).data, status=code)
+    return Response(ReferralOutput(referral, context={"request": request}).data, status=code, headers=headers)
 
 
 class NeedCreateApi(APIView):
@@ -208,7 +209,8 @@ class ReferralCreateApi(APIView):
         referral = referral_create(need=need, service=service, by=request.user)
         if data.validated_data["send"]:
             referral = referral_act(referral=referral, by=request.user, action="send")
-        return _referral_data(referral, request, status.HTTP_201_CREATED)
+        headers = location_of(request, "api:referral", referral_id=referral.uuid)
+        return _referral_data(referral, request, status.HTTP_201_CREATED, headers)
 
 
 class ReferralDetailApi(APIView):

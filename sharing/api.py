@@ -25,6 +25,7 @@ from casehub.pagination import CURSOR_PARAMETERS, CaseCursor, paginated_schema
 from orgs import fieldgroups
 from orgs.idempotency import idempotent
 from orgs.models import Organization
+from orgs.problems import MEDIA_TYPE, problem
 from sharing import selectors, services
 from sharing.access import override_for_user, share_for_user, transfer_for_user
 from sharing.selectors import shared_case_rows
@@ -57,10 +58,8 @@ def _organization(organization_uuid, field: str) -> Organization:
 
 
 def _refusal(refused: services.ShareRefused) -> Response:
-    return Response(
-        RefusalOutput({"refused": refused.code, "detail": refused.messages[0]}).data,
-        status=status.HTTP_400_BAD_REQUEST,
-    )
+    body = problem(status.HTTP_400_BAD_REQUEST, "consent_refused", refused.messages[0], refused=refused.code)
+    return Response(body, status=status.HTTP_400_BAD_REQUEST, content_type=MEDIA_TYPE)
 
 
 def _input(serializer_class, request):

@@ -171,6 +171,12 @@ class SharedCaseOutput(serializers.Serializer):
 
 
 class RefusalOutput(serializers.Serializer):
+    """A problem (RFC 9457) with the code consent_refused, naming what consent does not cover."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    code = serializers.CharField()
     refused = serializers.ChoiceField(
         ["recipient", "purpose", "field_groups"],
         help_text="Which part of the request the survivor's consent does not cover",

@@ -13,6 +13,7 @@ from casehub.services import case_assign, task_add, task_update
 from notifications.models import Notification, NotificationKind
 from tests.casehub.factories import a_case
 from tests.factories import member, verified_client
+from tests.problems import error_fields
 
 
 def told(user, kind) -> list[Notification]:
@@ -79,7 +80,7 @@ def test_the_api_refuses_a_past_due_date_with_a_400_naming_the_field(cast):
         {"title": "Call", "due_on": str(timezone.localdate() - timedelta(days=3))},
         content_type="application/json",
     )
-    assert response.status_code == 400 and "due_on" in response.json()
+    assert response.status_code == 400 and "due_on" in error_fields(response)
     assert not CaseTask.objects.filter(case=case).exists()
 
 

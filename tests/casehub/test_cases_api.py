@@ -25,6 +25,7 @@ from orgs import capabilities, fieldgroups
 from orgs import services as org_services
 from orgs.models import Role
 from tests.factories import caseworkers_see_all_cases, make_cast, member, verified_client
+from tests.problems import error_fields
 
 pytestmark = pytest.mark.long
 
@@ -370,7 +371,7 @@ def test_a_rejected_file_is_a_400_and_stores_nothing(owner, case):
         f"/api/v1/cases/{case.uuid}/documents/upload/", {"file": SimpleUploadedFile("x.exe", b"MZ\x90\x00" * 10)}
     )
     assert response.status_code == 400
-    assert "file" in response.json()
+    assert "file" in error_fields(response)
     assert counts() == before
 
 
@@ -683,3 +684,25 @@ def test_the_list_decrypts_one_name_per_case_and_nothing_else(owner, case, monke
     # then
     assert len(response.json()["results"]) == 3
     assert read == ["SurvivorName.value"] * 3
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body", "multipart"),
+    [
+        ("/api/v1/cases/create/", {"legal_name": "Ana", "needs": ["shelter"]}, False),
+        ("{case}notes/create/", {"body": "Called the consulate"}, False),
+        ("{case}documents/upload/", {"kind": "photo", "description": "Pasaporte"}, True),
+    ],
+    ids=["case", "note", "document"],
+)
+def test_a_201_has_a_location_where_the_created_resource_is_read(owner, case, endpoint, body, multipart):
+    client = verified_client(owner.caseworker)
+    path = endpoint.format(case=f"/api/v1/cases/{case.uuid}/")
+    if multipart:
+        created = client.post(path, {**body, "file": SimpleUploadedFile("p.png", PNG)})
+    else:
+        created = client.post(path, body, content_type="application/json")
+    assert created.status_code == 201
+    assert created["Location"].startswith("http://testserver/api/v1/cases/")
+    assert client.get(created["Location"]).status_code == 200
+    assert created.json()["id"] in created["Location"]

@@ -52,6 +52,7 @@ def test_a_reference_another_case_of_the_organization_has_is_a_conflict(cast, cl
     response = open_case(client, "HL-2041")
     assert (response.status_code, Case.objects.count()) == (409, 1)
     assert response.json()["detail"] == "Another case of your organization already has this external reference."
+    assert response.json()["code"] == "external_reference_taken"
     assert taken.case_number not in response.content.decode()
 
 

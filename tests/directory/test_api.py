@@ -3,6 +3,7 @@ import pytest
 from directory.models import Service, Visibility
 from tests.directory.factories import LocationFactory, directory_service, street_address
 from tests.factories import verified_client
+from tests.problems import error_fields
 
 
 @pytest.mark.django_db
@@ -24,7 +25,7 @@ def test_an_unknown_kind_is_a_400_and_nothing_is_saved(cast):
         "/api/v1/directory/services/create/", {"kind": "spa", "name": "Spa"}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert "kind" in response.json()
+    assert "kind" in error_fields(response)
     assert not Service.objects.exists()
 
 
@@ -72,7 +73,7 @@ def test_a_location_with_half_coordinates_is_a_400_and_nothing_is_saved(cast):
         "/api/v1/directory/locations/create/", {"name": "Office", "latitude": 20.5}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert "longitude" in response.json()
+    assert "longitude" in error_fields(response)
     assert not Location.objects.exists()
 
 
@@ -118,3 +119,15 @@ def test_opening_hours_are_set_through_the_api(cast):
         content_type="application/json",
     )
     assert response.json()["hours"] == {"days": ["MO", "SU"], "opens_at": "00:00", "closes_at": "23:59"}
+
+
+@pytest.mark.django_db
+def test_a_created_service_has_a_location_where_it_is_read(cast):
+    client = verified_client(cast.owner.org_admin)
+    created = client.post(
+        "/api/v1/directory/services/create/",
+        {"kind": "legal_aid.labour", "name": "Wage claims", "languages": ["es"]},
+        content_type="application/json",
+    )
+    assert created["Location"] == f"http://testserver/api/v1/directory/services/{created.json()['id']}/"
+    assert client.get(created["Location"]).json()["id"] == created.json()["id"]

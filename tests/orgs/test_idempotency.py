@@ -68,6 +68,7 @@ def test_the_same_key_with_another_body_is_refused(client):
     response = post(client, CREATE, {**INTAKE, "legal_name": "Other"})
     assert (response.status_code, Case.objects.count()) == (422, 1)
     assert "another body" in response.json()["detail"]
+    assert response.json()["code"] == "idempotency_key_reused"
 
 
 def test_the_same_key_of_another_user_opens_their_own_case(cast, client):

@@ -24,7 +24,7 @@ def bearer(user):
 def test_a_body_nested_past_the_recursion_limit_is_a_400(cast):
     response = post(Client(), "/api/v1/cases/search/", nested(100_000), **bearer(cast.owner.caseworker))
     assert response.status_code == 400
-    assert "nested too deeply" in response.json()["detail"]
+    assert (response.json()["code"], response.json()["detail"]) == ("parse_error", "The JSON is nested too deeply.")
 
 
 def test_a_body_nested_past_the_limit_is_a_400(cast):
@@ -42,7 +42,7 @@ def test_a_body_larger_than_the_upload_limit_is_a_400(cast, settings):
     body = json.dumps({"name": "x" * 2048})
     response = post(Client(), "/api/v1/cases/search/", body, **bearer(cast.owner.caseworker))
     assert response.status_code == 400
-    assert "too large" in response.json()["detail"]
+    assert (response.json()["code"], response.json()["detail"]) == ("parse_error", "The request body is too large.")
 
 
 def test_a_deep_body_to_a_session_write_is_a_400(cast):

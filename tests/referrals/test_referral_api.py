@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from referrals.models import Referral, ReferralState
 from referrals.workflow import need_create, referral_act, referral_create
 from tests.factories import verified_client
+from tests.problems import error_fields
 from tests.referrals.factories import a_referral, a_scene
 
 
@@ -38,7 +39,7 @@ def test_an_action_without_its_reason_is_a_400_and_changes_nothing(cast):
     referral = a_referral(scene, send=True)
     client = verified_client(scene.provider.coordinator)
     response = post(client, f"/api/v1/referrals/{referral.uuid}/act/", {"action": "decline"})
-    assert response.status_code == 400 and "reason" in response.json()
+    assert response.status_code == 400 and "reason" in error_fields(response)
     assert Referral.objects.get(pk=referral.pk).state == ReferralState.SENT
 
 
@@ -103,3 +104,12 @@ def test_the_outgoing_queue_takes_as_many_queries_for_many_referrals_as_for_one(
     # then
     assert len(rows) == 5 and all("withdraw" in row["actions"] for row in rows)
     assert len(five) == len(one)
+
+
+def test_a_created_referral_has_a_location_where_it_is_read(cast):
+    scene = a_scene(cast)
+    client = verified_client(scene.shelter.caseworker)
+    need = post(client, f"/api/v1/referrals/cases/{scene.case.uuid}/needs/create/", {"kind": "legal_aid"}).json()
+    created = post(client, "/api/v1/referrals/create/", {"need": need["id"], "service": str(scene.service.id)})
+    assert created["Location"] == f"http://testserver/api/v1/referrals/{created.json()['id']}/"
+    assert client.get(created["Location"]).json()["id"] == created.json()["id"]

@@ -12,6 +12,7 @@ from referrals.models import Referral, ReferralState
 from referrals.workflow import referral_act
 from tests.directory.factories import directory_service
 from tests.factories import verified_client
+from tests.problems import error_fields
 from tests.referrals.factories import a_referral, a_scene
 from tests.sharing.factories import a_consent
 
@@ -187,7 +188,7 @@ def test_the_api_refuses_a_redirect_to_an_unknown_service_with_a_400(cast):
         f"/api/v1/referrals/{referral.uuid}/act/",
         {"action": "redirect", "redirect_to": "00000000-0000-0000-0000-000000000000"},
     )
-    assert response.status_code == 400 and "redirect_to" in response.json()
+    assert response.status_code == 400 and "redirect_to" in error_fields(response)
     assert Referral.objects.get(pk=referral.pk).state == ReferralState.SENT
 
 

@@ -19,6 +19,7 @@ from orgs import fieldgroups
 from orgs.models import Role
 from tests.casehub.factories import a_case
 from tests.factories import member, verified_client
+from tests.problems import error_fields
 from tests.sharing.factories import a_consent, a_share
 
 NAME = "Zz-api-legal-name"
@@ -91,7 +92,7 @@ def test_consent_naming_an_unknown_organization_is_refused_and_writes_nothing(ca
         ],
     }
     response = post(cast.owner.coordinator, f"/api/v1/cases/{case.uuid}/consents/", body)
-    assert response.status_code == 400 and "provisions" in response.json()
+    assert response.status_code == 400 and "provisions" in error_fields(response)
     assert not Consent.objects.exists()
 
 
@@ -148,7 +149,7 @@ def test_a_share_outside_consent_is_a_400_naming_the_missing_part_and_writes_not
         a_consent(cast.owner, case, to=cast.partner.organization, **consented)
     response = post(cast.owner.coordinator, f"/api/v1/cases/{case.uuid}/shares/", share_body(cast, **asked))
     assert response.status_code == 400
-    assert response.json()["refused"] == missing and response.json()["detail"]
+    assert response.json()["refused"] == missing and response.json()["code"] == "consent_refused"
     assert nothing_shared()
 
 
@@ -162,7 +163,7 @@ def test_a_caseworker_may_not_share(cast, case):
 def test_sharing_with_an_unknown_organization_is_a_400(cast, case):
     body = {**share_body(cast), "to_organization": "00000000-0000-0000-0000-000000000000"}
     response = post(cast.owner.coordinator, f"/api/v1/cases/{case.uuid}/shares/", body)
-    assert response.status_code == 400 and "to_organization" in response.json()
+    assert response.status_code == 400 and "to_organization" in error_fields(response)
 
 
 def test_the_owner_sees_every_share_with_its_status(cast, case):
@@ -287,6 +288,7 @@ def test_a_transfer_without_consent_is_a_400_naming_the_recipient_and_writes_not
     body = {"to_organization": str(cast.partner.organization.uuid)}
     response = post(cast.owner.coordinator, f"/api/v1/cases/{case.uuid}/transfers/", body)
     assert response.status_code == 400 and response.json()["refused"] == "recipient"
+    assert response["Content-Type"] == "application/problem+json"
     assert not CaseTransfer.objects.exists()
 
 
