@@ -152,7 +152,13 @@ def audit_record_many(records: list[dict]) -> list[AuditEvent]:
         else:
             AuditEvent.objects.bulk_create(events, batch_size=1000)
         last = events[-1]
-        head.lanes = max(head.lanes, settings.AUDIT_LANES)
+        if head.lanes < settings.AUDIT_LANES:
+            # Seal only a lane count the trail has where this transaction commits: lanes this
+            # process made earlier may have been rolled back with the transaction that made them,
+            # and sealing their count then would report them as deleted.
+            if AuditHead.objects.filter(lane__lt=settings.AUDIT_LANES).count() < settings.AUDIT_LANES:
+                _make_lanes(settings.AUDIT_LANES)
+            head.lanes = settings.AUDIT_LANES
         head.seq, head.hash = last.seq, last.hash
         head.seal = _seal(head.lane, head.lanes, head.seq, head.hash)
         head.save(update_fields=["lanes", "seq", "hash", "seal"])

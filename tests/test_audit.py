@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from audit.models import AuditCheckpoint, AuditEvent, AuditHead
-from audit.services import GENESIS, _event_digest, audit_record, audit_record_many, audit_verify
+from audit.services import GENESIS, _event_digest, _seal, audit_record, audit_record_many, audit_verify
 from tests.factories import make_cast, verified_client
 
 lanes_migration = importlib.import_module("audit.migrations.0002_lanes_and_checkpoints")
@@ -384,3 +384,16 @@ def test_the_audit_trail_reads_in_spanish_for_a_spanish_reader(cast):
     client.post("/i18n/setlang/", {"language": "es", "next": "/"})
     body = client.get("/platform/audit/?action=case.task_added").content.decode()
     assert "Caso: tarea añadida" in body and "Terminado" in body
+
+
+def test_lanes_made_in_a_transaction_that_rolled_back_are_made_again_before_their_count_is_sealed(db):
+    # given lanes made by a first append whose transaction rolled back
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        audit_record("test.rolled_back")
+        raise RuntimeError
+    # and the single chain's head, as the migration leaves it
+    AuditHead.objects.create(pk=1, lane=0, lanes=1, seq=0, hash=GENESIS, seal=_seal(0, 1, 0, GENESIS))
+    # when this process appends again
+    audit_record("test.after")
+    # then no lane is reported missing
+    assert audit_verify().ok
