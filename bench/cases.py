@@ -77,6 +77,7 @@ class PlainCase(models.Model):
     uuid = models.UUIDField(unique=True)
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
     case_number = models.CharField(max_length=32)
+    external_reference = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField()
     status = models.CharField(max_length=10)
     risk_level = models.CharField(max_length=10)
