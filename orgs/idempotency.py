@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -137,8 +138,8 @@ def _claim(user, key: str, endpoint: str, fingerprint: str) -> tuple[Idempotency
     holds and False."""
     now = timezone.now()
     found = {"user": user, "key": key, "endpoint": endpoint}
-    IdempotencyKey.objects.filter(**found, expires_at__lte=now).delete()
-    IdempotencyKey.objects.filter(**found, status__isnull=True, created_at__lte=now - ABANDONED_AFTER).delete()
+    abandoned = Q(status__isnull=True, created_at__lte=now - ABANDONED_AFTER)
+    IdempotencyKey.objects.filter(Q(expires_at__lte=now) | abandoned, **found).delete()
     expires_at = now + timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
     try:
         with transaction.atomic():
